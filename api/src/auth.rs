@@ -1,0 +1,355 @@
+//! Authentication: JWT bearer tokens with a pinned algorithm, required claims and a checked `typ`;
+//! the caller's staff record and role are read from the database on every request.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context as _;
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use sea_orm::{DatabaseConnection, EntityTrait};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::config::{JwtAlgorithm, Settings};
+use crate::error::ApiError;
+
+/// The `typ` header every staff token carries (RFC 9068 access token).
+pub const STAFF_TOKEN_TYPE: &str = "at+jwt";
+/// Clock skew tolerated on `exp` and `nbf`, in seconds.
+pub const LEEWAY_SECONDS: u64 = 30;
+
+/// What a member of staff may do. Read from the database, never trusted from the token.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// Manages teams, staff and configuration; sees no client data.
+    Admin,
+    /// Leads one team of specialists and sees their work.
+    TeamLead,
+    /// An employment specialist working a caseload and employer relationships.
+    Specialist,
+}
+
+impl Role {
+    /// The value stored in the database.
+    pub fn as_db(self) -> &'static str {
+        match self {
+            Role::Admin => "ADMIN",
+            Role::TeamLead => "TEAM_LEAD",
+            Role::Specialist => "SPECIALIST",
+        }
+    }
+
+    /// Reads a stored value.
+    pub fn from_db(value: &str) -> Option<Self> {
+        match value {
+            "ADMIN" => Some(Role::Admin),
+            "TEAM_LEAD" => Some(Role::TeamLead),
+            "SPECIALIST" => Some(Role::Specialist),
+            _ => None,
+        }
+    }
+
+    /// Parses a command-line spelling: `admin`, `team-lead`/`team_lead`, `specialist`.
+    pub fn parse_cli(value: &str) -> Option<Self> {
+        Self::from_db(&value.trim().replace('-', "_").to_ascii_uppercase())
+    }
+}
+
+/// Claims of a staff token.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Claims {
+    /// Issuer; must equal the configured issuer.
+    pub iss: String,
+    /// The staff member's id.
+    pub sub: String,
+    /// Audience; must contain the configured staff audience.
+    pub aud: String,
+    /// Expiry (seconds since the epoch).
+    pub exp: u64,
+    /// Not valid before (seconds since the epoch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nbf: Option<u64>,
+    /// Issued at (seconds since the epoch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iat: Option<u64>,
+}
+
+/// The one claim read after validation (`aud` may be a string or a list; the library checks it).
+#[derive(Deserialize)]
+struct Subject {
+    sub: String,
+}
+
+/// Why a presented token was refused. Never shown to the caller beyond `UNAUTHENTICATED`.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("token header has typ {0:?}, expected {STAFF_TOKEN_TYPE}")]
+    WrongType(Option<String>),
+    #[error("token rejected: {0}")]
+    Invalid(#[from] jsonwebtoken::errors::Error),
+    #[error("token subject is not a staff id")]
+    BadSubject,
+}
+
+/// Checks tokens against the one configured algorithm and key.
+pub struct TokenVerifier {
+    key: DecodingKey,
+    validation: Validation,
+}
+
+impl TokenVerifier {
+    /// Verifies signature, algorithm, `typ`, `iss`, `aud`, `exp`, `nbf`; returns the staff id.
+    pub fn verify(&self, token: &str) -> Result<Uuid, TokenError> {
+        let header = jsonwebtoken::decode_header(token)?;
+        if header.typ.as_deref() != Some(STAFF_TOKEN_TYPE) {
+            return Err(TokenError::WrongType(header.typ));
+        }
+        let data = jsonwebtoken::decode::<Subject>(token, &self.key, &self.validation)?;
+        Uuid::parse_str(&data.claims.sub).map_err(|_| TokenError::BadSubject)
+    }
+}
+
+/// Mints development tokens (HS256 only: with EdDSA the private key stays with the identity provider).
+pub struct TokenIssuer {
+    key: EncodingKey,
+    issuer: String,
+    audience: String,
+}
+
+impl TokenIssuer {
+    /// A signed staff token for `staff_id`, valid for `ttl`.
+    pub fn mint(&self, staff_id: Uuid, ttl: std::time::Duration) -> anyhow::Result<String> {
+        let now = jsonwebtoken::get_current_timestamp();
+        let claims = Claims {
+            iss: self.issuer.clone(),
+            sub: staff_id.to_string(),
+            aud: self.audience.clone(),
+            exp: now + ttl.as_secs(),
+            nbf: Some(now),
+            iat: Some(now),
+        };
+        let mut header = Header::new(Algorithm::HS256);
+        header.typ = Some(STAFF_TOKEN_TYPE.into());
+        jsonwebtoken::encode(&header, &claims, &self.key).context("signing a token")
+    }
+}
+
+/// Selects the aws-lc-rs crypto backend for jsonwebtoken. Call once at start-up; later calls are no-ops.
+pub fn install_crypto_provider() {
+    // Err means a provider is already installed, which is what we want.
+    let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
+}
+
+/// Builds the verifier (and, for HS256, the issuer) from the settings, creating the development
+/// secret when it does not exist yet.
+pub fn load_keys(settings: &Settings) -> anyhow::Result<(TokenVerifier, Option<TokenIssuer>)> {
+    install_crypto_provider();
+    let (algorithm, decoding, issuer) = match settings.jwt_algorithm {
+        JwtAlgorithm::Hs256 => {
+            let secret = load_or_create_secret(&settings.effective_secret_file())?;
+            let issuer = TokenIssuer {
+                key: EncodingKey::from_secret(&secret),
+                issuer: settings.jwt_issuer.clone(),
+                audience: settings.jwt_audience.clone(),
+            };
+            (
+                Algorithm::HS256,
+                DecodingKey::from_secret(&secret),
+                Some(issuer),
+            )
+        }
+        JwtAlgorithm::EdDsa => {
+            anyhow::ensure!(
+                !settings.jwt_public_key_file.is_empty(),
+                "IPSMATCH_JWT_PUBLIC_KEY_FILE must name a PEM public key when the algorithm is EdDSA"
+            );
+            let pem = std::fs::read(&settings.jwt_public_key_file)
+                .with_context(|| format!("reading {}", settings.jwt_public_key_file))?;
+            let key = DecodingKey::from_ed_pem(&pem).context("parsing the EdDSA public key")?;
+            (Algorithm::EdDSA, key, None)
+        }
+    };
+    let mut validation = Validation::new(algorithm);
+    validation.algorithms = vec![algorithm];
+    validation.leeway = LEEWAY_SECONDS;
+    validation.validate_exp = true;
+    validation.validate_nbf = true;
+    validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+    validation.set_issuer(&[&settings.jwt_issuer]);
+    validation.set_audience(&[&settings.jwt_audience]);
+    Ok((
+        TokenVerifier {
+            key: decoding,
+            validation,
+        },
+        issuer,
+    ))
+}
+
+/// Reads the HS256 secret (hex), or writes a new 32-byte one readable by the owner only.
+fn load_or_create_secret(path: &Path) -> anyhow::Result<Vec<u8>> {
+    if path.exists() {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading the token secret {}", path.display()))?;
+        let secret = decode_hex(text.trim())
+            .with_context(|| format!("the token secret {} is not hex", path.display()))?;
+        anyhow::ensure!(
+            secret.len() >= 32,
+            "the token secret {} is shorter than 32 bytes",
+            path.display()
+        );
+        return Ok(secret);
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut secret = vec![0u8; 32];
+    getrandom::fill(&mut secret).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let mut file = open_private(path)
+        .with_context(|| format!("creating the token secret {}", path.display()))?;
+    file.write_all(encode_hex(&secret).as_bytes())?;
+    file.sync_all()?;
+    tracing::info!(path = %path.display(), "created a development token secret");
+    Ok(secret)
+}
+
+#[cfg(unix)]
+fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+}
+
+fn encode_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+/// The authenticated caller of one request, as the database knows them now.
+#[derive(Clone, Debug)]
+pub struct Viewer {
+    /// Their staff record.
+    pub staff: entities::staff::Model,
+    /// Their role.
+    pub role: Role,
+}
+
+impl Viewer {
+    /// The caller's staff id.
+    pub fn id(&self) -> Uuid {
+        self.staff.id
+    }
+}
+
+/// Resolves a bearer token to an active member of staff. `Ok(None)` means no token was presented.
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    verifier: &TokenVerifier,
+    authorization: Option<&str>,
+) -> Result<Option<Viewer>, ApiError> {
+    let Some(header) = authorization else {
+        return Ok(None);
+    };
+    let token = header
+        .strip_prefix("Bearer ")
+        .or_else(|| header.strip_prefix("bearer "))
+        .map(str::trim)
+        .ok_or(ApiError::Unauthenticated)?;
+    let staff_id = verifier.verify(token).map_err(|e| {
+        tracing::info!(reason = %e, "refused a token");
+        ApiError::Unauthenticated
+    })?;
+    let staff = entities::staff::Entity::find_by_id(staff_id)
+        .one(db)
+        .await?
+        .filter(|s| s.active)
+        .ok_or_else(|| {
+            tracing::info!(%staff_id, "refused a token for an unknown or deactivated staff member");
+            ApiError::Unauthenticated
+        })?;
+    let role = Role::from_db(&staff.role).ok_or_else(|| {
+        ApiError::internal(anyhow::anyhow!("staff {} has unknown role", staff.id))
+    })?;
+    Ok(Some(Viewer { staff, role }))
+}
+
+/// The authenticated caller, or `UNAUTHENTICATED`.
+pub fn viewer<'a>(ctx: &async_graphql::Context<'a>) -> Result<&'a Viewer, ApiError> {
+    ctx.data_opt::<Viewer>().ok_or(ApiError::Unauthenticated)
+}
+
+/// The authenticated caller if they hold one of `roles`; otherwise `UNAUTHENTICATED` or `FORBIDDEN`.
+pub fn require_role<'a>(
+    ctx: &async_graphql::Context<'a>,
+    roles: &[Role],
+) -> Result<&'a Viewer, ApiError> {
+    let viewer = viewer(ctx)?;
+    if roles.contains(&viewer.role) {
+        Ok(viewer)
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_round_trips() {
+        let bytes = [0u8, 1, 127, 128, 255];
+        assert_eq!(decode_hex(&encode_hex(&bytes)), Some(bytes.to_vec()));
+        assert_eq!(decode_hex("abc"), None);
+        assert_eq!(decode_hex("zz"), None);
+    }
+
+    #[test]
+    fn cli_role_spellings() {
+        assert_eq!(Role::parse_cli("team-lead"), Some(Role::TeamLead));
+        assert_eq!(Role::parse_cli("Specialist"), Some(Role::Specialist));
+        assert_eq!(Role::parse_cli("boss"), None);
+    }
+
+    #[test]
+    fn a_new_secret_is_private_and_reused() {
+        let dir = tempfile_dir();
+        let path = dir.join("jwt-secret");
+        let first = load_or_create_secret(&path).expect("created");
+        let second = load_or_create_secret(&path).expect("read back");
+        assert_eq!(first, second);
+        assert_eq!(first.len(), 32);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("exists").permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    fn tempfile_dir() -> std::path::PathBuf {
+        let dir = std::env::temp_dir().join(format!("ipsmatch-auth-{}", Uuid::now_v7()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        dir
+    }
+}

@@ -1,0 +1,204 @@
+//! The `ipsmatch` command: `serve` (the default), `migrate`, `token`, `schema`.
+
+#![expect(clippy::print_stdout, reason = "the command line prints tokens and the schema for people and scripts")]
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use uuid::Uuid;
+
+use crate::auth::{Role, load_keys};
+use crate::config::Settings;
+use crate::startup::{Application, prepare_database};
+
+/// ipsmatch: employers, vacancies, clients and disclosure consent for IPS employment specialists.
+#[derive(Parser)]
+#[command(name = "ipsmatch", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the service (the default when no command is given).
+    Serve {
+        /// Fill an empty database with the demo data set and print a token for each role.
+        #[arg(long, env = "IPSMATCH_DEMO")]
+        demo: bool,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate {
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Mint a development token (HS256 only).
+    Token {
+        /// Role of the staff member to mint for: admin, team-lead or specialist. Without
+        /// `--subject`, the first active member of staff with this role is used.
+        #[arg(long)]
+        role: Option<String>,
+        /// The staff id (UUID) the token is for.
+        #[arg(long)]
+        subject: Option<Uuid>,
+        /// Hours the token stays valid.
+        #[arg(long, default_value_t = 12)]
+        ttl_hours: u64,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Add an admin (how a new installation gets its first user) and print their staff id.
+    AdminCreate {
+        /// Full name.
+        #[arg(long)]
+        name: String,
+        /// Work e-mail address.
+        #[arg(long)]
+        email: String,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Print the staff schema (SDL).
+    Schema,
+}
+
+/// Runs the command line and reports failure as a non-zero exit.
+pub fn main() -> ExitCode {
+    let mut args: Vec<String> = std::env::args().collect();
+    // `ipsmatch` and `ipsmatch --flag …` mean `ipsmatch serve …`.
+    let first = args.get(1).map(String::as_str);
+    let is_help = matches!(first, Some("-h" | "--help" | "-V" | "--version"));
+    if first.is_none() || (first.is_some_and(|a| a.starts_with('-')) && !is_help) {
+        args.insert(1, "serve".into());
+    }
+    let cli = Cli::parse_from(args);
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("ipsmatch: cannot start the runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("ipsmatch: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+/// `IPSMATCH_DATABASE_URL` wins; `DATABASE_URL` is honoured when it is not set.
+fn with_database_url_fallback(mut settings: Settings) -> Settings {
+    if settings.database_url.is_empty()
+        && let Ok(url) = std::env::var("DATABASE_URL")
+    {
+        settings.database_url = url;
+    }
+    settings
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { demo, settings } => serve(with_database_url_fallback(settings), demo).await,
+        Command::Migrate { settings } => {
+            let settings = with_database_url_fallback(settings);
+            init_logging(&settings.log);
+            prepare_database(&settings).await?;
+            println!("database is up to date");
+            Ok(())
+        }
+        Command::Token { role, subject, ttl_hours, settings } => {
+            let settings = with_database_url_fallback(settings);
+            init_logging(&settings.log);
+            let subject = match (subject, role) {
+                (Some(subject), _) => subject,
+                (None, Some(role)) => {
+                    let role = Role::parse_cli(&role).context("--role must be admin, team-lead or specialist")?;
+                    let db = prepare_database(&settings).await?;
+                    crate::demo::first_with_role(&db, role)
+                        .await?
+                        .with_context(|| format!("no active {} in the database; run `ipsmatch serve --demo` or create staff first", role_label(role)))?
+                        .id
+                }
+                (None, None) => anyhow::bail!("give --subject <staff id> or --role <role>"),
+            };
+            let (_, issuer) = load_keys(&settings)?;
+            let issuer = issuer.context("tokens can only be minted with HS256; with EdDSA your identity provider issues them")?;
+            println!("{}", issuer.mint(subject, Duration::from_secs(ttl_hours * 3600))?);
+            Ok(())
+        }
+        Command::AdminCreate { name, email, settings } => {
+            let settings = with_database_url_fallback(settings);
+            init_logging(&settings.log);
+            let db = prepare_database(&settings).await?;
+            let input = crate::staff::types::StaffCreateInput { name, email, role: Role::Admin, fte: 1.0, team_id: None };
+            match crate::staff::service::create_staff(&db, input).await {
+                Ok(admin) => {
+                    println!("{}", admin.id);
+                    Ok(())
+                }
+                Err(crate::error::ServiceError::User(errors)) => {
+                    let reasons: Vec<String> = errors.into_iter().map(|e| e.message).collect();
+                    anyhow::bail!("admin not created: {}", reasons.join("; "))
+                }
+                Err(crate::error::ServiceError::Api(err)) => Err(anyhow::anyhow!("admin not created: {err:?}")),
+            }
+        }
+        Command::Schema => {
+            print!("{}", crate::schema::sdl());
+            Ok(())
+        }
+    }
+}
+
+fn role_label(role: Role) -> &'static str {
+    match role {
+        Role::Admin => "admin",
+        Role::TeamLead => "team-lead",
+        Role::Specialist => "specialist",
+    }
+}
+
+async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+    init_logging(&settings.log);
+    let db = prepare_database(&settings).await?;
+    if demo && crate::demo::load_if_empty(&db).await? {
+        println!("loaded the demo data set");
+    }
+    let app = Application::build(settings.clone(), db.clone())?;
+    let base = format!("http://{}:{}", settings.bind.ip(), app.port());
+    println!("ipsmatch listening on {base}");
+    println!("  GraphQL:  {base}/graphql");
+    if settings.graphiql {
+        println!("  GraphiQL: {base}/");
+    }
+    println!("  SDL:      {base}/schema.graphql");
+    if demo {
+        if let Some(issuer) = app.token_issuer() {
+            for role in [Role::Admin, Role::TeamLead, Role::Specialist] {
+                if let Some(staff) = crate::demo::first_with_role(&db, role).await? {
+                    let token = issuer.mint(staff.id, Duration::from_secs(12 * 3600))?;
+                    println!("{} token: {token}", role_label(role));
+                }
+            }
+            println!("Send one as `Authorization: Bearer <token>` (in GraphiQL: the Headers tab).");
+        }
+    } else {
+        println!("Get a token: `ipsmatch token --role specialist` (or start with --demo for demo data and tokens).");
+    }
+    app.run_until_stopped().await.context("serving HTTP")
+}

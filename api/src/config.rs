@@ -1,0 +1,184 @@
+//! Typed settings with defaults: every setting is a command-line flag and an `IPSMATCH_*` variable,
+//! so `ipsmatch serve` runs with no configuration at all. Tests build `Settings` directly.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Which algorithm signs staff tokens. The server accepts exactly one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum JwtAlgorithm {
+    /// HMAC-SHA256 with a shared secret of at least 32 bytes (single-node and development).
+    #[value(name = "HS256")]
+    Hs256,
+    /// Ed25519 signatures checked with a public key file (production: tokens come from an identity
+    /// provider that holds the private key).
+    #[value(name = "EdDSA")]
+    EdDsa,
+}
+
+/// Everything the service needs to run.
+#[derive(Clone, Debug, clap::Args)]
+pub struct Settings {
+    /// Address and port to listen on.
+    #[arg(long, env = "IPSMATCH_BIND", default_value = "127.0.0.1:8080")]
+    pub bind: SocketAddr,
+
+    /// Folder for the embedded database, the development signing secret and (later) the index.
+    #[arg(long, env = "IPSMATCH_DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// Database URL: `sqlite://…` or `postgres://…`. Empty means SQLite at `<data-dir>/ipsmatch.db`.
+    /// `DATABASE_URL` is honoured when this is not set.
+    #[arg(long, env = "IPSMATCH_DATABASE_URL", default_value = "")]
+    pub database_url: String,
+
+    /// Largest number of pooled database connections.
+    #[arg(long, env = "IPSMATCH_DB_MAX_CONNECTIONS", default_value_t = 10)]
+    pub db_max_connections: u32,
+
+    /// How long SQLite waits for a lock before giving up, in milliseconds.
+    #[arg(long, env = "IPSMATCH_SQLITE_BUSY_TIMEOUT_MS", default_value_t = 5000)]
+    pub sqlite_busy_timeout_ms: u64,
+
+    /// HTTP worker threads.
+    #[arg(long, env = "IPSMATCH_WORKERS", default_value_t = 2)]
+    pub workers: usize,
+
+    /// Algorithm staff tokens must be signed with.
+    #[arg(long, env = "IPSMATCH_JWT_ALGORITHM", value_enum, default_value = "HS256")]
+    pub jwt_algorithm: JwtAlgorithm,
+
+    /// HS256 secret file (created with 32 random bytes, mode 0600, when missing). Empty means
+    /// `<data-dir>/jwt-secret`.
+    #[arg(long, env = "IPSMATCH_JWT_SECRET_FILE", default_value = "")]
+    pub jwt_secret_file: String,
+
+    /// EdDSA public key (PEM) that verifies tokens; required when the algorithm is EdDSA.
+    #[arg(long, env = "IPSMATCH_JWT_PUBLIC_KEY_FILE", default_value = "")]
+    pub jwt_public_key_file: String,
+
+    /// Required `iss` claim.
+    #[arg(long, env = "IPSMATCH_JWT_ISSUER", default_value = "ipsmatch")]
+    pub jwt_issuer: String,
+
+    /// Required `aud` claim of staff tokens.
+    #[arg(long, env = "IPSMATCH_JWT_AUDIENCE", default_value = "ipsmatch-staff")]
+    pub jwt_audience: String,
+
+    /// Serve GraphiQL at `/` (a development aid).
+    #[arg(long, env = "IPSMATCH_GRAPHIQL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub graphiql: bool,
+
+    /// Answer introspection queries.
+    #[arg(long, env = "IPSMATCH_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
+    pub introspection: bool,
+
+    /// Deepest query accepted (introspection tools need about 15).
+    #[arg(long, env = "IPSMATCH_MAX_DEPTH", default_value_t = 16)]
+    pub max_depth: usize,
+
+    /// Largest query complexity accepted; list fields multiply their children by the page size.
+    #[arg(long, env = "IPSMATCH_MAX_COMPLEXITY", default_value_t = 20_000)]
+    pub max_complexity: usize,
+
+    /// Largest request body accepted, in bytes.
+    #[arg(long, env = "IPSMATCH_MAX_BODY_BYTES", default_value_t = 1_048_576)]
+    pub max_body_bytes: usize,
+
+    /// Longest a GraphQL request may run, in milliseconds.
+    #[arg(long, env = "IPSMATCH_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
+    pub request_timeout_ms: u64,
+
+    /// Log filter (`tracing` syntax), e.g. `info` or `ipsmatch=debug,info`.
+    #[arg(long, env = "IPSMATCH_LOG", default_value = "info")]
+    pub log: String,
+}
+
+impl Settings {
+    /// Settings for a service whose files all live under `data_dir`, every other value at its
+    /// default. This is what `ipsmatch serve` uses with no flags and no environment.
+    pub fn with_data_dir(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            data_dir: data_dir.into(),
+            database_url: String::new(),
+            db_max_connections: 10,
+            sqlite_busy_timeout_ms: 5000,
+            workers: 2,
+            jwt_algorithm: JwtAlgorithm::Hs256,
+            jwt_secret_file: String::new(),
+            jwt_public_key_file: String::new(),
+            jwt_issuer: "ipsmatch".into(),
+            jwt_audience: "ipsmatch-staff".into(),
+            graphiql: true,
+            introspection: true,
+            max_depth: 16,
+            max_complexity: 20_000,
+            max_body_bytes: 1_048_576,
+            request_timeout_ms: 30_000,
+            log: "info".into(),
+        }
+    }
+
+    /// The database URL in force: the setting, or SQLite inside the data folder.
+    pub fn effective_database_url(&self) -> String {
+        if self.database_url.is_empty() {
+            format!(
+                "sqlite://{}?mode=rwc",
+                self.data_dir.join("ipsmatch.db").display()
+            )
+        } else {
+            self.database_url.clone()
+        }
+    }
+
+    /// The HS256 secret file in force.
+    pub fn effective_secret_file(&self) -> PathBuf {
+        if self.jwt_secret_file.is_empty() {
+            self.data_dir.join("jwt-secret")
+        } else {
+            PathBuf::from(&self.jwt_secret_file)
+        }
+    }
+
+    /// The request timeout as a duration.
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_millis(self.request_timeout_ms)
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self::with_data_dir("data")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        settings: Settings,
+    }
+
+    #[test]
+    fn flag_defaults_match_the_default_settings() {
+        // Keeps the two lists of defaults (clap attributes and `with_data_dir`) in step.
+        let parsed = Cli::parse_from(["ipsmatch"]).settings;
+        let default = Settings::default();
+        assert_eq!(format!("{parsed:?}"), format!("{default:?}"));
+    }
+
+    #[test]
+    fn embedded_database_lives_in_the_data_folder() {
+        let settings = Settings::with_data_dir("/srv/ipsmatch");
+        assert_eq!(
+            settings.effective_database_url(),
+            "sqlite:///srv/ipsmatch/ipsmatch.db?mode=rwc"
+        );
+    }
+}

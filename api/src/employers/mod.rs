@@ -1,0 +1,7 @@
+//! The employer engagement CRM (IPS job development): employers, their sites and contacts, and every
+//! engagement with them.
+
+pub mod mutation;
+pub mod query;
+pub mod service;
+pub mod types;

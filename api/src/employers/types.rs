@@ -1,0 +1,767 @@
+//! GraphQL types of the employer engagement CRM: employers, their sites and contacts, and engagements.
+
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use crate::dates::Date;
+
+use entities::{employer, employer_contact, employer_location, engagement};
+
+use crate::error::UserError;
+use crate::ids::{self, Kind};
+use crate::loaders::{load_failed, loaders};
+use crate::staff::types::Staff;
+use crate::stored_enum;
+
+stored_enum! {
+    /// Industry of an employer: the sections of the UK Standard Industrial Classification (SIC 2007).
+    pub enum Sector {
+        /// A: agriculture, forestry and fishing.
+        AgricultureForestryFishing = "AGRICULTURE_FORESTRY_FISHING",
+        /// B: mining and quarrying.
+        MiningQuarrying = "MINING_QUARRYING",
+        /// C: manufacturing.
+        Manufacturing = "MANUFACTURING",
+        /// D: electricity, gas, steam and air conditioning supply.
+        EnergySupply = "ENERGY_SUPPLY",
+        /// E: water supply, sewerage, waste management and remediation.
+        WaterWaste = "WATER_WASTE",
+        /// F: construction.
+        Construction = "CONSTRUCTION",
+        /// G: wholesale and retail trade; repair of motor vehicles.
+        WholesaleRetail = "WHOLESALE_RETAIL",
+        /// H: transportation and storage.
+        TransportStorage = "TRANSPORT_STORAGE",
+        /// I: accommodation and food service activities.
+        AccommodationFood = "ACCOMMODATION_FOOD",
+        /// J: information and communication.
+        InformationCommunication = "INFORMATION_COMMUNICATION",
+        /// K: financial and insurance activities.
+        FinanceInsurance = "FINANCE_INSURANCE",
+        /// L: real estate activities.
+        RealEstate = "REAL_ESTATE",
+        /// M: professional, scientific and technical activities.
+        ProfessionalScientific = "PROFESSIONAL_SCIENTIFIC",
+        /// N: administrative and support service activities (cleaning, security, staffing agencies).
+        AdministrativeSupport = "ADMINISTRATIVE_SUPPORT",
+        /// O: public administration and defence.
+        PublicAdministration = "PUBLIC_ADMINISTRATION",
+        /// P: education.
+        Education = "EDUCATION",
+        /// Q: human health and social work.
+        HealthSocialWork = "HEALTH_SOCIAL_WORK",
+        /// R: arts, entertainment and recreation.
+        ArtsRecreation = "ARTS_RECREATION",
+        /// S: other service activities.
+        OtherServices = "OTHER_SERVICES",
+        /// T: households as employers.
+        Households = "HOUSEHOLDS",
+        /// U: extraterritorial organisations.
+        Extraterritorial = "EXTRATERRITORIAL",
+    }
+}
+
+stored_enum! {
+    /// Size of an employer by headcount (the UK's usual bands).
+    pub enum EmployerSize {
+        /// Fewer than 10 people.
+        Micro = "MICRO",
+        /// 10 to 49 people.
+        Small = "SMALL",
+        /// 50 to 249 people.
+        Medium = "MEDIUM",
+        /// 250 people or more.
+        Large = "LARGE",
+    }
+}
+
+stored_enum! {
+    /// How far the service's relationship with an employer has come.
+    pub enum RelationshipStage {
+        /// Identified, not yet met.
+        Prospect = "PROSPECT",
+        /// In conversation: needs learned, service presented.
+        Engaged = "ENGAGED",
+        /// Has hired, or regularly considers, people the service supports.
+        HiringPartner = "HIRING_PARTNER",
+        /// No contact for a long while.
+        Dormant = "DORMANT",
+    }
+}
+
+stored_enum! {
+    /// How a contact person prefers to be reached.
+    pub enum ContactChannel {
+        /// In person.
+        FaceToFace = "FACE_TO_FACE",
+        /// By phone.
+        Phone = "PHONE",
+        /// By e-mail.
+        Email = "EMAIL",
+        /// By text message.
+        TextMessage = "TEXT_MESSAGE",
+    }
+}
+
+stored_enum! {
+    /// How an engagement took place. The fidelity scale counts face-to-face contacts.
+    pub enum EngagementMode {
+        /// In person, at the employer or elsewhere.
+        FaceToFace = "FACE_TO_FACE",
+        /// By phone or video call.
+        Phone = "PHONE",
+        /// By e-mail.
+        Email = "EMAIL",
+        /// At a jobs fair, networking or employer event.
+        Event = "EVENT",
+    }
+}
+
+stored_enum! {
+    /// What an engagement was for (the IPS job-development steps).
+    pub enum EngagementPurpose {
+        /// Learning about the employer's business and hiring needs.
+        LearnNeeds = "LEARN_NEEDS",
+        /// Presenting the employment service.
+        PresentService = "PRESENT_SERVICE",
+        /// Presenting a candidate (with the client's consent).
+        PresentCandidate = "PRESENT_CANDIDATE",
+        /// Following up an earlier contact.
+        FollowUp = "FOLLOW_UP",
+        /// Supporting someone the employer has hired.
+        InWorkSupport = "IN_WORK_SUPPORT",
+    }
+}
+
+/// An employer the service builds a relationship with.
+#[derive(Clone)]
+pub struct Employer(pub employer::Model);
+
+/// An employer the service builds a relationship with.
+#[Object]
+impl Employer {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Employer, self.0.id)
+    }
+
+    /// Trading name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Industry (SIC 2007 section).
+    async fn sector(&self) -> Result<Sector> {
+        Ok(Sector::from_db(&self.0.sector)?)
+    }
+
+    /// Headcount band.
+    async fn size(&self) -> Result<EmployerSize> {
+        Ok(EmployerSize::from_db(&self.0.size)?)
+    }
+
+    /// Where the relationship stands.
+    async fn stage(&self) -> Result<RelationshipStage> {
+        Ok(RelationshipStage::from_db(&self.0.stage)?)
+    }
+
+    /// What the service has learned about the employer's openness to hiring people in recovery.
+    async fn openness_notes(&self) -> Option<&str> {
+        self.0.openness_notes.as_deref()
+    }
+
+    /// Has said it welcomes applicants in recovery (e.g. a recovery-friendly employer pledge).
+    async fn recovery_friendly(&self) -> bool {
+        self.0.recovery_friendly
+    }
+
+    /// Signed up to the UK Disability Confident scheme.
+    async fn disability_confident(&self) -> bool {
+        self.0.disability_confident
+    }
+
+    /// Web site.
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+
+    /// The specialist who leads the relationship.
+    async fn owner(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
+        let Some(owner) = self.0.owner_id else {
+            return Ok(None);
+        };
+        let staff = loaders(ctx)?
+            .staff
+            .load_one(owner)
+            .await
+            .map_err(load_failed)?;
+        Ok(staff.map(Staff))
+    }
+
+    /// Sites where people would work, in the order given.
+    async fn locations(&self, ctx: &Context<'_>) -> Result<Vec<EmployerLocation>> {
+        let rows = loaders(ctx)?
+            .locations_of_employer
+            .load_one(self.0.id)
+            .await
+            .map_err(load_failed)?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .map(EmployerLocation)
+            .collect())
+    }
+
+    /// People at the employer, by name.
+    async fn contacts(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Include archived contacts.", default = false)] include_archived: bool,
+    ) -> Result<Vec<EmployerContact>> {
+        let rows = loaders(ctx)?
+            .contacts_of_employer
+            .load_one(self.0.id)
+            .await
+            .map_err(load_failed)?;
+        Ok(rows
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|c| include_archived || c.archived_at.is_none())
+            .map(EmployerContact)
+            .collect())
+    }
+
+    /// Engagements with this employer, newest first (current entries only).
+    #[graphql(complexity = "crate::pagination::complexity(child_complexity, first, last)")]
+    async fn engagements(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many items, forwards (at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "How many items, backwards (at most 100).")] last: Option<i32>,
+    ) -> Result<EngagementConnection> {
+        let filter = EngagementFilter {
+            employer_id: Some(ids::encode(Kind::Employer, self.0.id)),
+            ..Default::default()
+        };
+        super::query::engagement_page(ctx, filter, after, first, before, last).await
+    }
+
+    /// True when archived: kept for history, left out of lists by default.
+    async fn archived(&self) -> bool {
+        self.0.archived_at.is_some()
+    }
+
+    /// When it was archived.
+    async fn archived_at(&self) -> Option<DateTime<Utc>> {
+        self.0.archived_at
+    }
+
+    /// When the record was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When the record last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// Changes with every update; send it back with an update to detect concurrent edits.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// A site of an employer.
+#[derive(Clone)]
+pub struct EmployerLocation(pub employer_location::Model);
+
+/// A site of an employer.
+#[Object]
+impl EmployerLocation {
+    /// What the employer calls the site, e.g. "Head office" or "Leeds depot".
+    async fn label(&self) -> &str {
+        &self.0.label
+    }
+
+    /// Street address.
+    async fn address(&self) -> Option<&str> {
+        self.0.address.as_deref()
+    }
+
+    /// Town or city.
+    async fn town(&self) -> Option<&str> {
+        self.0.town.as_deref()
+    }
+
+    /// Postcode as written.
+    async fn postcode(&self) -> Option<&str> {
+        self.0.postcode.as_deref()
+    }
+
+    /// Latitude in degrees (WGS84).
+    async fn latitude(&self) -> Option<f64> {
+        self.0.latitude
+    }
+
+    /// Longitude in degrees (WGS84).
+    async fn longitude(&self) -> Option<f64> {
+        self.0.longitude
+    }
+}
+
+/// A person at an employer whom specialists deal with.
+#[derive(Clone)]
+pub struct EmployerContact(pub employer_contact::Model);
+
+/// A person at an employer whom specialists deal with.
+#[Object]
+impl EmployerContact {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::EmployerContact, self.0.id)
+    }
+
+    /// The employer they work for.
+    async fn employer(&self, ctx: &Context<'_>) -> Result<Option<Employer>> {
+        let row = loaders(ctx)?
+            .employers
+            .load_one(self.0.employer_id)
+            .await
+            .map_err(load_failed)?;
+        Ok(row.map(Employer))
+    }
+
+    /// Full name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Their job at the employer, e.g. "Store manager".
+    async fn job_title(&self) -> Option<&str> {
+        self.0.job_title.as_deref()
+    }
+
+    /// Phone number as written.
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+
+    /// E-mail address (lower case).
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+
+    /// How they prefer to be reached.
+    async fn preferred_channel(&self) -> Result<ContactChannel> {
+        Ok(ContactChannel::from_db(&self.0.preferred_channel)?)
+    }
+
+    /// Notes about working with them.
+    async fn notes(&self) -> Option<&str> {
+        self.0.notes.as_deref()
+    }
+
+    /// True when archived (left the employer, or no longer a contact).
+    async fn archived(&self) -> bool {
+        self.0.archived_at.is_some()
+    }
+
+    /// When the record was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When the record last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// Changes with every update; send it back with an update to detect concurrent edits.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// One contact between a specialist and an employer. Entries are never edited: a correction or a
+/// retraction is a new entry that supersedes the old one, and both stay readable.
+#[derive(Clone)]
+pub struct Engagement(pub engagement::Model);
+
+/// One contact between a specialist and an employer. Entries are never edited: a correction or a
+/// retraction is a new entry that supersedes the old one, and both stay readable.
+#[Object]
+impl Engagement {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Engagement, self.0.id)
+    }
+
+    /// The employer contacted.
+    async fn employer(&self, ctx: &Context<'_>) -> Result<Option<Employer>> {
+        let row = loaders(ctx)?
+            .employers
+            .load_one(self.0.employer_id)
+            .await
+            .map_err(load_failed)?;
+        Ok(row.map(Employer))
+    }
+
+    /// The specialist who made the contact.
+    async fn specialist(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
+        let row = loaders(ctx)?
+            .staff
+            .load_one(self.0.specialist_id)
+            .await
+            .map_err(load_failed)?;
+        Ok(row.map(Staff))
+    }
+
+    /// The person spoken to, if recorded.
+    async fn contact(&self, ctx: &Context<'_>) -> Result<Option<EmployerContact>> {
+        let Some(contact) = self.0.contact_id else {
+            return Ok(None);
+        };
+        let row = loaders(ctx)?
+            .contacts
+            .load_one(contact)
+            .await
+            .map_err(load_failed)?;
+        Ok(row.map(EmployerContact))
+    }
+
+    /// When the contact took place.
+    async fn occurred_at(&self) -> DateTime<Utc> {
+        self.0.occurred_at
+    }
+
+    /// How it took place.
+    async fn mode(&self) -> Result<EngagementMode> {
+        Ok(EngagementMode::from_db(&self.0.mode)?)
+    }
+
+    /// What it was for.
+    async fn purpose(&self) -> Result<EngagementPurpose> {
+        Ok(EngagementPurpose::from_db(&self.0.purpose)?)
+    }
+
+    /// What came of it.
+    async fn outcome(&self) -> &str {
+        &self.0.outcome
+    }
+
+    /// The agreed next step, if any.
+    async fn next_step(&self) -> Option<&str> {
+        self.0.next_step.as_deref()
+    }
+
+    /// When the next step is due.
+    async fn next_step_due(&self) -> Option<Date> {
+        self.0.next_step_due.map(Date)
+    }
+
+    /// The entry this one corrects or retracts.
+    async fn supersedes(&self, ctx: &Context<'_>) -> Result<Option<Engagement>> {
+        let Some(id) = self.0.supersedes_id else {
+            return Ok(None);
+        };
+        let db = ctx.data::<sea_orm::DatabaseConnection>()?;
+        Ok(super::service::find_engagement(db, id).await?.map(Engagement))
+    }
+
+    /// The entry that corrected or retracted this one; null while this entry is current.
+    async fn superseded_by(&self, ctx: &Context<'_>) -> Result<Option<Engagement>> {
+        let db = ctx.data::<sea_orm::DatabaseConnection>()?;
+        Ok(super::service::find_superseding(db, self.0.id)
+            .await?
+            .map(Engagement))
+    }
+
+    /// True when this entry withdraws the one it supersedes (it was recorded in error).
+    async fn retraction(&self) -> bool {
+        self.0.retraction_reason.is_some()
+    }
+
+    /// Why the superseded entry was withdrawn.
+    async fn retraction_reason(&self) -> Option<&str> {
+        self.0.retraction_reason.as_deref()
+    }
+
+    /// Who wrote this entry (the specialist, or a team lead correcting it).
+    async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
+        let row = loaders(ctx)?
+            .staff
+            .load_one(self.0.recorded_by_id)
+            .await
+            .map_err(load_failed)?;
+        Ok(row.map(Staff))
+    }
+
+    /// When this entry was written.
+    async fn recorded_at(&self) -> DateTime<Utc> {
+        self.0.recorded_at
+    }
+}
+
+crate::connection_types!(
+    EmployerConnection,
+    EmployerEdge,
+    Employer,
+    "A page of employers, by name.",
+    "An employer with its cursor."
+);
+crate::connection_types!(
+    EngagementConnection,
+    EngagementEdge,
+    Engagement,
+    "A page of engagements, newest first.",
+    "An engagement with its cursor."
+);
+
+/// Narrows the employer list.
+#[derive(InputObject, Default)]
+pub struct EmployerFilter {
+    /// Words that must appear in the name (any case).
+    pub text: Option<String>,
+    /// Only these sectors.
+    pub sectors: Option<Vec<Sector>>,
+    /// Only these relationship stages.
+    pub stages: Option<Vec<RelationshipStage>>,
+    /// Only employers whose relationship this member of staff leads.
+    pub owner_id: Option<ID>,
+    /// Include archived employers (default false).
+    #[graphql(default)]
+    pub include_archived: bool,
+}
+
+/// Narrows the engagement list.
+#[derive(InputObject, Default)]
+pub struct EngagementFilter {
+    /// Only engagements with this employer.
+    pub employer_id: Option<ID>,
+    /// Only engagements made by this specialist.
+    pub specialist_id: Option<ID>,
+    /// Only these modes.
+    pub modes: Option<Vec<EngagementMode>>,
+    /// Only these purposes.
+    pub purposes: Option<Vec<EngagementPurpose>>,
+    /// Only engagements at or after this moment.
+    pub from: Option<DateTime<Utc>>,
+    /// Only engagements before this moment.
+    pub to: Option<DateTime<Utc>>,
+    /// Include entries that were later corrected or retracted, and the retractions themselves
+    /// (default false: the current record only).
+    #[graphql(default)]
+    pub include_superseded: bool,
+}
+
+/// A site of an employer.
+#[derive(InputObject, Clone)]
+pub struct EmployerLocationInput {
+    /// What the employer calls the site.
+    pub label: String,
+    /// Street address.
+    pub address: Option<String>,
+    /// Town or city.
+    pub town: Option<String>,
+    /// Postcode as written.
+    pub postcode: Option<String>,
+    /// Latitude in degrees (WGS84); give with longitude.
+    pub latitude: Option<f64>,
+    /// Longitude in degrees (WGS84); give with latitude.
+    pub longitude: Option<f64>,
+}
+
+/// Fields of a new employer.
+#[derive(InputObject)]
+pub struct EmployerCreateInput {
+    /// Trading name; unique (ignoring case and spacing).
+    pub name: String,
+    /// Industry.
+    pub sector: Sector,
+    /// Headcount band.
+    pub size: EmployerSize,
+    /// Where the relationship stands (default PROSPECT).
+    #[graphql(default_with = "RelationshipStage::Prospect")]
+    pub stage: RelationshipStage,
+    /// What the service knows about the employer's openness to hiring people in recovery.
+    pub openness_notes: Option<String>,
+    /// Has said it welcomes applicants in recovery.
+    #[graphql(default)]
+    pub recovery_friendly: bool,
+    /// Signed up to Disability Confident.
+    #[graphql(default)]
+    pub disability_confident: bool,
+    /// Web site.
+    pub website: Option<String>,
+    /// The specialist or team lead who leads the relationship.
+    pub owner_id: Option<ID>,
+    /// Sites, in display order.
+    #[graphql(default)]
+    pub locations: Vec<EmployerLocationInput>,
+}
+
+/// Changes to an employer; absent fields stay as they are, null clears an optional field.
+#[derive(InputObject)]
+pub struct EmployerUpdateInput {
+    /// Which employer.
+    pub id: ID,
+    /// The `version` you read.
+    pub version: i32,
+    /// New trading name.
+    pub name: Option<String>,
+    /// New industry.
+    pub sector: Option<Sector>,
+    /// New headcount band.
+    pub size: Option<EmployerSize>,
+    /// New relationship stage.
+    pub stage: Option<RelationshipStage>,
+    /// New openness notes (null clears).
+    pub openness_notes: MaybeUndefined<String>,
+    /// Welcomes applicants in recovery.
+    pub recovery_friendly: Option<bool>,
+    /// Signed up to Disability Confident.
+    pub disability_confident: Option<bool>,
+    /// New web site (null clears).
+    pub website: MaybeUndefined<String>,
+    /// New relationship lead (null clears).
+    pub owner_id: MaybeUndefined<ID>,
+    /// Replaces every site when given.
+    pub locations: Option<Vec<EmployerLocationInput>>,
+}
+
+/// Which employer to archive or restore.
+#[derive(InputObject)]
+pub struct EmployerArchiveInput {
+    /// Which employer.
+    pub id: ID,
+}
+
+/// Result of a mutation on an employer.
+#[derive(SimpleObject)]
+pub struct EmployerPayload {
+    /// The employer as it now is, unless there were user errors.
+    pub employer: Option<Employer>,
+    /// Why nothing changed.
+    pub user_errors: Vec<UserError>,
+}
+
+/// Fields of a new employer contact.
+#[derive(InputObject)]
+pub struct EmployerContactCreateInput {
+    /// The employer they work for.
+    pub employer_id: ID,
+    /// Full name.
+    pub name: String,
+    /// Their job at the employer.
+    pub job_title: Option<String>,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// E-mail address; unique within the employer.
+    pub email: Option<String>,
+    /// How they prefer to be reached (default EMAIL).
+    #[graphql(default_with = "ContactChannel::Email")]
+    pub preferred_channel: ContactChannel,
+    /// Notes about working with them.
+    pub notes: Option<String>,
+}
+
+/// Changes to a contact; absent fields stay as they are, null clears an optional field.
+#[derive(InputObject)]
+pub struct EmployerContactUpdateInput {
+    /// Which contact.
+    pub id: ID,
+    /// The `version` you read.
+    pub version: i32,
+    /// New full name.
+    pub name: Option<String>,
+    /// New job title (null clears).
+    pub job_title: MaybeUndefined<String>,
+    /// New phone number (null clears).
+    pub phone: MaybeUndefined<String>,
+    /// New e-mail address (null clears).
+    pub email: MaybeUndefined<String>,
+    /// New preferred channel.
+    pub preferred_channel: Option<ContactChannel>,
+    /// New notes (null clears).
+    pub notes: MaybeUndefined<String>,
+}
+
+/// Which contact to archive.
+#[derive(InputObject)]
+pub struct EmployerContactArchiveInput {
+    /// Which contact.
+    pub id: ID,
+}
+
+/// Result of a mutation on a contact.
+#[derive(SimpleObject)]
+pub struct EmployerContactPayload {
+    /// The contact as it now is, unless there were user errors.
+    pub contact: Option<EmployerContact>,
+    /// Why nothing changed.
+    pub user_errors: Vec<UserError>,
+}
+
+/// A new engagement with an employer.
+#[derive(InputObject)]
+pub struct EngagementCreateInput {
+    /// The employer contacted.
+    pub employer_id: ID,
+    /// The person spoken to.
+    pub contact_id: Option<ID>,
+    /// When the contact took place (not in the future).
+    pub occurred_at: DateTime<Utc>,
+    /// How it took place.
+    pub mode: EngagementMode,
+    /// What it was for.
+    pub purpose: EngagementPurpose,
+    /// What came of it.
+    pub outcome: String,
+    /// The agreed next step.
+    pub next_step: Option<String>,
+    /// When the next step is due (needs a next step).
+    pub next_step_due: Option<Date>,
+}
+
+/// A correction: a new entry that supersedes `id`. Absent fields keep the corrected entry's
+/// values; null clears an optional one.
+#[derive(InputObject)]
+pub struct EngagementCorrectInput {
+    /// The entry to correct (must be current).
+    pub id: ID,
+    /// Corrected contact person (null clears).
+    pub contact_id: MaybeUndefined<ID>,
+    /// Corrected time.
+    pub occurred_at: Option<DateTime<Utc>>,
+    /// Corrected mode.
+    pub mode: Option<EngagementMode>,
+    /// Corrected purpose.
+    pub purpose: Option<EngagementPurpose>,
+    /// Corrected outcome.
+    pub outcome: Option<String>,
+    /// Corrected next step (null clears).
+    pub next_step: MaybeUndefined<String>,
+    /// Corrected due date (null clears).
+    pub next_step_due: MaybeUndefined<Date>,
+}
+
+/// A retraction: withdraws an entry recorded in error, keeping it readable.
+#[derive(InputObject)]
+pub struct EngagementRetractInput {
+    /// The entry to withdraw (must be current).
+    pub id: ID,
+    /// Why it is withdrawn.
+    pub reason: String,
+}
+
+/// Result of a mutation that records an engagement entry.
+#[derive(SimpleObject)]
+pub struct EngagementPayload {
+    /// The new entry, unless there were user errors.
+    pub engagement: Option<Engagement>,
+    /// Why nothing was recorded.
+    pub user_errors: Vec<UserError>,
+}

@@ -1,0 +1,467 @@
+//! HTTP surface: GraphQL over HTTP as the spec asks (media types negotiated, request errors as 4xx
+//! for `application/graphql-response+json`, 405 for mutations over GET, 415 for non-JSON bodies,
+//! body-size limit, no batching, request timeout), plus GraphiQL, the SDL, and health checks.
+//!
+//! async-graphql-actix-web's stock handler answers every request 200 with one media type and runs
+//! mutations over GET, so requests are parsed and answered here; the schema itself is async-graphql's.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use async_graphql::{ServerError, Variables};
+use futures_util::StreamExt as _;
+use sea_orm::DatabaseConnection;
+use serde_json::{Map, Value, json};
+use uuid::Uuid;
+
+use crate::auth::{TokenVerifier, authenticate};
+use crate::config::Settings;
+use crate::error::ApiError;
+use crate::loaders::Loaders;
+use crate::schema::StaffSchema;
+
+/// Shared by every request.
+pub struct AppState {
+    /// The staff schema.
+    pub schema: StaffSchema,
+    /// The database pool.
+    pub db: DatabaseConnection,
+    /// Checks bearer tokens.
+    pub verifier: TokenVerifier,
+    /// The settings the service started with.
+    pub settings: Settings,
+}
+
+/// The id of one HTTP request, in its log lines, its `x-request-id` header and its INTERNAL errors.
+#[derive(Clone, Copy, Debug)]
+pub struct RequestId(pub Uuid);
+
+const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json; charset=utf-8";
+const JSON: &str = "application/json; charset=utf-8";
+
+/// Which media type the response is written in.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum MediaType {
+    /// `application/graphql-response+json`: request errors get 4xx statuses.
+    GraphqlResponse,
+    /// `application/json`: every well-formed GraphQL response is 200.
+    Json,
+}
+
+impl MediaType {
+    fn content_type(self) -> &'static str {
+        match self {
+            MediaType::GraphqlResponse => GRAPHQL_RESPONSE_JSON,
+            MediaType::Json => JSON,
+        }
+    }
+}
+
+/// Picks the response media type from `Accept`; `None` when neither is acceptable.
+fn negotiate(req: &HttpRequest) -> Option<MediaType> {
+    let Some(accept) = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.trim().is_empty())
+    else {
+        return Some(MediaType::Json);
+    };
+    let mut json_ok = false;
+    for range in accept.split(',') {
+        let mut parts = range.split(';');
+        let media = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let refused = parts.any(|p| {
+            let p = p.trim().replace(' ', "");
+            p == "q=0" || p == "q=0.0" || p == "q=0.00" || p == "q=0.000"
+        });
+        if refused {
+            continue;
+        }
+        match media.as_str() {
+            "application/graphql-response+json" => return Some(MediaType::GraphqlResponse),
+            "application/json" | "application/*" | "*/*" => json_ok = true,
+            _ => {}
+        }
+    }
+    json_ok.then_some(MediaType::Json)
+}
+
+/// A GraphQL request as read off the wire, before execution.
+struct Params {
+    query: String,
+    operation_name: Option<String>,
+    variables: Option<Map<String, Value>>,
+}
+
+/// A response with a JSON body and the request's headers.
+fn respond(status: StatusCode, media: MediaType, body: &Value) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((header::CONTENT_TYPE, media.content_type()))
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .body(body.to_string())
+}
+
+/// A request error: `errors` only, no `data`.
+fn request_error(status: StatusCode, media: MediaType, message: &str, code: &str) -> HttpResponse {
+    respond(
+        status,
+        media,
+        &json!({ "errors": [{ "message": message, "extensions": { "code": code } }] }),
+    )
+}
+
+fn reads_params(object: Map<String, Value>) -> Result<Params, &'static str> {
+    let query = match object.get("query") {
+        Some(Value::String(q)) => q.clone(),
+        Some(_) => return Err("`query` must be a string"),
+        None => return Err("`query` is required"),
+    };
+    let operation_name = match object.get("operationName") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(name)) => Some(name.clone()),
+        Some(_) => return Err("`operationName` must be a string or null"),
+    };
+    let variables = match object.get("variables") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(map)) => Some(map.clone()),
+        Some(_) => return Err("`variables` must be an object or null"),
+    };
+    match object.get("extensions") {
+        None | Some(Value::Null) | Some(Value::Object(_)) => {}
+        Some(_) => return Err("`extensions` must be an object or null"),
+    }
+    Ok(Params {
+        query,
+        operation_name,
+        variables,
+    })
+}
+
+/// `POST /graphql`.
+pub async fn graphql_post(
+    req: HttpRequest,
+    mut payload: web::Payload,
+    state: web::Data<Arc<AppState>>,
+) -> HttpResponse {
+    let Some(media) = negotiate(&req) else {
+        return not_acceptable();
+    };
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let mut parts = content_type.split(';');
+    let essence = parts.next().unwrap_or("").trim().to_string();
+    let charset_ok = parts.all(|p| {
+        let p = p.trim();
+        !p.starts_with("charset=") || p.trim_start_matches("charset=").trim_matches('"') == "utf-8"
+    });
+    if essence != "application/json" || !charset_ok {
+        return request_error(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            media,
+            "send the request as application/json (UTF-8)",
+            "UNSUPPORTED_MEDIA_TYPE",
+        );
+    }
+
+    let limit = state.settings.max_body_bytes;
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let Ok(chunk) = chunk else {
+            return request_error(StatusCode::BAD_REQUEST, media, "the request body could not be read", "BAD_REQUEST");
+        };
+        if body.len() + chunk.len() > limit {
+            return request_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                media,
+                &format!("the request body is larger than {limit} bytes"),
+                "PAYLOAD_TOO_LARGE",
+            );
+        }
+        body.extend_from_slice(&chunk);
+    }
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return request_error(StatusCode::BAD_REQUEST, media, "the request body is empty", "BAD_REQUEST");
+    }
+    let object = match serde_json::from_slice::<Value>(&body) {
+        Ok(Value::Object(object)) => object,
+        Ok(Value::Array(_)) => {
+            return request_error(StatusCode::BAD_REQUEST, media, "batched requests are not supported; send one operation per request", "BAD_REQUEST");
+        }
+        Ok(_) => {
+            return request_error(StatusCode::BAD_REQUEST, media, "the request body must be a JSON object", "BAD_REQUEST");
+        }
+        Err(_) => {
+            return request_error(StatusCode::BAD_REQUEST, media, "the request body is not valid JSON", "BAD_REQUEST");
+        }
+    };
+    match reads_params(object) {
+        Ok(params) => execute(&req, &state, media, params, false).await,
+        Err(problem) => request_error(StatusCode::BAD_REQUEST, media, problem, "BAD_REQUEST"),
+    }
+}
+
+/// `GET /graphql`: queries only.
+pub async fn graphql_get(req: HttpRequest, state: web::Data<Arc<AppState>>) -> HttpResponse {
+    let Some(media) = negotiate(&req) else {
+        return not_acceptable();
+    };
+    let Ok(query) = web::Query::<HashMap<String, String>>::from_query(req.query_string()) else {
+        return request_error(StatusCode::BAD_REQUEST, media, "the query string is malformed", "BAD_REQUEST");
+    };
+    let mut object = Map::new();
+    for (key, value) in query.into_inner() {
+        let value = match key.as_str() {
+            "variables" | "extensions" => match serde_json::from_str::<Value>(&value) {
+                Ok(v) => v,
+                Err(_) => {
+                    return request_error(StatusCode::BAD_REQUEST, media, &format!("`{key}` must be JSON"), "BAD_REQUEST");
+                }
+            },
+            _ => Value::String(value),
+        };
+        object.insert(key, value);
+    }
+    match reads_params(object) {
+        Ok(params) => execute(&req, &state, media, params, true).await,
+        Err(problem) => request_error(StatusCode::BAD_REQUEST, media, problem, "BAD_REQUEST"),
+    }
+}
+
+fn not_acceptable() -> HttpResponse {
+    HttpResponse::NotAcceptable()
+        .insert_header((header::CONTENT_TYPE, JSON))
+        .body(
+            json!({ "errors": [{ "message": "accept application/graphql-response+json or application/json", "extensions": { "code": "NOT_ACCEPTABLE" } }] })
+                .to_string(),
+        )
+}
+
+fn request_id(req: &HttpRequest) -> RequestId {
+    req.extensions()
+        .get::<RequestId>()
+        .copied()
+        .unwrap_or(RequestId(Uuid::nil()))
+}
+
+/// Which operation of the document will run, if it can be told.
+fn operation_type(doc: &async_graphql::parser::types::ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
+    match (&doc.operations, name) {
+        (DocumentOperations::Single(op), _) => Some(op.node.ty),
+        (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next().map(|op| op.node.ty),
+        _ => None,
+    }
+}
+
+async fn execute(
+    req: &HttpRequest,
+    state: &AppState,
+    media: MediaType,
+    params: Params,
+    over_get: bool,
+) -> HttpResponse {
+    let request_id = request_id(req);
+    let mut request = async_graphql::Request::new(params.query);
+    if let Some(name) = &params.operation_name {
+        request = request.operation_name(name.clone());
+    }
+    if let Some(variables) = params.variables {
+        request = request.variables(Variables::from_json(Value::Object(variables)));
+    }
+
+    // Parse once up front: a document that does not parse is a request error, and GET may only
+    // carry queries.
+    match request.parsed_query() {
+        Err(err) => return graphql_errors(media, vec![err], request_id),
+        Ok(doc) => {
+            if over_get && operation_type(doc, params.operation_name.as_deref()) == Some(OperationType::Mutation) {
+                return HttpResponse::MethodNotAllowed()
+                    .insert_header((header::ALLOW, "POST"))
+                    .insert_header((header::CONTENT_TYPE, media.content_type()))
+                    .body(
+                        json!({ "errors": [{ "message": "mutations must be sent with POST", "extensions": { "code": "METHOD_NOT_ALLOWED" } }] })
+                            .to_string(),
+                    );
+            }
+        }
+    }
+
+    let authorization = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    match authenticate(&state.db, &state.verifier, authorization).await {
+        Ok(Some(viewer)) => request = request.data(viewer),
+        Ok(None) => {}
+        Err(err) => return api_error_response(media, err, request_id),
+    }
+    request = request.data(Loaders::new(&state.db)).data(request_id);
+
+    let timeout = state.settings.request_timeout();
+    let response = match tokio::time::timeout(timeout, state.schema.execute(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(timeout_ms = timeout.as_millis() as u64, "request timed out");
+            return respond(
+                StatusCode::SERVICE_UNAVAILABLE,
+                media,
+                &json!({ "errors": [{ "message": "the request took too long", "extensions": { "code": "TIMEOUT", "requestId": request_id.0.to_string() } }] }),
+            );
+        }
+    };
+    let mut errors = response.errors;
+    censor(&mut errors, request_id);
+    // Errors before execution (validation, variables, limits) carry no path and leave no data.
+    let request_failed =
+        response.data == async_graphql::Value::Null && !errors.is_empty() && errors.iter().all(|e| e.path.is_empty());
+    if request_failed {
+        return graphql_errors(media, errors, request_id);
+    }
+    let mut body = Map::new();
+    body.insert("data".into(), serde_json::to_value(&response.data).unwrap_or(Value::Null));
+    if !errors.is_empty() {
+        body.insert("errors".into(), serde_json::to_value(&errors).unwrap_or(Value::Null));
+    }
+    if !response.extensions.is_empty() {
+        body.insert("extensions".into(), serde_json::to_value(&response.extensions).unwrap_or(Value::Null));
+    }
+    respond(StatusCode::OK, media, &Value::Object(body))
+}
+
+/// A response holding only errors: a request error, 400 under `graphql-response+json` and 200 under
+/// plain JSON (as the GraphQL-over-HTTP spec asks).
+fn graphql_errors(media: MediaType, mut errors: Vec<ServerError>, request_id: RequestId) -> HttpResponse {
+    censor(&mut errors, request_id);
+    let status = match media {
+        MediaType::GraphqlResponse => StatusCode::BAD_REQUEST,
+        MediaType::Json => StatusCode::OK,
+    };
+    respond(status, media, &json!({ "errors": errors }))
+}
+
+/// A top-level failure outside execution (authentication, or the database failing during it).
+fn api_error_response(media: MediaType, err: ApiError, request_id: RequestId) -> HttpResponse {
+    let status = match &err {
+        ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
+        ApiError::Forbidden => StatusCode::FORBIDDEN,
+        ApiError::BadUserInput(_) => StatusCode::BAD_REQUEST,
+        ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let unauthenticated = matches!(err, ApiError::Unauthenticated);
+    let server_error: async_graphql::Error = err.into();
+    let mut errors = vec![server_error.into_server_error(async_graphql::Pos::default())];
+    errors[0].locations.clear();
+    censor(&mut errors, request_id);
+    let mut response = respond(status, media, &json!({ "errors": errors }));
+    if unauthenticated {
+        response
+            .headers_mut()
+            .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+    }
+    response
+}
+
+/// Makes sure no resolver error leaks text the server did not mean to send: an error raised while
+/// resolving a field without one of our codes is replaced by `INTERNAL` (its text logged), and every
+/// `INTERNAL` error carries the request id.
+fn censor(errors: &mut [ServerError], request_id: RequestId) {
+    for error in errors.iter_mut() {
+        let code = error
+            .extensions
+            .as_ref()
+            .and_then(|x| x.get("code"))
+            .map(|v| v.to_string().trim_matches('"').to_string());
+        if code.is_none() && !error.path.is_empty() {
+            tracing::error!(error = %error.message, "uncoded resolver error, sent as INTERNAL");
+            error.message = "internal error".into();
+            let mut ext = async_graphql::ErrorExtensionValues::default();
+            ext.set("code", "INTERNAL");
+            error.extensions = Some(ext);
+        }
+        let is_internal = error
+            .extensions
+            .as_ref()
+            .and_then(|x| x.get("code"))
+            .is_some_and(|v| *v == async_graphql::Value::from("INTERNAL"));
+        if is_internal && let Some(ext) = error.extensions.as_mut() {
+            ext.set("requestId", request_id.0.to_string());
+        }
+    }
+}
+
+/// `GET /`: GraphiQL, when enabled.
+pub async fn graphiql(state: web::Data<Arc<AppState>>) -> HttpResponse {
+    if !state.settings.graphiql {
+        return HttpResponse::NotFound().finish();
+    }
+    HttpResponse::Ok()
+        .content_type("text/html; charset=utf-8")
+        .body(
+            async_graphql::http::GraphiQLSource::build()
+                .endpoint("/graphql")
+                .title("ipsmatch")
+                .finish(),
+        )
+}
+
+/// `GET /schema.graphql`: the schema's SDL.
+pub async fn schema_sdl(state: web::Data<Arc<AppState>>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .body(state.schema.sdl())
+}
+
+/// `GET /healthz`: the process is up.
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(JSON)
+        .body(json!({ "status": "ok" }).to_string())
+}
+
+/// `GET /readyz`: the database answers. 503 with the failing part named otherwise.
+pub async fn readyz(state: web::Data<Arc<AppState>>) -> HttpResponse {
+    let database = crate::db::is_reachable(&state.db).await;
+    let body = json!({
+        "status": if database { "ready" } else { "unavailable" },
+        "database": if database { "ok" } else { "unreachable" },
+    });
+    let status = if database { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
+    HttpResponse::build(status).content_type(JSON).body(body.to_string())
+}
+
+/// Answers any other method on `/graphql`.
+pub async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
+    let allow = if req.method() == Method::GET { "POST" } else { "GET, POST" };
+    HttpResponse::MethodNotAllowed()
+        .insert_header((header::ALLOW, allow))
+        .finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test::TestRequest;
+
+    fn accept(value: &str) -> Option<MediaType> {
+        negotiate(&TestRequest::default().insert_header((header::ACCEPT, value)).to_http_request())
+    }
+
+    #[test]
+    fn negotiates_the_response_media_type() {
+        assert_eq!(negotiate(&TestRequest::default().to_http_request()), Some(MediaType::Json));
+        assert_eq!(accept("application/graphql-response+json"), Some(MediaType::GraphqlResponse));
+        assert_eq!(accept("application/json, application/graphql-response+json;q=0.9"), Some(MediaType::GraphqlResponse));
+        assert_eq!(accept("*/*"), Some(MediaType::Json));
+        assert_eq!(accept("text/html"), None);
+        assert_eq!(accept("application/graphql-response+json;q=0, application/json"), Some(MediaType::Json));
+    }
+}

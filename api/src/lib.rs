@@ -1,0 +1,21 @@
+//! ipsmatch: the GraphQL service behind IPS employment specialists' work with employers, vacancies,
+//! clients and disclosure consent. `startup::Application` is the running service; `cli` is the
+//! `ipsmatch` command.
+
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod dates;
+pub mod db;
+pub mod demo;
+pub mod employers;
+pub mod error;
+pub mod http;
+pub mod ids;
+pub mod loaders;
+pub mod pagination;
+pub mod schema;
+pub mod staff;
+pub mod startup;
+pub mod stored_enum;
+pub mod validate;

@@ -1,0 +1,131 @@
+//! The staff GraphQL schema: query and mutation roots merged from each context, the Relay `Node`
+//! interface, and the limits every request runs under.
+
+use async_graphql::{Context, EmptySubscription, ID, Interface, MergedObject, Object, Result, Schema};
+use sea_orm::DatabaseConnection;
+
+use crate::auth::viewer;
+use crate::config::Settings;
+use crate::employers::mutation::EmployerMutation;
+use crate::employers::query::EmployerQuery;
+use crate::employers::service as employers;
+use crate::employers::types::{Employer, EmployerContact, Engagement};
+use crate::error::ApiError;
+use crate::ids::{self, Kind};
+use crate::staff::mutation::StaffMutation;
+use crate::staff::query::StaffQuery;
+use crate::staff::types::{Staff, Team};
+
+/// The staff schema.
+pub type StaffSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+
+/// Most ids one `nodes` call resolves.
+pub const MAX_NODES: usize = 100;
+
+/// Anything with a global id, fetchable with `node(id:)`.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Opaque global id."))]
+pub enum Node {
+    /// A team.
+    Team(Team),
+    /// A member of staff.
+    Staff(Staff),
+    /// An employer.
+    Employer(Employer),
+    /// A contact person at an employer.
+    EmployerContact(EmployerContact),
+    /// An engagement with an employer.
+    Engagement(Engagement),
+}
+
+/// `node` and `nodes`.
+#[derive(Default)]
+pub struct NodeQuery;
+
+async fn load_node(db: &DatabaseConnection, id: &ID) -> Result<Option<Node>, ApiError> {
+    use sea_orm::EntityTrait;
+    let Some((kind, uuid)) = ids::decode(id) else {
+        return Ok(None);
+    };
+    Ok(match kind {
+        Kind::Team => entities::team::Entity::find_by_id(uuid)
+            .one(db)
+            .await?
+            .map(|m| Node::Team(Team(m))),
+        Kind::Staff => entities::staff::Entity::find_by_id(uuid)
+            .one(db)
+            .await?
+            .map(|m| Node::Staff(Staff(m))),
+        Kind::Employer => employers::find_employer(db, uuid)
+            .await?
+            .map(|m| Node::Employer(Employer(m))),
+        Kind::EmployerContact => employers::find_contact(db, uuid)
+            .await?
+            .map(|m| Node::EmployerContact(EmployerContact(m))),
+        Kind::Engagement => employers::find_engagement(db, uuid)
+            .await?
+            .map(|m| Node::Engagement(Engagement(m))),
+    })
+}
+
+#[Object]
+impl NodeQuery {
+    /// Any record by its global id; null when there is none you can see.
+    async fn node(&self, ctx: &Context<'_>, #[graphql(desc = "A global id.")] id: ID) -> Result<Option<Node>> {
+        viewer(ctx)?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        Ok(load_node(db, &id).await?)
+    }
+
+    /// Records by global id, in the order asked (at most 100); null for each you cannot see.
+    async fn nodes(&self, ctx: &Context<'_>, #[graphql(desc = "Global ids.")] ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
+        viewer(ctx)?;
+        if ids.len() > MAX_NODES {
+            return Err(ApiError::BadUserInput(format!("at most {MAX_NODES} ids at once")).into());
+        }
+        let db = ctx.data::<DatabaseConnection>()?;
+        let mut found = Vec::with_capacity(ids.len());
+        for id in &ids {
+            found.push(load_node(db, id).await?);
+        }
+        Ok(found)
+    }
+}
+
+/// Every query.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct QueryRoot(NodeQuery, StaffQuery, EmployerQuery);
+
+/// Every mutation.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Mutation")]
+pub struct MutationRoot(StaffMutation, EmployerMutation);
+
+/// Builds the schema with the configured limits. Per-request data (the caller, loaders) is added
+/// by the HTTP layer.
+pub fn build_schema(settings: &Settings, db: DatabaseConnection) -> StaffSchema {
+    let mut builder = builder()
+        .data(db)
+        .limit_depth(settings.max_depth)
+        .limit_complexity(settings.max_complexity)
+        .limit_recursive_depth(32)
+        .limit_directives(50);
+    if !settings.introspection {
+        builder = builder.disable_introspection();
+    }
+    builder.finish()
+}
+
+/// The schema's SDL, as committed in `api/schema.graphql`.
+pub fn sdl() -> String {
+    builder().finish().sdl()
+}
+
+/// The schema's types, with descriptions for the scalars async-graphql brings.
+fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
+    const DATE_TIME: &str = "A moment in time, RFC 3339 with an offset, e.g. `2026-11-26T09:30:00Z`. Returned in UTC.";
+    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
+        .override_output_type_description::<chrono::DateTime<chrono::Utc>>(DATE_TIME)
+        .override_input_type_description::<chrono::DateTime<chrono::Utc>>(DATE_TIME)
+}

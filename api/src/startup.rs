@@ -1,0 +1,118 @@
+//! Builds the running service: binds the port, wires routes and middleware, and runs until stopped.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Instant;
+
+use actix_web::dev::{Server, Service as _};
+use actix_web::http::header::{HeaderName, HeaderValue};
+use actix_web::{App, HttpMessage as _, HttpServer, web};
+use anyhow::Context as _;
+use sea_orm::DatabaseConnection;
+use tracing::Instrument as _;
+use uuid::Uuid;
+
+use crate::auth::{TokenIssuer, load_keys};
+use crate::config::Settings;
+use crate::http::{self, AppState, RequestId};
+use crate::schema::build_schema;
+
+/// Connects to the configured database and applies pending migrations.
+pub async fn prepare_database(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    let db = crate::db::connect(settings).await?;
+    crate::db::migrate(&db).await?;
+    Ok(db)
+}
+
+/// A bound, not yet running, service.
+pub struct Application {
+    port: u16,
+    server: Server,
+    issuer: Option<TokenIssuer>,
+}
+
+impl Application {
+    /// Binds the configured address (port 0 picks a free port) over a migrated database.
+    pub fn build(settings: Settings, db: DatabaseConnection) -> anyhow::Result<Self> {
+        let (verifier, issuer) = load_keys(&settings)?;
+        let listener = TcpListener::bind(settings.bind)
+            .with_context(|| format!("binding {}", settings.bind))?;
+        let port = listener.local_addr()?.port();
+        let workers = settings.workers.max(1);
+        let state = Arc::new(AppState {
+            schema: build_schema(&settings, db.clone()),
+            db,
+            verifier,
+            settings,
+        });
+        let server = HttpServer::new(move || {
+            App::new()
+                .app_data(web::Data::new(state.clone()))
+                .wrap_fn(|req, srv| {
+                    let id = RequestId(Uuid::now_v7());
+                    req.extensions_mut().insert(id);
+                    let span = tracing::info_span!(
+                        "request",
+                        request_id = %id.0,
+                        method = %req.method(),
+                        path = %req.path(),
+                    );
+                    let started = Instant::now();
+                    let call = srv.call(req);
+                    async move {
+                        let mut res = call.await?;
+                        if let Ok(value) = HeaderValue::from_str(&id.0.to_string()) {
+                            res.headers_mut()
+                                .insert(HeaderName::from_static("x-request-id"), value);
+                        }
+                        tracing::info!(
+                            status = res.status().as_u16(),
+                            elapsed_ms = started.elapsed().as_millis() as u64,
+                            "answered"
+                        );
+                        Ok(res)
+                    }
+                    .instrument(span)
+                })
+                .service(
+                    web::resource("/graphql")
+                        .route(web::post().to(http::graphql_post))
+                        .route(web::get().to(http::graphql_get))
+                        .default_service(web::to(http::method_not_allowed)),
+                )
+                .route("/", web::get().to(http::graphiql))
+                .route("/schema.graphql", web::get().to(http::schema_sdl))
+                .route("/healthz", web::get().to(http::healthz))
+                .route("/readyz", web::get().to(http::readyz))
+        })
+        .workers(workers)
+        .shutdown_timeout(5)
+        .listen(listener)?
+        .run();
+        Ok(Self {
+            port,
+            server,
+            issuer,
+        })
+    }
+
+    /// The port actually bound.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Mints development tokens, when the service signs its own (HS256).
+    pub fn token_issuer(&self) -> Option<&TokenIssuer> {
+        self.issuer.as_ref()
+    }
+
+    /// A handle that stops the server.
+    pub fn handle(&self) -> actix_web::dev::ServerHandle {
+        self.server.handle()
+    }
+
+    /// Serves until the process is told to stop.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}

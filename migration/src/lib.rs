@@ -1,0 +1,16 @@
+//! Database migrations for ipsmatch. Self-contained (never imports `entities`): a migration is frozen
+//! history. Every migration runs on SQLite and PostgreSQL.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261126_000001_staff_and_employers;
+
+/// Applies all migrations in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261126_000001_staff_and_employers::Migration)]
+    }
+}

@@ -1,0 +1,12 @@
+//! Integration tests: the real server on an ephemeral port, one temporary database per test, spoken
+//! to over HTTP. Each test runs on SQLite and, when `IPSMATCH_TEST_POSTGRES_URL` is set, PostgreSQL.
+
+mod auth;
+mod conventions;
+mod demo;
+mod employers;
+mod engagements;
+mod failures;
+mod helpers;
+mod http;
+mod staff;

@@ -1,0 +1,1 @@
+//! Integration tests for ipsmatch live in `api/`; this library target is intentionally empty.
