@@ -1,6 +1,9 @@
 //! The `ipsmatch` command: `serve` (the default), `migrate`, `token`, `schema`.
 
-#![expect(clippy::print_stdout, reason = "the command line prints tokens and the schema for people and scripts")]
+#![expect(
+    clippy::print_stdout,
+    reason = "the command line prints tokens and the schema for people and scripts"
+)]
 
 use std::process::ExitCode;
 use std::time::Duration;
@@ -76,7 +79,10 @@ pub fn main() -> ExitCode {
         args.insert(1, "serve".into());
     }
     let cli = Cli::parse_from(args);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(err) => {
             eprintln!("ipsmatch: cannot start the runtime: {err}");
@@ -113,7 +119,9 @@ fn with_database_url_fallback(mut settings: Settings) -> Settings {
 
 async fn run(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Serve { demo, settings } => serve(with_database_url_fallback(settings), demo).await,
+        Command::Serve { demo, settings } => {
+            serve(with_database_url_fallback(settings), demo).await
+        }
         Command::Migrate { settings } => {
             let settings = with_database_url_fallback(settings);
             init_logging(&settings.log);
@@ -121,13 +129,19 @@ async fn run(command: Command) -> anyhow::Result<()> {
             println!("database is up to date");
             Ok(())
         }
-        Command::Token { role, subject, ttl_hours, settings } => {
+        Command::Token {
+            role,
+            subject,
+            ttl_hours,
+            settings,
+        } => {
             let settings = with_database_url_fallback(settings);
             init_logging(&settings.log);
             let subject = match (subject, role) {
                 (Some(subject), _) => subject,
                 (None, Some(role)) => {
-                    let role = Role::parse_cli(&role).context("--role must be admin, team-lead or specialist")?;
+                    let role = Role::parse_cli(&role)
+                        .context("--role must be admin, team-lead or specialist")?;
                     let db = prepare_database(&settings).await?;
                     crate::demo::first_with_role(&db, role)
                         .await?
@@ -138,14 +152,27 @@ async fn run(command: Command) -> anyhow::Result<()> {
             };
             let (_, issuer) = load_keys(&settings)?;
             let issuer = issuer.context("tokens can only be minted with HS256; with EdDSA your identity provider issues them")?;
-            println!("{}", issuer.mint(subject, Duration::from_secs(ttl_hours * 3600))?);
+            println!(
+                "{}",
+                issuer.mint(subject, Duration::from_secs(ttl_hours * 3600))?
+            );
             Ok(())
         }
-        Command::AdminCreate { name, email, settings } => {
+        Command::AdminCreate {
+            name,
+            email,
+            settings,
+        } => {
             let settings = with_database_url_fallback(settings);
             init_logging(&settings.log);
             let db = prepare_database(&settings).await?;
-            let input = crate::staff::types::StaffCreateInput { name, email, role: Role::Admin, fte: 1.0, team_id: None };
+            let input = crate::staff::types::StaffCreateInput {
+                name,
+                email,
+                role: Role::Admin,
+                fte: 1.0,
+                team_id: None,
+            };
             match crate::staff::service::create_staff(&db, input).await {
                 Ok(admin) => {
                     println!("{}", admin.id);
@@ -155,7 +182,9 @@ async fn run(command: Command) -> anyhow::Result<()> {
                     let reasons: Vec<String> = errors.into_iter().map(|e| e.message).collect();
                     anyhow::bail!("admin not created: {}", reasons.join("; "))
                 }
-                Err(crate::error::ServiceError::Api(err)) => Err(anyhow::anyhow!("admin not created: {err:?}")),
+                Err(crate::error::ServiceError::Api(err)) => {
+                    Err(anyhow::anyhow!("admin not created: {err:?}"))
+                }
             }
         }
         Command::Schema => {
@@ -198,7 +227,9 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
             println!("Send one as `Authorization: Bearer <token>` (in GraphiQL: the Headers tab).");
         }
     } else {
-        println!("Get a token: `ipsmatch token --role specialist` (or start with --demo for demo data and tokens).");
+        println!(
+            "Get a token: `ipsmatch token --role specialist` (or start with --demo for demo data and tokens)."
+        );
     }
     app.run_until_stopped().await.context("serving HTTP")
 }

@@ -46,7 +46,12 @@ pub struct Settings {
     pub workers: usize,
 
     /// Algorithm staff tokens must be signed with.
-    #[arg(long, env = "IPSMATCH_JWT_ALGORITHM", value_enum, default_value = "HS256")]
+    #[arg(
+        long,
+        env = "IPSMATCH_JWT_ALGORITHM",
+        value_enum,
+        default_value = "HS256"
+    )]
     pub jwt_algorithm: JwtAlgorithm,
 
     /// HS256 secret file (created with 32 random bytes, mode 0600, when missing). Empty means

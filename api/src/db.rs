@@ -14,9 +14,8 @@ use crate::config::Settings;
 pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
     let url = settings.effective_database_url();
     if url.starts_with("sqlite:") {
-        std::fs::create_dir_all(&settings.data_dir).with_context(|| {
-            format!("creating the data folder {}", settings.data_dir.display())
-        })?;
+        std::fs::create_dir_all(&settings.data_dir)
+            .with_context(|| format!("creating the data folder {}", settings.data_dir.display()))?;
     }
     let busy_timeout = Duration::from_millis(settings.sqlite_busy_timeout_ms);
     let mut options = ConnectOptions::new(url);
@@ -62,5 +61,7 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
 /// A time cut to whole microseconds.
 pub fn truncate_to_micros(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
     use chrono::{SubsecRound, Timelike};
-    t.trunc_subsecs(6).with_nanosecond(t.nanosecond() / 1000 * 1000).unwrap_or(t)
+    t.trunc_subsecs(6)
+        .with_nanosecond(t.nanosecond() / 1000 * 1000)
+        .unwrap_or(t)
 }

@@ -150,7 +150,9 @@ pub fn is_unique_violation(err: &DbErr) -> bool {
 
 /// Splits a service result into what a mutation payload holds: the value, or the user errors.
 /// Top-level faults propagate as GraphQL errors.
-pub fn into_payload<T>(result: Result<T, ServiceError>) -> async_graphql::Result<(Option<T>, Vec<UserError>)> {
+pub fn into_payload<T>(
+    result: Result<T, ServiceError>,
+) -> async_graphql::Result<(Option<T>, Vec<UserError>)> {
     match result {
         Ok(value) => Ok((Some(value), Vec::new())),
         Err(ServiceError::User(errors)) => Ok((None, errors)),

@@ -176,7 +176,12 @@ pub async fn graphql_post(
     let mut body = web::BytesMut::new();
     while let Some(chunk) = payload.next().await {
         let Ok(chunk) = chunk else {
-            return request_error(StatusCode::BAD_REQUEST, media, "the request body could not be read", "BAD_REQUEST");
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                media,
+                "the request body could not be read",
+                "BAD_REQUEST",
+            );
         };
         if body.len() + chunk.len() > limit {
             return request_error(
@@ -189,18 +194,38 @@ pub async fn graphql_post(
         body.extend_from_slice(&chunk);
     }
     if body.iter().all(u8::is_ascii_whitespace) {
-        return request_error(StatusCode::BAD_REQUEST, media, "the request body is empty", "BAD_REQUEST");
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            media,
+            "the request body is empty",
+            "BAD_REQUEST",
+        );
     }
     let object = match serde_json::from_slice::<Value>(&body) {
         Ok(Value::Object(object)) => object,
         Ok(Value::Array(_)) => {
-            return request_error(StatusCode::BAD_REQUEST, media, "batched requests are not supported; send one operation per request", "BAD_REQUEST");
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                media,
+                "batched requests are not supported; send one operation per request",
+                "BAD_REQUEST",
+            );
         }
         Ok(_) => {
-            return request_error(StatusCode::BAD_REQUEST, media, "the request body must be a JSON object", "BAD_REQUEST");
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                media,
+                "the request body must be a JSON object",
+                "BAD_REQUEST",
+            );
         }
         Err(_) => {
-            return request_error(StatusCode::BAD_REQUEST, media, "the request body is not valid JSON", "BAD_REQUEST");
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                media,
+                "the request body is not valid JSON",
+                "BAD_REQUEST",
+            );
         }
     };
     match reads_params(object) {
@@ -215,7 +240,12 @@ pub async fn graphql_get(req: HttpRequest, state: web::Data<Arc<AppState>>) -> H
         return not_acceptable();
     };
     let Ok(query) = web::Query::<HashMap<String, String>>::from_query(req.query_string()) else {
-        return request_error(StatusCode::BAD_REQUEST, media, "the query string is malformed", "BAD_REQUEST");
+        return request_error(
+            StatusCode::BAD_REQUEST,
+            media,
+            "the query string is malformed",
+            "BAD_REQUEST",
+        );
     };
     let mut object = Map::new();
     for (key, value) in query.into_inner() {
@@ -223,7 +253,12 @@ pub async fn graphql_get(req: HttpRequest, state: web::Data<Arc<AppState>>) -> H
             "variables" | "extensions" => match serde_json::from_str::<Value>(&value) {
                 Ok(v) => v,
                 Err(_) => {
-                    return request_error(StatusCode::BAD_REQUEST, media, &format!("`{key}` must be JSON"), "BAD_REQUEST");
+                    return request_error(
+                        StatusCode::BAD_REQUEST,
+                        media,
+                        &format!("`{key}` must be JSON"),
+                        "BAD_REQUEST",
+                    );
                 }
             },
             _ => Value::String(value),
@@ -253,11 +288,16 @@ fn request_id(req: &HttpRequest) -> RequestId {
 }
 
 /// Which operation of the document will run, if it can be told.
-fn operation_type(doc: &async_graphql::parser::types::ExecutableDocument, name: Option<&str>) -> Option<OperationType> {
+fn operation_type(
+    doc: &async_graphql::parser::types::ExecutableDocument,
+    name: Option<&str>,
+) -> Option<OperationType> {
     match (&doc.operations, name) {
         (DocumentOperations::Single(op), _) => Some(op.node.ty),
         (DocumentOperations::Multiple(ops), Some(name)) => ops.get(name).map(|op| op.node.ty),
-        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops.values().next().map(|op| op.node.ty),
+        (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => {
+            ops.values().next().map(|op| op.node.ty)
+        }
         _ => None,
     }
 }
@@ -283,7 +323,10 @@ async fn execute(
     match request.parsed_query() {
         Err(err) => return graphql_errors(media, vec![err], request_id),
         Ok(doc) => {
-            if over_get && operation_type(doc, params.operation_name.as_deref()) == Some(OperationType::Mutation) {
+            if over_get
+                && operation_type(doc, params.operation_name.as_deref())
+                    == Some(OperationType::Mutation)
+            {
                 return HttpResponse::MethodNotAllowed()
                     .insert_header((header::ALLOW, "POST"))
                     .insert_header((header::CONTENT_TYPE, media.content_type()))
@@ -321,25 +364,39 @@ async fn execute(
     let mut errors = response.errors;
     censor(&mut errors, request_id);
     // Errors before execution (validation, variables, limits) carry no path and leave no data.
-    let request_failed =
-        response.data == async_graphql::Value::Null && !errors.is_empty() && errors.iter().all(|e| e.path.is_empty());
+    let request_failed = response.data == async_graphql::Value::Null
+        && !errors.is_empty()
+        && errors.iter().all(|e| e.path.is_empty());
     if request_failed {
         return graphql_errors(media, errors, request_id);
     }
     let mut body = Map::new();
-    body.insert("data".into(), serde_json::to_value(&response.data).unwrap_or(Value::Null));
+    body.insert(
+        "data".into(),
+        serde_json::to_value(&response.data).unwrap_or(Value::Null),
+    );
     if !errors.is_empty() {
-        body.insert("errors".into(), serde_json::to_value(&errors).unwrap_or(Value::Null));
+        body.insert(
+            "errors".into(),
+            serde_json::to_value(&errors).unwrap_or(Value::Null),
+        );
     }
     if !response.extensions.is_empty() {
-        body.insert("extensions".into(), serde_json::to_value(&response.extensions).unwrap_or(Value::Null));
+        body.insert(
+            "extensions".into(),
+            serde_json::to_value(&response.extensions).unwrap_or(Value::Null),
+        );
     }
     respond(StatusCode::OK, media, &Value::Object(body))
 }
 
 /// A response holding only errors: a request error, 400 under `graphql-response+json` and 200 under
 /// plain JSON (as the GraphQL-over-HTTP spec asks).
-fn graphql_errors(media: MediaType, mut errors: Vec<ServerError>, request_id: RequestId) -> HttpResponse {
+fn graphql_errors(
+    media: MediaType,
+    mut errors: Vec<ServerError>,
+    request_id: RequestId,
+) -> HttpResponse {
     censor(&mut errors, request_id);
     let status = match media {
         MediaType::GraphqlResponse => StatusCode::BAD_REQUEST,
@@ -434,13 +491,23 @@ pub async fn readyz(state: web::Data<Arc<AppState>>) -> HttpResponse {
         "status": if database { "ready" } else { "unavailable" },
         "database": if database { "ok" } else { "unreachable" },
     });
-    let status = if database { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    HttpResponse::build(status).content_type(JSON).body(body.to_string())
+    let status = if database {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    HttpResponse::build(status)
+        .content_type(JSON)
+        .body(body.to_string())
 }
 
 /// Answers any other method on `/graphql`.
 pub async fn method_not_allowed(req: HttpRequest) -> HttpResponse {
-    let allow = if req.method() == Method::GET { "POST" } else { "GET, POST" };
+    let allow = if req.method() == Method::GET {
+        "POST"
+    } else {
+        "GET, POST"
+    };
     HttpResponse::MethodNotAllowed()
         .insert_header((header::ALLOW, allow))
         .finish()
@@ -452,16 +519,32 @@ mod tests {
     use actix_web::test::TestRequest;
 
     fn accept(value: &str) -> Option<MediaType> {
-        negotiate(&TestRequest::default().insert_header((header::ACCEPT, value)).to_http_request())
+        negotiate(
+            &TestRequest::default()
+                .insert_header((header::ACCEPT, value))
+                .to_http_request(),
+        )
     }
 
     #[test]
     fn negotiates_the_response_media_type() {
-        assert_eq!(negotiate(&TestRequest::default().to_http_request()), Some(MediaType::Json));
-        assert_eq!(accept("application/graphql-response+json"), Some(MediaType::GraphqlResponse));
-        assert_eq!(accept("application/json, application/graphql-response+json;q=0.9"), Some(MediaType::GraphqlResponse));
+        assert_eq!(
+            negotiate(&TestRequest::default().to_http_request()),
+            Some(MediaType::Json)
+        );
+        assert_eq!(
+            accept("application/graphql-response+json"),
+            Some(MediaType::GraphqlResponse)
+        );
+        assert_eq!(
+            accept("application/json, application/graphql-response+json;q=0.9"),
+            Some(MediaType::GraphqlResponse)
+        );
         assert_eq!(accept("*/*"), Some(MediaType::Json));
         assert_eq!(accept("text/html"), None);
-        assert_eq!(accept("application/graphql-response+json;q=0, application/json"), Some(MediaType::Json));
+        assert_eq!(
+            accept("application/graphql-response+json;q=0, application/json"),
+            Some(MediaType::Json)
+        );
     }
 }

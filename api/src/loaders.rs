@@ -108,7 +108,11 @@ impl Loaders {
             staff: by_id(db, staff::Column::Id, |r: &staff::Model| r.id),
             teams: by_id(db, team::Column::Id, |r: &team::Model| r.id),
             employers: by_id(db, employer::Column::Id, |r: &employer::Model| r.id),
-            contacts: by_id(db, employer_contact::Column::Id, |r: &employer_contact::Model| r.id),
+            contacts: by_id(
+                db,
+                employer_contact::Column::Id,
+                |r: &employer_contact::Model| r.id,
+            ),
             contacts_of_employer: DataLoader::new(
                 RowsByParent {
                     db: db.clone(),

@@ -64,7 +64,10 @@ impl PageArgs {
 
 /// Query complexity of a connection field: its children count once per requested item.
 pub fn complexity(child: usize, first: Option<i32>, last: Option<i32>) -> usize {
-    let size = first.or(last).unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, MAX_PAGE_SIZE) as usize;
+    let size = first
+        .or(last)
+        .unwrap_or(DEFAULT_PAGE_SIZE)
+        .clamp(1, MAX_PAGE_SIZE) as usize;
     1 + size * child
 }
 
@@ -157,11 +160,9 @@ fn beyond<E: EntityTrait>(keyset: &Keyset<E>, cursor: Cursor, forwards: bool) ->
     } else {
         (keyset.sort.lt(key.clone()), keyset.id.lt(cursor.i))
     };
-    Condition::any().add(sort_cmp).add(
-        Condition::all()
-            .add(keyset.sort.eq(key))
-            .add(id_cmp),
-    )
+    Condition::any()
+        .add(sort_cmp)
+        .add(Condition::all().add(keyset.sort.eq(key)).add(id_cmp))
 }
 
 fn reversed(order: &Order) -> Order {
@@ -207,10 +208,18 @@ where
 
     let mut query = select;
     if let Some(after) = &args.after {
-        query = query.filter(beyond(keyset, decode_cursor(after, keyset.time_keyed)?, true));
+        query = query.filter(beyond(
+            keyset,
+            decode_cursor(after, keyset.time_keyed)?,
+            true,
+        ));
     }
     if let Some(before) = &args.before {
-        query = query.filter(beyond(keyset, decode_cursor(before, keyset.time_keyed)?, false));
+        query = query.filter(beyond(
+            keyset,
+            decode_cursor(before, keyset.time_keyed)?,
+            false,
+        ));
     }
     let order = if forwards {
         keyset.order.clone()
@@ -236,7 +245,11 @@ where
         })
         .collect();
     let info = PageInfo {
-        has_next_page: if forwards { more } else { args.before.is_some() },
+        has_next_page: if forwards {
+            more
+        } else {
+            args.before.is_some()
+        },
         has_previous_page: if forwards { args.after.is_some() } else { more },
         start_cursor: items.first().map(|(c, _)| c.clone()),
         end_cursor: items.last().map(|(c, _)| c.clone()),

@@ -1,7 +1,9 @@
 //! The staff GraphQL schema: query and mutation roots merged from each context, the Relay `Node`
 //! interface, and the limits every request runs under.
 
-use async_graphql::{Context, EmptySubscription, ID, Interface, MergedObject, Object, Result, Schema};
+use async_graphql::{
+    Context, EmptySubscription, ID, Interface, MergedObject, Object, Result, Schema,
+};
 use sea_orm::DatabaseConnection;
 
 use crate::auth::viewer;
@@ -71,14 +73,22 @@ async fn load_node(db: &DatabaseConnection, id: &ID) -> Result<Option<Node>, Api
 #[Object]
 impl NodeQuery {
     /// Any record by its global id; null when there is none you can see.
-    async fn node(&self, ctx: &Context<'_>, #[graphql(desc = "A global id.")] id: ID) -> Result<Option<Node>> {
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global id.")] id: ID,
+    ) -> Result<Option<Node>> {
         viewer(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
         Ok(load_node(db, &id).await?)
     }
 
     /// Records by global id, in the order asked (at most 100); null for each you cannot see.
-    async fn nodes(&self, ctx: &Context<'_>, #[graphql(desc = "Global ids.")] ids: Vec<ID>) -> Result<Vec<Option<Node>>> {
+    async fn nodes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Global ids.")] ids: Vec<ID>,
+    ) -> Result<Vec<Option<Node>>> {
         viewer(ctx)?;
         if ids.len() > MAX_NODES {
             return Err(ApiError::BadUserInput(format!("at most {MAX_NODES} ids at once")).into());
@@ -124,8 +134,13 @@ pub fn sdl() -> String {
 
 /// The schema's types, with descriptions for the scalars async-graphql brings.
 fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
-    const DATE_TIME: &str = "A moment in time, RFC 3339 with an offset, e.g. `2026-11-26T09:30:00Z`. Returned in UTC.";
-    Schema::build(QueryRoot::default(), MutationRoot::default(), EmptySubscription)
-        .override_output_type_description::<chrono::DateTime<chrono::Utc>>(DATE_TIME)
-        .override_input_type_description::<chrono::DateTime<chrono::Utc>>(DATE_TIME)
+    const DATE_TIME: &str =
+        "A moment in time, RFC 3339 with an offset, e.g. `2026-11-26T09:30:00Z`. Returned in UTC.";
+    Schema::build(
+        QueryRoot::default(),
+        MutationRoot::default(),
+        EmptySubscription,
+    )
+    .override_output_type_description::<chrono::DateTime<chrono::Utc>>(DATE_TIME)
+    .override_input_type_description::<chrono::DateTime<chrono::Utc>>(DATE_TIME)
 }

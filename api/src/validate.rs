@@ -29,7 +29,11 @@ impl Checks {
     pub fn required_text(&mut self, field: &str, value: &str, max: usize) -> String {
         let value = value.trim();
         if value.is_empty() {
-            self.fail(field, UserErrorCode::Required, format!("{} is required", label(field)));
+            self.fail(
+                field,
+                UserErrorCode::Required,
+                format!("{} is required", label(field)),
+            );
         } else if value.chars().count() > max {
             self.fail(
                 field,
@@ -41,7 +45,12 @@ impl Checks {
     }
 
     /// Trimmed optional text; blank becomes absent.
-    pub fn optional_text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
+    pub fn optional_text(
+        &mut self,
+        field: &str,
+        value: Option<&str>,
+        max: usize,
+    ) -> Option<String> {
         let value = value.map(str::trim).filter(|v| !v.is_empty())?;
         Some(self.required_text(field, value, max))
     }
@@ -60,7 +69,11 @@ impl Checks {
         match self.optional_email(field, Some(value)) {
             Some(email) => email,
             None => {
-                self.fail(field, UserErrorCode::Required, "an e-mail address is required");
+                self.fail(
+                    field,
+                    UserErrorCode::Required,
+                    "an e-mail address is required",
+                );
                 String::new()
             }
         }
@@ -116,7 +129,12 @@ mod tests {
         assert_eq!(errors[0].code, UserErrorCode::Required);
         assert_eq!(
             errors[1].field,
-            Some(vec!["input".into(), "locations".into(), "0".into(), "label".into()])
+            Some(vec![
+                "input".into(),
+                "locations".into(),
+                "0".into(),
+                "label".into()
+            ])
         );
         assert_eq!(errors[1].code, UserErrorCode::TooLong);
     }

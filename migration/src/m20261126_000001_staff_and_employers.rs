@@ -321,8 +321,16 @@ impl MigrationTrait for Migration {
             )
             .await?;
         for (name, first, second) in [
-            ("engagement_employer_idx", Engagement::EmployerId, Engagement::OccurredAt),
-            ("engagement_specialist_idx", Engagement::SpecialistId, Engagement::OccurredAt),
+            (
+                "engagement_employer_idx",
+                Engagement::EmployerId,
+                Engagement::OccurredAt,
+            ),
+            (
+                "engagement_specialist_idx",
+                Engagement::SpecialistId,
+                Engagement::OccurredAt,
+            ),
         ] {
             manager
                 .create_index(

@@ -19,10 +19,20 @@ fn claims(app: &TestApp) -> Value {
 async fn assert_refused(app: &TestApp, token: &str, case: &str) {
     let r = app.graphql(Some(token), VIEWER, json!({})).await;
     assert_eq!(r.status, StatusCode::UNAUTHORIZED, "{case}: {}", r.body);
-    assert_eq!(r.error_code(), Some("UNAUTHENTICATED"), "{case}: {}", r.body);
-    assert!(r.body.get("data").is_none(), "{case}: no data for a refused token");
     assert_eq!(
-        r.headers.get("www-authenticate").and_then(|v| v.to_str().ok()),
+        r.error_code(),
+        Some("UNAUTHENTICATED"),
+        "{case}: {}",
+        r.body
+    );
+    assert!(
+        r.body.get("data").is_none(),
+        "{case}: no data for a refused token"
+    );
+    assert_eq!(
+        r.headers
+            .get("www-authenticate")
+            .and_then(|v| v.to_str().ok()),
         Some("Bearer"),
         "{case}"
     );
@@ -86,7 +96,12 @@ async fn token_signed_with_another_algorithm_is_refused() {
         // Same secret, different HMAC: the server pins HS256.
         let mut header = Header::new(Algorithm::HS512);
         header.typ = Some("at+jwt".into());
-        let token = jsonwebtoken::encode(&header, &claims(&app), &EncodingKey::from_secret(&app.secret)).expect("sign");
+        let token = jsonwebtoken::encode(
+            &header,
+            &claims(&app),
+            &EncodingKey::from_secret(&app.secret),
+        )
+        .expect("sign");
         assert_refused(&app, &token, "HS512").await;
     })
     .await;
@@ -97,7 +112,12 @@ async fn token_signed_with_another_secret_is_refused() {
     on_each_database(|app| async move {
         let mut header = Header::new(Algorithm::HS256);
         header.typ = Some("at+jwt".into());
-        let token = jsonwebtoken::encode(&header, &claims(&app), &EncodingKey::from_secret(&[7u8; 32])).expect("sign");
+        let token = jsonwebtoken::encode(
+            &header,
+            &claims(&app),
+            &EncodingKey::from_secret(&[7u8; 32]),
+        )
+        .expect("sign");
         assert_refused(&app, &token, "wrong secret").await;
     })
     .await;
@@ -161,11 +181,21 @@ async fn token_with_the_wrong_type_is_refused() {
     on_each_database(|app| async move {
         let mut header = Header::new(Algorithm::HS256);
         header.typ = Some("JWT".into());
-        let token = jsonwebtoken::encode(&header, &claims(&app), &EncodingKey::from_secret(&app.secret)).expect("sign");
+        let token = jsonwebtoken::encode(
+            &header,
+            &claims(&app),
+            &EncodingKey::from_secret(&app.secret),
+        )
+        .expect("sign");
         assert_refused(&app, &token, "typ JWT").await;
         let mut header = Header::new(Algorithm::HS256);
         header.typ = None;
-        let token = jsonwebtoken::encode(&header, &claims(&app), &EncodingKey::from_secret(&app.secret)).expect("sign");
+        let token = jsonwebtoken::encode(
+            &header,
+            &claims(&app),
+            &EncodingKey::from_secret(&app.secret),
+        )
+        .expect("sign");
         assert_refused(&app, &token, "no typ").await;
     })
     .await;
@@ -220,7 +250,9 @@ async fn a_malformed_authorization_header_is_refused() {
 #[tokio::test]
 async fn without_a_token_data_fields_answer_unauthenticated() {
     on_each_database(|app| async move {
-        let r = app.graphql(None, "{ employers(first: 1) { totalCount } }", json!({})).await;
+        let r = app
+            .graphql(None, "{ employers(first: 1) { totalCount } }", json!({}))
+            .await;
         assert_eq!(r.error_code(), Some("UNAUTHENTICATED"), "{}", r.body);
         assert_eq!(r.body["data"], Value::Null);
         // The schema itself stays introspectable for tools.

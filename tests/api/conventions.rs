@@ -53,7 +53,12 @@ async fn connections_page_forwards_and_backwards_with_a_total() {
                 pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
             } }";
         let page = |v: &Value| -> Vec<String> {
-            v["nodes"].as_array().expect("nodes").iter().map(|n| n["name"].as_str().expect("name").to_string()).collect()
+            v["nodes"]
+                .as_array()
+                .expect("nodes")
+                .iter()
+                .map(|n| n["name"].as_str().expect("name").to_string())
+                .collect()
         };
         let r = app.ok(&token, query, json!({ "first": 3 })).await;
         let first = r.data("employers").clone();
@@ -63,17 +68,35 @@ async fn connections_page_forwards_and_backwards_with_a_total() {
         assert_eq!(first["pageInfo"]["hasPreviousPage"], false);
         assert_eq!(first["edges"][2]["cursor"], first["pageInfo"]["endCursor"]);
 
-        let r = app.ok(&token, query, json!({ "first": 3, "after": first["pageInfo"]["endCursor"] })).await;
+        let r = app
+            .ok(
+                &token,
+                query,
+                json!({ "first": 3, "after": first["pageInfo"]["endCursor"] }),
+            )
+            .await;
         let second = r.data("employers").clone();
         assert_eq!(page(&second), names[3..6]);
         assert_eq!(second["pageInfo"]["hasPreviousPage"], true);
 
-        let r = app.ok(&token, query, json!({ "first": 3, "after": second["pageInfo"]["endCursor"] })).await;
+        let r = app
+            .ok(
+                &token,
+                query,
+                json!({ "first": 3, "after": second["pageInfo"]["endCursor"] }),
+            )
+            .await;
         let third = r.data("employers").clone();
         assert_eq!(page(&third), names[6..7]);
         assert_eq!(third["pageInfo"]["hasNextPage"], false);
 
-        let r = app.ok(&token, query, json!({ "last": 2, "before": third["pageInfo"]["startCursor"] })).await;
+        let r = app
+            .ok(
+                &token,
+                query,
+                json!({ "last": 2, "before": third["pageInfo"]["startCursor"] }),
+            )
+            .await;
         let back = r.data("employers").clone();
         assert_eq!(page(&back), names[4..6]);
         assert_eq!(back["pageInfo"]["hasPreviousPage"], true);
@@ -89,13 +112,37 @@ async fn connections_page_forwards_and_backwards_with_a_total() {
 async fn page_sizes_above_one_hundred_and_bad_cursors_are_user_faults() {
     on_each_database(|app| async move {
         let token = app.admin_token();
-        let r = app.graphql(Some(&token), "{ employers(first: 101) { totalCount } }", json!({})).await;
+        let r = app
+            .graphql(
+                Some(&token),
+                "{ employers(first: 101) { totalCount } }",
+                json!({}),
+            )
+            .await;
         assert_eq!(r.error_code(), Some("BAD_USER_INPUT"), "{}", r.body);
-        let r = app.graphql(Some(&token), "{ employers(first: 5, after: \"not-a-cursor\") { totalCount } }", json!({})).await;
+        let r = app
+            .graphql(
+                Some(&token),
+                "{ employers(first: 5, after: \"not-a-cursor\") { totalCount } }",
+                json!({}),
+            )
+            .await;
         assert_eq!(r.error_code(), Some("BAD_USER_INPUT"), "{}", r.body);
-        let r = app.graphql(Some(&token), "{ employers(first: 5, last: 5) { totalCount } }", json!({})).await;
+        let r = app
+            .graphql(
+                Some(&token),
+                "{ employers(first: 5, last: 5) { totalCount } }",
+                json!({}),
+            )
+            .await;
         assert_eq!(r.error_code(), Some("BAD_USER_INPUT"), "{}", r.body);
-        let r = app.graphql(Some(&token), "{ employers(first: 100) { totalCount } }", json!({})).await;
+        let r = app
+            .graphql(
+                Some(&token),
+                "{ employers(first: 100) { totalCount } }",
+                json!({}),
+            )
+            .await;
         assert!(r.body.get("errors").is_none(), "{}", r.body);
     })
     .await;
@@ -125,9 +172,19 @@ fn is_builtin(name: &str) -> bool {
 #[tokio::test]
 async fn every_type_field_argument_and_enum_value_has_a_description() {
     let app = spawn_app(Backend::Sqlite).await;
-    let r = app.ok(&app.admin_token(), include_str!("introspection.graphql"), json!({})).await;
+    let r = app
+        .ok(
+            &app.admin_token(),
+            include_str!("introspection.graphql"),
+            json!({}),
+        )
+        .await;
     let mut missing = Vec::new();
-    let described = |v: &Value| v["description"].as_str().is_some_and(|d| !d.trim().is_empty());
+    let described = |v: &Value| {
+        v["description"]
+            .as_str()
+            .is_some_and(|d| !d.trim().is_empty())
+    };
     for ty in r.data("__schema.types").as_array().expect("types") {
         let name = ty["name"].as_str().unwrap_or_default();
         if is_builtin(name) {

@@ -4,7 +4,8 @@ use serde_json::{Value, json};
 
 use crate::helpers::on_each_database;
 
-const EMPLOYER_CREATE: &str = "mutation($input: EmployerCreateInput!) { employerCreate(input: $input) {
+const EMPLOYER_CREATE: &str =
+    "mutation($input: EmployerCreateInput!) { employerCreate(input: $input) {
     employer { id name sector size stage recoveryFriendly version owner { name }
                locations { label town postcode latitude longitude } }
     userErrors { field code message } } }";

@@ -9,7 +9,8 @@ use crate::helpers::{TestApp, on_each_database};
 const ENGAGEMENT_CREATE: &str = "mutation($input: EngagementCreateInput!) { engagementCreate(input: $input) {
     engagement { id mode purpose outcome occurredAt nextStep nextStepDue specialist { name } contact { name } employer { name } }
     userErrors { field code message } } }";
-const ENGAGEMENT_CORRECT: &str = "mutation($input: EngagementCorrectInput!) { engagementCorrect(input: $input) {
+const ENGAGEMENT_CORRECT: &str =
+    "mutation($input: EngagementCorrectInput!) { engagementCorrect(input: $input) {
     engagement { id outcome mode supersedes { id outcome supersededBy { id } } recordedBy { name } }
     userErrors { field code message } } }";
 
@@ -17,12 +18,21 @@ fn days_ago(days: i64) -> String {
     (Utc::now() - Duration::days(days)).to_rfc3339()
 }
 
-async fn record(app: &TestApp, token: &str, employer: &str, days: i64, mode: &str, extra: Value) -> Value {
+async fn record(
+    app: &TestApp,
+    token: &str,
+    employer: &str,
+    days: i64,
+    mode: &str,
+    extra: Value,
+) -> Value {
     let mut input = json!({ "employerId": employer, "occurredAt": days_ago(days), "mode": mode, "purpose": "LEARN_NEEDS", "outcome": format!("visit {days} days ago") });
     for (k, v) in extra.as_object().into_iter().flatten() {
         input[k] = v.clone();
     }
-    let r = app.ok(token, ENGAGEMENT_CREATE, json!({ "input": input })).await;
+    let r = app
+        .ok(token, ENGAGEMENT_CREATE, json!({ "input": input }))
+        .await;
     assert_eq!(r.user_errors("engagementCreate"), vec![], "{}", r.body);
     r.data("engagementCreate.engagement").clone()
 }
@@ -150,21 +160,44 @@ async fn a_retraction_withdraws_an_entry_with_its_reason() {
 async fn only_the_author_or_their_team_lead_corrects_an_entry() {
     on_each_database(|app| async move {
         let (team, _, author) = app.specialist().await;
-        let employer = app.create_employer(&author, "Mirfield Joinery", "MANUFACTURING").await;
+        let employer = app
+            .create_employer(&author, "Mirfield Joinery", "MANUFACTURING")
+            .await;
         let entry = record(&app, &author, &employer, 1, "PHONE", json!({})).await;
         let (_, _, colleague) = app.create_staff("SPECIALIST", Some(&team)).await;
-        let r = app.graphql(Some(&colleague), ENGAGEMENT_CORRECT, json!({ "input": { "id": entry["id"], "outcome": "mine now" } })).await;
+        let r = app
+            .graphql(
+                Some(&colleague),
+                ENGAGEMENT_CORRECT,
+                json!({ "input": { "id": entry["id"], "outcome": "mine now" } }),
+            )
+            .await;
         assert_eq!(r.error_code(), Some("FORBIDDEN"), "{}", r.body);
 
         let other_team = app.create_team("Elsewhere").await;
         let (_, _, other_lead) = app.create_staff("TEAM_LEAD", Some(&other_team)).await;
-        let r = app.graphql(Some(&other_lead), ENGAGEMENT_CORRECT, json!({ "input": { "id": entry["id"], "outcome": "x" } })).await;
+        let r = app
+            .graphql(
+                Some(&other_lead),
+                ENGAGEMENT_CORRECT,
+                json!({ "input": { "id": entry["id"], "outcome": "x" } }),
+            )
+            .await;
         assert_eq!(r.error_code(), Some("FORBIDDEN"), "{}", r.body);
 
         let (_, _, lead) = app.create_staff("TEAM_LEAD", Some(&team)).await;
-        let r = app.ok(&lead, ENGAGEMENT_CORRECT, json!({ "input": { "id": entry["id"], "outcome": "Corrected by the lead" } })).await;
+        let r = app
+            .ok(
+                &lead,
+                ENGAGEMENT_CORRECT,
+                json!({ "input": { "id": entry["id"], "outcome": "Corrected by the lead" } }),
+            )
+            .await;
         assert_eq!(r.user_errors("engagementCorrect"), vec![]);
-        assert_eq!(r.data("engagementCorrect.engagement.recordedBy.name"), "Test TEAM_LEAD");
+        assert_eq!(
+            r.data("engagementCorrect.engagement.recordedBy.name"),
+            "Test TEAM_LEAD"
+        );
     })
     .await;
 }
@@ -197,24 +230,74 @@ async fn follow_ups_due_are_the_callers_open_next_steps() {
     on_each_database(|app| async move {
         let (team, _, token) = app.specialist().await;
         let (_, _, colleague) = app.create_staff("SPECIALIST", Some(&team)).await;
-        let quiet = app.create_employer(&token, "Quiet Ltd", "CONSTRUCTION").await;
-        let revisited = app.create_employer(&token, "Revisited Ltd", "CONSTRUCTION").await;
-        let later = app.create_employer(&token, "Later Ltd", "CONSTRUCTION").await;
+        let quiet = app
+            .create_employer(&token, "Quiet Ltd", "CONSTRUCTION")
+            .await;
+        let revisited = app
+            .create_employer(&token, "Revisited Ltd", "CONSTRUCTION")
+            .await;
+        let later = app
+            .create_employer(&token, "Later Ltd", "CONSTRUCTION")
+            .await;
         let yesterday = (Utc::now() - Duration::days(1)).date_naive().to_string();
         let next_month = (Utc::now() + Duration::days(30)).date_naive().to_string();
-        record(&app, &token, &quiet, 5, "PHONE", json!({ "nextStep": "Call back", "nextStepDue": yesterday })).await;
-        record(&app, &token, &revisited, 5, "PHONE", json!({ "nextStep": "Call back", "nextStepDue": yesterday })).await;
+        record(
+            &app,
+            &token,
+            &quiet,
+            5,
+            "PHONE",
+            json!({ "nextStep": "Call back", "nextStepDue": yesterday }),
+        )
+        .await;
+        record(
+            &app,
+            &token,
+            &revisited,
+            5,
+            "PHONE",
+            json!({ "nextStep": "Call back", "nextStepDue": yesterday }),
+        )
+        .await;
         // A colleague's later visit to that employer closes the follow-up.
         record(&app, &colleague, &revisited, 2, "FACE_TO_FACE", json!({})).await;
-        record(&app, &token, &later, 5, "PHONE", json!({ "nextStep": "Call back", "nextStepDue": next_month })).await;
+        record(
+            &app,
+            &token,
+            &later,
+            5,
+            "PHONE",
+            json!({ "nextStep": "Call back", "nextStepDue": next_month }),
+        )
+        .await;
         // Someone else's follow-up is not mine.
-        record(&app, &colleague, &quiet, 6, "PHONE", json!({ "nextStep": "Theirs", "nextStepDue": yesterday })).await;
+        record(
+            &app,
+            &colleague,
+            &quiet,
+            6,
+            "PHONE",
+            json!({ "nextStep": "Theirs", "nextStepDue": yesterday }),
+        )
+        .await;
 
         let q = "query($d: Date) { followUpsDue(dueBy: $d) { employer { name } nextStep } }";
         let r = app.ok(&token, q, json!({})).await;
-        let names: Vec<&str> = r.data("followUpsDue").as_array().expect("list").iter().map(|e| e["employer"]["name"].as_str().expect("name")).collect();
+        let names: Vec<&str> = r
+            .data("followUpsDue")
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|e| e["employer"]["name"].as_str().expect("name"))
+            .collect();
         assert_eq!(names, ["Quiet Ltd"]);
-        let r = app.ok(&token, q, json!({ "d": (Utc::now() + Duration::days(60)).date_naive().to_string() })).await;
+        let r = app
+            .ok(
+                &token,
+                q,
+                json!({ "d": (Utc::now() + Duration::days(60)).date_naive().to_string() }),
+            )
+            .await;
         assert_eq!(r.data("followUpsDue").as_array().expect("list").len(), 2);
     })
     .await;

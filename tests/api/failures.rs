@@ -12,10 +12,23 @@ use crate::helpers::{Backend, TestApp, on_each_database};
 async fn shut_out_database(app: &TestApp) {
     match &app.backend {
         Backend::Postgres(admin_url) => {
-            let admin = sea_orm::Database::connect(admin_url.as_str()).await.expect("admin connection");
-            let name = app.settings.database_url.rsplit('/').next().expect("db name").split('?').next().expect("db name").to_string();
+            let admin = sea_orm::Database::connect(admin_url.as_str())
+                .await
+                .expect("admin connection");
+            let name = app
+                .settings
+                .database_url
+                .rsplit('/')
+                .next()
+                .expect("db name")
+                .split('?')
+                .next()
+                .expect("db name")
+                .to_string();
             admin
-                .execute_unprepared(&format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false"))
+                .execute_unprepared(&format!(
+                    "ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS false"
+                ))
                 .await
                 .expect("refuse connections");
             admin
@@ -34,15 +47,38 @@ async fn shut_out_database(app: &TestApp) {
 async fn a_lost_database_answers_internal_with_a_request_id_and_no_sql() {
     on_each_database(|app| async move {
         let (_, _, token) = app.specialist().await;
-        app.create_employer(&token, "Before The Outage", "CONSTRUCTION").await;
+        app.create_employer(&token, "Before The Outage", "CONSTRUCTION")
+            .await;
         shut_out_database(&app).await;
 
-        let r = app.graphql(Some(&token), "{ employers(first: 5) { nodes { name } } }", json!({})).await;
+        let r = app
+            .graphql(
+                Some(&token),
+                "{ employers(first: 5) { nodes { name } } }",
+                json!({}),
+            )
+            .await;
         let text = r.body.to_string().to_lowercase();
         assert_eq!(r.error_code(), Some("INTERNAL"), "{}", r.body);
-        let request_id = r.body.pointer("/errors/0/extensions/requestId").and_then(Value::as_str).expect("request id");
-        assert_eq!(r.headers.get("x-request-id").and_then(|v| v.to_str().ok()), Some(request_id));
-        for leak in ["select", "sqlite", "postgres", "pool", "connection", "database", "employer\"", "/tmp"] {
+        let request_id = r
+            .body
+            .pointer("/errors/0/extensions/requestId")
+            .and_then(Value::as_str)
+            .expect("request id");
+        assert_eq!(
+            r.headers.get("x-request-id").and_then(|v| v.to_str().ok()),
+            Some(request_id)
+        );
+        for leak in [
+            "select",
+            "sqlite",
+            "postgres",
+            "pool",
+            "connection",
+            "database",
+            "employer\"",
+            "/tmp",
+        ] {
             assert!(!text.contains(leak), "response leaks {leak:?}: {text}");
         }
 
@@ -50,13 +86,28 @@ async fn a_lost_database_answers_internal_with_a_request_id_and_no_sql() {
         assert_eq!(ready.status(), StatusCode::SERVICE_UNAVAILABLE);
         let body: Value = ready.json().await.expect("json");
         assert_eq!(body["database"], "unreachable");
-        assert_eq!(app.get("/healthz").await.status(), StatusCode::OK, "the process itself is alive");
+        assert_eq!(
+            app.get("/healthz").await.status(),
+            StatusCode::OK,
+            "the process itself is alive"
+        );
 
         if let Backend::Postgres(admin_url) = &app.backend {
             // Let the harness drop the database afterwards.
-            let admin = sea_orm::Database::connect(admin_url.as_str()).await.expect("admin connection");
-            let name = app.settings.database_url.rsplit('/').next().expect("db name").to_string();
-            admin.execute_unprepared(&format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS true")).await.expect("allow");
+            let admin = sea_orm::Database::connect(admin_url.as_str())
+                .await
+                .expect("admin connection");
+            let name = app
+                .settings
+                .database_url
+                .rsplit('/')
+                .next()
+                .expect("db name")
+                .to_string();
+            admin
+                .execute_unprepared(&format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS true"))
+                .await
+                .expect("allow");
         }
     })
     .await;

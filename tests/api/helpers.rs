@@ -38,7 +38,14 @@ where
     Fut: Future<Output = ()>,
 {
     for backend in backends() {
-        eprintln!("running on {}", if backend == Backend::Sqlite { "SQLite" } else { "PostgreSQL" });
+        eprintln!(
+            "running on {}",
+            if backend == Backend::Sqlite {
+                "SQLite"
+            } else {
+                "PostgreSQL"
+            }
+        );
         let app = spawn_app(backend).await;
         let cleanup = app.cleanup();
         test(app).await;
@@ -115,7 +122,9 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
     let mut pg_database = None;
     if let Backend::Postgres(url) = &backend {
         let name = format!("ipsmatch_test_{}", Uuid::now_v7().simple());
-        let admin = Database::connect(url.as_str()).await.expect("connect to PostgreSQL");
+        let admin = Database::connect(url.as_str())
+            .await
+            .expect("connect to PostgreSQL");
         admin
             .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
             .await
@@ -197,7 +206,9 @@ impl Response {
 
     /// `extensions.code` of the first error.
     pub fn error_code(&self) -> Option<&str> {
-        self.body.pointer("/errors/0/extensions/code").and_then(Value::as_str)
+        self.body
+            .pointer("/errors/0/extensions/code")
+            .and_then(Value::as_str)
     }
 
     /// The user errors of a mutation payload at `path`.
@@ -210,7 +221,12 @@ impl Response {
                     .map(|e| {
                         let field = e["field"]
                             .as_array()
-                            .map(|f| f.iter().filter_map(Value::as_str).collect::<Vec<_>>().join("."))
+                            .map(|f| {
+                                f.iter()
+                                    .filter_map(Value::as_str)
+                                    .collect::<Vec<_>>()
+                                    .join(".")
+                            })
                             .unwrap_or_default();
                         (field, e["code"].as_str().unwrap_or_default().to_string())
                     })
@@ -232,7 +248,8 @@ impl TestApp {
     pub fn sign(&self, claims: &Value) -> String {
         let mut header = Header::new(Algorithm::HS256);
         header.typ = Some("at+jwt".into());
-        jsonwebtoken::encode(&header, claims, &EncodingKey::from_secret(&self.secret)).expect("sign")
+        jsonwebtoken::encode(&header, claims, &EncodingKey::from_secret(&self.secret))
+            .expect("sign")
     }
 
     /// A valid token for a staff id.
@@ -260,8 +277,13 @@ impl TestApp {
         let status = response.status();
         let headers = response.headers().clone();
         let text = response.text().await.expect("body");
-        let body = serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
-        Response { status, headers, body }
+        let body =
+            serde_json::from_str(&text).unwrap_or_else(|_| panic!("not JSON ({status}): {text}"));
+        Response {
+            status,
+            headers,
+            body,
+        }
     }
 
     /// Runs a query or mutation as `token` and panics on top-level errors.
@@ -285,7 +307,10 @@ impl TestApp {
                 json!({ "input": { "name": name, "site": format!("{name} site") } }),
             )
             .await;
-        r.data("teamCreate.team.id").as_str().expect("team id").to_string()
+        r.data("teamCreate.team.id")
+            .as_str()
+            .expect("team id")
+            .to_string()
     }
 
     /// Creates a member of staff through the API; returns (global id, uuid, token).
@@ -298,7 +323,11 @@ impl TestApp {
                 json!({ "input": { "name": format!("Test {role}"), "email": email, "role": role, "fte": 1.0, "teamId": team } }),
             )
             .await;
-        let id = r.data("staffCreate.staff.id").as_str().unwrap_or_else(|| panic!("staff not created: {}", r.body)).to_string();
+        let id = r
+            .data("staffCreate.staff.id")
+            .as_str()
+            .unwrap_or_else(|| panic!("staff not created: {}", r.body))
+            .to_string();
         let uuid = decode_global_id(&id);
         let token = self.token_for(uuid);
         (id, uuid, token)
@@ -306,7 +335,9 @@ impl TestApp {
 
     /// A team with one specialist; returns (team id, specialist id, specialist token).
     pub async fn specialist(&self) -> (String, String, String) {
-        let team = self.create_team(&format!("Team {}", Uuid::now_v7().simple())).await;
+        let team = self
+            .create_team(&format!("Team {}", Uuid::now_v7().simple()))
+            .await;
         let (id, _, token) = self.create_staff("SPECIALIST", Some(&team)).await;
         (team, id, token)
     }
@@ -338,7 +369,9 @@ impl TestApp {
 /// The uuid inside a global id.
 pub fn decode_global_id(id: &str) -> Uuid {
     use base64::Engine as _;
-    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(id).expect("base64 id");
+    let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(id)
+        .expect("base64 id");
     let text = String::from_utf8(bytes).expect("utf-8 id");
     let (_, uuid) = text.split_once(':').expect("Type:uuid");
     Uuid::parse_str(uuid).expect("uuid")

@@ -24,13 +24,19 @@ async fn queries_run_over_get_and_mutations_do_not() {
         let r = app
             .client
             .get(format!("{}/graphql", app.address))
-            .query(&[("query", "mutation { teamCreate(input: {name: \"x\", site: \"y\"}) { team { id } } }")])
+            .query(&[(
+                "query",
+                "mutation { teamCreate(input: {name: \"x\", site: \"y\"}) { team { id } } }",
+            )])
             .bearer_auth(&token)
             .send()
             .await
             .expect("sent");
         assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
-        assert_eq!(r.headers().get("allow").and_then(|v| v.to_str().ok()), Some("POST"));
+        assert_eq!(
+            r.headers().get("allow").and_then(|v| v.to_str().ok()),
+            Some("POST")
+        );
         // Nothing was created.
         let r = app.ok(&token, "{ teams { totalCount } }", json!({})).await;
         assert_eq!(r.data("teams.totalCount"), 0);
@@ -52,9 +58,17 @@ async fn media_types_are_negotiated() {
         }
         r.send()
     };
-    let content_type = |r: &reqwest::Response| r.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let content_type = |r: &reqwest::Response| {
+        r.headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
 
-    let r = post(Some("application/graphql-response+json")).await.expect("sent");
+    let r = post(Some("application/graphql-response+json"))
+        .await
+        .expect("sent");
     assert!(content_type(&r).starts_with("application/graphql-response+json"));
     let r = post(Some("application/json")).await.expect("sent");
     assert!(content_type(&r).starts_with("application/json"));
@@ -84,7 +98,10 @@ async fn request_errors_are_400_under_graphql_response_json_and_200_under_json()
                 .expect("sent");
             assert_eq!(r.status(), status, "{accept} {query}");
             let body: Value = r.json().await.expect("json");
-            assert!(body.get("data").is_none(), "a request error has no data: {body}");
+            assert!(
+                body.get("data").is_none(),
+                "a request error has no data: {body}"
+            );
             assert!(body["errors"][0]["message"].is_string());
         }
     }
@@ -102,23 +119,52 @@ async fn malformed_posts_get_clear_4xx_answers() {
         }
         r.send()
     };
-    let r = send(Some("text/plain"), r#"{"query":"{ __typename }"}"#.into()).await.expect("sent");
+    let r = send(Some("text/plain"), r#"{"query":"{ __typename }"}"#.into())
+        .await
+        .expect("sent");
     assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    let r = send(None, r#"{"query":"{ __typename }"}"#.into()).await.expect("sent");
+    let r = send(None, r#"{"query":"{ __typename }"}"#.into())
+        .await
+        .expect("sent");
     assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
-    let r = send(Some("application/json"), String::new()).await.expect("sent");
+    let r = send(Some("application/json"), String::new())
+        .await
+        .expect("sent");
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    let r = send(Some("application/json"), "{not json".into()).await.expect("sent");
+    let r = send(Some("application/json"), "{not json".into())
+        .await
+        .expect("sent");
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    let r = send(Some("application/json"), r#"{"qeury":"{ __typename }"}"#.into()).await.expect("sent");
+    let r = send(
+        Some("application/json"),
+        r#"{"qeury":"{ __typename }"}"#.into(),
+    )
+    .await
+    .expect("sent");
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
-    let r = send(Some("application/json"), r#"{"query":"{ __typename }","variables":"nope"}"#.into()).await.expect("sent");
+    let r = send(
+        Some("application/json"),
+        r#"{"query":"{ __typename }","variables":"nope"}"#.into(),
+    )
+    .await
+    .expect("sent");
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
 
-    let r = send(Some("application/json"), r#"[{"query":"{ __typename }"},{"query":"{ __typename }"}]"#.into()).await.expect("sent");
+    let r = send(
+        Some("application/json"),
+        r#"[{"query":"{ __typename }"},{"query":"{ __typename }"}]"#.into(),
+    )
+    .await
+    .expect("sent");
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     let body: Value = r.json().await.expect("json");
-    assert!(body["errors"][0]["message"].as_str().unwrap_or("").contains("batch"), "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("batch"),
+        "{body}"
+    );
 
     let r = app.client.put(&url).send().await.expect("sent");
     assert_eq!(r.status(), StatusCode::METHOD_NOT_ALLOWED);
@@ -149,13 +195,27 @@ async fn deep_queries_are_refused_but_introspection_is_not() {
     let introspection = include_str!("introspection.graphql");
     let r = app.graphql(Some(&token), introspection, json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
-    assert!(r.data("__schema.types").as_array().is_some_and(|t| t.len() > 20));
+    assert!(
+        r.data("__schema.types")
+            .as_array()
+            .is_some_and(|t| t.len() > 20)
+    );
 
-    let mut deep = String::from("{ viewer { team { members { team { members { team { members { team { members { team { members { team { members { team { members { team { name");
+    let mut deep = String::from(
+        "{ viewer { team { members { team { members { team { members { team { members { team { members { team { members { team { members { team { name",
+    );
     deep.push_str(&" }".repeat(17));
     let r = app.graphql(Some(&token), &deep, json!({})).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
-    assert!(r.body["errors"][0]["message"].as_str().unwrap_or("").to_lowercase().contains("deep"), "{}", r.body);
+    assert!(
+        r.body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .to_lowercase()
+            .contains("deep"),
+        "{}",
+        r.body
+    );
     app.cleanup().run().await;
 }
 
@@ -163,13 +223,22 @@ async fn deep_queries_are_refused_but_introspection_is_not() {
 async fn complexity_multiplies_by_page_size() {
     let app = spawn_app_with(Backend::Sqlite, |s| s.max_complexity = 5_000).await;
     let token = app.admin_token();
-    let small = "{ employers(first: 10) { nodes { name engagements(first: 10) { nodes { outcome } } } } }";
+    let small =
+        "{ employers(first: 10) { nodes { name engagements(first: 10) { nodes { outcome } } } } }";
     let r = app.graphql(Some(&token), small, json!({})).await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let large = "{ employers(first: 100) { nodes { name engagements(first: 100) { nodes { outcome } } } } }";
     let r = app.graphql(Some(&token), large, json!({})).await;
     assert_eq!(r.status, StatusCode::BAD_REQUEST, "{}", r.body);
-    assert!(r.body["errors"][0]["message"].as_str().unwrap_or("").to_lowercase().contains("complex"), "{}", r.body);
+    assert!(
+        r.body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or("")
+            .to_lowercase()
+            .contains("complex"),
+        "{}",
+        r.body
+    );
     app.cleanup().run().await;
 }
 
@@ -178,7 +247,12 @@ async fn every_response_carries_a_request_id() {
     let app = spawn_app(Backend::Sqlite).await;
     let r = app.get("/healthz").await;
     assert_eq!(r.status(), StatusCode::OK);
-    let id = r.headers().get("x-request-id").and_then(|v| v.to_str().ok()).expect("x-request-id").to_string();
+    let id = r
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .expect("x-request-id")
+        .to_string();
     assert!(uuid::Uuid::parse_str(&id).is_ok());
     app.cleanup().run().await;
 }

@@ -3,14 +3,19 @@
 //! engagements. Generated from a fixed seed, so every demo database holds the same story.
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, TransactionTrait,
+};
 use uuid::Uuid;
 
 use entities::{employer, employer_contact, employer_location, engagement, staff, team};
 
 use crate::auth::Role;
 use crate::db::{now, truncate_to_micros};
-use crate::employers::types::{ContactChannel, EmployerSize, EngagementMode, EngagementPurpose, RelationshipStage, Sector};
+use crate::employers::types::{
+    ContactChannel, EmployerSize, EngagementMode, EngagementPurpose, RelationshipStage, Sector,
+};
 use crate::validate::name_key;
 
 const PLACES: &str = include_str!("gb-places.csv");
@@ -69,20 +74,58 @@ fn places() -> Vec<Place> {
 }
 
 fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (la1, lo1, la2, lo2) = (a.0.to_radians(), a.1.to_radians(), b.0.to_radians(), b.1.to_radians());
-    let h = ((la2 - la1) / 2.0).sin().powi(2) + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    let (la1, lo1, la2, lo2) = (
+        a.0.to_radians(),
+        a.1.to_radians(),
+        b.0.to_radians(),
+        b.1.to_radians(),
+    );
+    let h = ((la2 - la1) / 2.0).sin().powi(2)
+        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
     6371.0 * 2.0 * h.sqrt().asin()
 }
 
 const FIRST_NAMES: &[&str] = &[
-    "Aisha", "Amir", "Beth", "Callum", "Chloe", "Connor", "Daniel", "Deborah", "Ewan", "Fatima", "Gareth", "Grace", "Hannah",
-    "Imran", "Jack", "Jade", "Jamal", "Joanne", "Kieran", "Laura", "Liam", "Mandeep", "Mark", "Megan", "Mohammed", "Natalie",
-    "Nikhil", "Olivia", "Paul", "Priya", "Rachel", "Ryan", "Sadia", "Sam", "Sarah", "Sean", "Simone", "Tom", "Usman", "Zoe",
+    "Aisha", "Amir", "Beth", "Callum", "Chloe", "Connor", "Daniel", "Deborah", "Ewan", "Fatima",
+    "Gareth", "Grace", "Hannah", "Imran", "Jack", "Jade", "Jamal", "Joanne", "Kieran", "Laura",
+    "Liam", "Mandeep", "Mark", "Megan", "Mohammed", "Natalie", "Nikhil", "Olivia", "Paul", "Priya",
+    "Rachel", "Ryan", "Sadia", "Sam", "Sarah", "Sean", "Simone", "Tom", "Usman", "Zoe",
 ];
 const SURNAMES: &[&str] = &[
-    "Ahmed", "Atkinson", "Begum", "Bell", "Brooke", "Chapman", "Dawson", "Ellis", "Fletcher", "Hall", "Hussain", "Iqbal",
-    "Jackson", "Kaur", "Khan", "Lister", "Mahmood", "Marshall", "Mitchell", "Nowak", "O'Neill", "Patel", "Pearson", "Robinson",
-    "Shaw", "Singh", "Smith", "Sutcliffe", "Taylor", "Walker", "Whitaker", "Wood", "Wright", "Yates",
+    "Ahmed",
+    "Atkinson",
+    "Begum",
+    "Bell",
+    "Brooke",
+    "Chapman",
+    "Dawson",
+    "Ellis",
+    "Fletcher",
+    "Hall",
+    "Hussain",
+    "Iqbal",
+    "Jackson",
+    "Kaur",
+    "Khan",
+    "Lister",
+    "Mahmood",
+    "Marshall",
+    "Mitchell",
+    "Nowak",
+    "O'Neill",
+    "Patel",
+    "Pearson",
+    "Robinson",
+    "Shaw",
+    "Singh",
+    "Smith",
+    "Sutcliffe",
+    "Taylor",
+    "Walker",
+    "Whitaker",
+    "Wood",
+    "Wright",
+    "Yates",
 ];
 
 struct SectorStyle {
@@ -93,45 +136,157 @@ struct SectorStyle {
 }
 
 const SECTORS: &[SectorStyle] = &[
-    SectorStyle { sector: Sector::WholesaleRetail, weight: 18, nouns: &["Stores", "Hardware", "Garden Centre", "Trade Counter", "Discount Store", "Bakery Shop"], jobs: &["Store manager", "Deputy manager", "Area manager"] },
-    SectorStyle { sector: Sector::AccommodationFood, weight: 14, nouns: &["Kitchen", "Café", "Catering", "Hotel", "Canteen Services"], jobs: &["Head chef", "General manager", "Catering manager"] },
-    SectorStyle { sector: Sector::TransportStorage, weight: 14, nouns: &["Logistics", "Distribution", "Haulage", "Couriers", "Warehousing"], jobs: &["Warehouse manager", "Shift manager", "HR adviser"] },
-    SectorStyle { sector: Sector::Manufacturing, weight: 12, nouns: &["Engineering", "Print", "Packaging", "Foods", "Joinery", "Textiles"], jobs: &["Production manager", "HR manager", "Operations director"] },
-    SectorStyle { sector: Sector::Construction, weight: 10, nouns: &["Builders", "Roofing", "Groundworks", "Scaffolding", "Plastering"], jobs: &["Site manager", "Director", "Contracts manager"] },
-    SectorStyle { sector: Sector::AdministrativeSupport, weight: 12, nouns: &["Cleaning Services", "Facilities", "Security", "Recruitment"], jobs: &["Operations manager", "Recruitment consultant", "Contracts supervisor"] },
-    SectorStyle { sector: Sector::HealthSocialWork, weight: 8, nouns: &["Care Home", "Home Care", "Community Care"], jobs: &["Registered manager", "Care coordinator", "HR officer"] },
-    SectorStyle { sector: Sector::ArtsRecreation, weight: 4, nouns: &["Leisure Centre", "Gym", "Bowl"], jobs: &["Duty manager", "Centre manager"] },
-    SectorStyle { sector: Sector::OtherServices, weight: 4, nouns: &["Laundry", "Car Wash", "Barbers", "Dry Cleaners"], jobs: &["Owner", "Manager"] },
-    SectorStyle { sector: Sector::WaterWaste, weight: 4, nouns: &["Recycling", "Waste Services"], jobs: &["Depot manager", "HR adviser"] },
+    SectorStyle {
+        sector: Sector::WholesaleRetail,
+        weight: 18,
+        nouns: &[
+            "Stores",
+            "Hardware",
+            "Garden Centre",
+            "Trade Counter",
+            "Discount Store",
+            "Bakery Shop",
+        ],
+        jobs: &["Store manager", "Deputy manager", "Area manager"],
+    },
+    SectorStyle {
+        sector: Sector::AccommodationFood,
+        weight: 14,
+        nouns: &["Kitchen", "Café", "Catering", "Hotel", "Canteen Services"],
+        jobs: &["Head chef", "General manager", "Catering manager"],
+    },
+    SectorStyle {
+        sector: Sector::TransportStorage,
+        weight: 14,
+        nouns: &[
+            "Logistics",
+            "Distribution",
+            "Haulage",
+            "Couriers",
+            "Warehousing",
+        ],
+        jobs: &["Warehouse manager", "Shift manager", "HR adviser"],
+    },
+    SectorStyle {
+        sector: Sector::Manufacturing,
+        weight: 12,
+        nouns: &[
+            "Engineering",
+            "Print",
+            "Packaging",
+            "Foods",
+            "Joinery",
+            "Textiles",
+        ],
+        jobs: &["Production manager", "HR manager", "Operations director"],
+    },
+    SectorStyle {
+        sector: Sector::Construction,
+        weight: 10,
+        nouns: &[
+            "Builders",
+            "Roofing",
+            "Groundworks",
+            "Scaffolding",
+            "Plastering",
+        ],
+        jobs: &["Site manager", "Director", "Contracts manager"],
+    },
+    SectorStyle {
+        sector: Sector::AdministrativeSupport,
+        weight: 12,
+        nouns: &["Cleaning Services", "Facilities", "Security", "Recruitment"],
+        jobs: &[
+            "Operations manager",
+            "Recruitment consultant",
+            "Contracts supervisor",
+        ],
+    },
+    SectorStyle {
+        sector: Sector::HealthSocialWork,
+        weight: 8,
+        nouns: &["Care Home", "Home Care", "Community Care"],
+        jobs: &["Registered manager", "Care coordinator", "HR officer"],
+    },
+    SectorStyle {
+        sector: Sector::ArtsRecreation,
+        weight: 4,
+        nouns: &["Leisure Centre", "Gym", "Bowl"],
+        jobs: &["Duty manager", "Centre manager"],
+    },
+    SectorStyle {
+        sector: Sector::OtherServices,
+        weight: 4,
+        nouns: &["Laundry", "Car Wash", "Barbers", "Dry Cleaners"],
+        jobs: &["Owner", "Manager"],
+    },
+    SectorStyle {
+        sector: Sector::WaterWaste,
+        weight: 4,
+        nouns: &["Recycling", "Waste Services"],
+        jobs: &["Depot manager", "HR adviser"],
+    },
 ];
 
-const SUFFIXES: &[&str] = &["Ltd", "Ltd", "& Sons", "Group", "Co-operative", "", "", "Services Ltd"];
+const SUFFIXES: &[&str] = &[
+    "Ltd",
+    "Ltd",
+    "& Sons",
+    "Group",
+    "Co-operative",
+    "",
+    "",
+    "Services Ltd",
+];
 
 const OUTCOMES: &[(EngagementPurpose, &[&str])] = &[
-    (EngagementPurpose::LearnNeeds, &[
-        "Met the manager; they struggle to fill early shifts and value reliability over experience.",
-        "Walked the site with the supervisor; entry roles need a CSCS card, which they will help with.",
-        "Learned they recruit through an agency in spring; open to direct referrals in between.",
-    ]),
-    (EngagementPurpose::PresentService, &[
-        "Explained IPS and in-work support; interested, asked for a one-page summary.",
-        "Presented the service to the HR team; they want to hear about candidates as they come up.",
-        "Left leaflets; the owner was sceptical about people in treatment but agreed to a follow-up.",
-    ]),
-    (EngagementPurpose::PresentCandidate, &[
-        "Talked through a candidate's strengths; manager agreed to an informal interview.",
-        "Presented a candidate for the warehouse role; they will call back after the shift review.",
-    ]),
-    (EngagementPurpose::FollowUp, &[
-        "Followed up on last visit; no vacancies this month but keen to stay in touch.",
-        "Checked back as agreed; two roles coming up before Christmas.",
-        "Dropped in; the manager has changed, introduced the service to the new one.",
-    ]),
-    (EngagementPurpose::InWorkSupport, &[
-        "Checked in with the supervisor; settling in well, rota adjusted around appointments.",
-        "Met the line manager; agreed a quieter start time for the first month.",
-    ]),
+    (
+        EngagementPurpose::LearnNeeds,
+        &[
+            "Met the manager; they struggle to fill early shifts and value reliability over experience.",
+            "Walked the site with the supervisor; entry roles need a CSCS card, which they will help with.",
+            "Learned they recruit through an agency in spring; open to direct referrals in between.",
+        ],
+    ),
+    (
+        EngagementPurpose::PresentService,
+        &[
+            "Explained IPS and in-work support; interested, asked for a one-page summary.",
+            "Presented the service to the HR team; they want to hear about candidates as they come up.",
+            "Left leaflets; the owner was sceptical about people in treatment but agreed to a follow-up.",
+        ],
+    ),
+    (
+        EngagementPurpose::PresentCandidate,
+        &[
+            "Talked through a candidate's strengths; manager agreed to an informal interview.",
+            "Presented a candidate for the warehouse role; they will call back after the shift review.",
+        ],
+    ),
+    (
+        EngagementPurpose::FollowUp,
+        &[
+            "Followed up on last visit; no vacancies this month but keen to stay in touch.",
+            "Checked back as agreed; two roles coming up before Christmas.",
+            "Dropped in; the manager has changed, introduced the service to the new one.",
+        ],
+    ),
+    (
+        EngagementPurpose::InWorkSupport,
+        &[
+            "Checked in with the supervisor; settling in well, rota adjusted around appointments.",
+            "Met the line manager; agreed a quieter start time for the first month.",
+        ],
+    ),
 ];
+
+/// A demo specialist's habits: engagements a week, and the percentage of them face to face.
+struct Worker {
+    id: Uuid,
+    team: usize,
+    per_week: u64,
+    face_to_face: u64,
+}
 
 /// Loads the demo data set if the database holds no staff yet. Returns true when it loaded.
 pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
@@ -144,7 +299,11 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
     let txn = db.begin().await?;
 
     // Teams and staff.
-    let hubs = [("Leeds", "Leeds drug and alcohol service"), ("Bradford", "Bradford recovery hub"), ("Wakefield", "Wakefield treatment service")];
+    let hubs = [
+        ("Leeds", "Leeds drug and alcohol service"),
+        ("Bradford", "Bradford recovery hub"),
+        ("Wakefield", "Wakefield treatment service"),
+    ];
     let mut teams = Vec::new();
     let mut staff_rows = vec![staff::Model {
         id: Uuid::now_v7(),
@@ -160,13 +319,25 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
     }];
     // Per specialist: how many engagements a week, and the share face to face (some above the
     // fidelity standard of six face-to-face contacts a week, some well below).
-    let mut workers: Vec<(Uuid, usize, (f64, f64), u64, u64)> = Vec::new();
+    let mut workers: Vec<Worker> = Vec::new();
     let ftes = [1.0, 1.0, 0.8, 0.6];
     let mut used_names = std::collections::HashSet::new();
     for (t, (hub, site)) in hubs.iter().enumerate() {
-        let place = places.iter().find(|p| p.name == *hub).ok_or_else(|| anyhow::anyhow!("{hub} missing from places"))?;
-        let team = team::Model { id: Uuid::now_v7(), name: format!("{hub} IPS team"), name_key: name_key(&format!("{hub} IPS team")), site: (*site).into(), created_at: created };
-        for (i, role) in std::iter::once(Role::TeamLead).chain(std::iter::repeat_n(Role::Specialist, 4)).enumerate() {
+        let place = places
+            .iter()
+            .find(|p| p.name == *hub)
+            .ok_or_else(|| anyhow::anyhow!("{hub} missing from places"))?;
+        let team = team::Model {
+            id: Uuid::now_v7(),
+            name: format!("{hub} IPS team"),
+            name_key: name_key(&format!("{hub} IPS team")),
+            site: (*site).into(),
+            created_at: created,
+        };
+        for (i, role) in std::iter::once(Role::TeamLead)
+            .chain(std::iter::repeat_n(Role::Specialist, 4))
+            .enumerate()
+        {
             let (first, last) = loop {
                 let pair = (*rng.pick(FIRST_NAMES), *rng.pick(SURNAMES));
                 if used_names.insert(pair) {
@@ -174,12 +345,20 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
                 }
             };
             let id = Uuid::now_v7();
-            let fte = if role == Role::TeamLead { 1.0 } else { ftes[i - 1] };
+            let fte = if role == Role::TeamLead {
+                1.0
+            } else {
+                ftes[i - 1]
+            };
             staff_rows.push(staff::Model {
                 id,
                 team_id: Some(team.id),
                 name: format!("{first} {last}"),
-                email: format!("{}.{}@ipsmatch.example", first.to_lowercase(), last.to_lowercase().replace('\'', "")),
+                email: format!(
+                    "{}.{}@ipsmatch.example",
+                    first.to_lowercase(),
+                    last.to_lowercase().replace('\'', "")
+                ),
                 role: role.as_db().into(),
                 fte,
                 active: true,
@@ -187,14 +366,39 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
                 deactivated_at: None,
                 version: 1,
             });
-            let per_week = if role == Role::TeamLead { 2 } else { [11, 8, 5, 3][(i + t) % 4] };
-            let face_to_face = if role == Role::TeamLead { 40 } else { [75, 60, 45, 35][(i + t) % 4] };
-            workers.push((id, t, (place.lat, place.lon), per_week, face_to_face));
+            let per_week = if role == Role::TeamLead {
+                2
+            } else {
+                [11, 8, 5, 3][(i + t) % 4]
+            };
+            let face_to_face = if role == Role::TeamLead {
+                40
+            } else {
+                [75, 60, 45, 35][(i + t) % 4]
+            };
+            workers.push(Worker {
+                id,
+                team: t,
+                per_week,
+                face_to_face,
+            });
         }
         teams.push((team, (place.lat, place.lon)));
     }
-    team::Entity::insert_many(teams.iter().map(|(t, _)| team::ActiveModel::from(t.clone()).reset_all())).exec(&txn).await?;
-    staff::Entity::insert_many(staff_rows.iter().map(|s| staff::ActiveModel::from(s.clone()).reset_all())).exec(&txn).await?;
+    team::Entity::insert_many(
+        teams
+            .iter()
+            .map(|(t, _)| team::ActiveModel::from(t.clone()).reset_all()),
+    )
+    .exec(&txn)
+    .await?;
+    staff::Entity::insert_many(
+        staff_rows
+            .iter()
+            .map(|s| staff::ActiveModel::from(s.clone()).reset_all()),
+    )
+    .exec(&txn)
+    .await?;
 
     // Employers, their sites and contacts, each owned by a specialist of the nearest team.
     let total_weight: usize = SECTORS.iter().map(|s| s.weight).sum();
@@ -205,7 +409,10 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
     while employers.len() < EMPLOYERS {
         let t = employers.len() % teams.len();
         let hub = teams[t].1;
-        let nearby: Vec<&Place> = places.iter().filter(|p| distance_km(hub, (p.lat, p.lon)) < 15.0).collect();
+        let nearby: Vec<&Place> = places
+            .iter()
+            .filter(|p| distance_km(hub, (p.lat, p.lon)) < 15.0)
+            .collect();
         let town = *rng.pick(&nearby);
         let mut roll = rng.below(total_weight);
         let style = SECTORS
@@ -219,17 +426,44 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
                 }
             })
             .unwrap_or(&SECTORS[0]);
-        let name = format!("{} {} {}", town.name, rng.pick(style.nouns), rng.pick(SUFFIXES)).trim().to_string();
+        let name = format!(
+            "{} {} {}",
+            town.name,
+            rng.pick(style.nouns),
+            rng.pick(SUFFIXES)
+        )
+        .trim()
+        .to_string();
         if !employer_names.insert(name_key(&name)) {
             continue;
         }
-        let owners: Vec<&(Uuid, usize, (f64, f64), u64, u64)> = workers.iter().filter(|w| w.1 == t).collect();
-        let owner = rng.pick(&owners).0;
-        let stage = *rng.pick(&[RelationshipStage::Prospect, RelationshipStage::Prospect, RelationshipStage::Engaged, RelationshipStage::Engaged, RelationshipStage::Engaged, RelationshipStage::HiringPartner, RelationshipStage::HiringPartner, RelationshipStage::Dormant]);
-        let size = *rng.pick(&[EmployerSize::Micro, EmployerSize::Small, EmployerSize::Small, EmployerSize::Medium, EmployerSize::Medium, EmployerSize::Large]);
+        let owners: Vec<&Worker> = workers.iter().filter(|w| w.team == t).collect();
+        let owner = rng.pick(&owners).id;
+        let stage = *rng.pick(&[
+            RelationshipStage::Prospect,
+            RelationshipStage::Prospect,
+            RelationshipStage::Engaged,
+            RelationshipStage::Engaged,
+            RelationshipStage::Engaged,
+            RelationshipStage::HiringPartner,
+            RelationshipStage::HiringPartner,
+            RelationshipStage::Dormant,
+        ]);
+        let size = *rng.pick(&[
+            EmployerSize::Micro,
+            EmployerSize::Small,
+            EmployerSize::Small,
+            EmployerSize::Medium,
+            EmployerSize::Medium,
+            EmployerSize::Large,
+        ]);
         let recovery_friendly = stage == RelationshipStage::HiringPartner && rng.chance(60);
         let id = Uuid::now_v7();
-        let slug: String = name_key(&name).chars().filter(char::is_ascii_alphanumeric).take(24).collect();
+        let slug: String = name_key(&name)
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .take(24)
+            .collect();
         employers.push(employer::Model {
             id,
             name_key: name_key(&name),
@@ -252,12 +486,33 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
             version: 1,
         });
         for position in 0..(1 + usize::from(size == EmployerSize::Large)) {
-            let site = if position == 0 { town } else { *rng.pick(&nearby) };
+            let site = if position == 0 {
+                town
+            } else {
+                *rng.pick(&nearby)
+            };
             locations.push(employer_location::Model {
                 id: Uuid::now_v7(),
                 employer_id: id,
-                label: if position == 0 { "Main site".into() } else { format!("{} site", site.name) },
-                address: Some(format!("{} {} Road", 1 + rng.below(180), rng.pick(&["Station", "Mill", "Canal", "Church", "Park", "Victoria", "Bradford", "Wakefield"]))),
+                label: if position == 0 {
+                    "Main site".into()
+                } else {
+                    format!("{} site", site.name)
+                },
+                address: Some(format!(
+                    "{} {} Road",
+                    1 + rng.below(180),
+                    rng.pick(&[
+                        "Station",
+                        "Mill",
+                        "Canal",
+                        "Church",
+                        "Park",
+                        "Victoria",
+                        "Bradford",
+                        "Wakefield"
+                    ])
+                )),
                 town: Some(site.name.clone()),
                 postcode: None,
                 latitude: Some(site.lat + (rng.unit() - 0.5) * 0.01),
@@ -267,8 +522,14 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
         }
         for _ in 0..(1 + rng.below(3)) {
             let (first, last) = (*rng.pick(FIRST_NAMES), *rng.pick(SURNAMES));
-            let email = format!("{}.{}@{slug}.example", first.to_lowercase(), last.to_lowercase().replace('\'', ""));
-            if contacts.iter().any(|c: &employer_contact::Model| c.employer_id == id && c.email.as_deref() == Some(email.as_str())) {
+            let email = format!(
+                "{}.{}@{slug}.example",
+                first.to_lowercase(),
+                last.to_lowercase().replace('\'', "")
+            );
+            if contacts.iter().any(|c: &employer_contact::Model| {
+                c.employer_id == id && c.email.as_deref() == Some(email.as_str())
+            }) {
                 continue;
             }
             contacts.push(employer_contact::Model {
@@ -278,7 +539,15 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
                 job_title: Some((*rng.pick(style.jobs)).into()),
                 phone: Some(format!("01632 960{:03}", rng.below(1000))),
                 email: Some(email),
-                preferred_channel: rng.pick(&[ContactChannel::Email, ContactChannel::Phone, ContactChannel::FaceToFace, ContactChannel::TextMessage]).as_db().into(),
+                preferred_channel: rng
+                    .pick(&[
+                        ContactChannel::Email,
+                        ContactChannel::Phone,
+                        ContactChannel::FaceToFace,
+                        ContactChannel::TextMessage,
+                    ])
+                    .as_db()
+                    .into(),
                 notes: None,
                 archived_at: None,
                 created_at: created,
@@ -288,22 +557,50 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
         }
     }
     for chunk in employers.chunks(200) {
-        employer::Entity::insert_many(chunk.iter().map(|e| employer::ActiveModel::from(e.clone()).reset_all())).exec(&txn).await?;
+        employer::Entity::insert_many(
+            chunk
+                .iter()
+                .map(|e| employer::ActiveModel::from(e.clone()).reset_all()),
+        )
+        .exec(&txn)
+        .await?;
     }
     for chunk in locations.chunks(500) {
-        employer_location::Entity::insert_many(chunk.iter().map(|l| employer_location::ActiveModel::from(l.clone()).reset_all())).exec(&txn).await?;
+        employer_location::Entity::insert_many(
+            chunk
+                .iter()
+                .map(|l| employer_location::ActiveModel::from(l.clone()).reset_all()),
+        )
+        .exec(&txn)
+        .await?;
     }
     for chunk in contacts.chunks(500) {
-        employer_contact::Entity::insert_many(chunk.iter().map(|c| employer_contact::ActiveModel::from(c.clone()).reset_all())).exec(&txn).await?;
+        employer_contact::Entity::insert_many(
+            chunk
+                .iter()
+                .map(|c| employer_contact::ActiveModel::from(c.clone()).reset_all()),
+        )
+        .exec(&txn)
+        .await?;
     }
 
     // Six months of engagements, week by week.
     let today = Utc::now().date_naive();
     let start = today - Duration::weeks(WEEKS_OF_HISTORY);
     let mut engagements = Vec::new();
-    for &(specialist, t, _, per_week, face_to_face) in &workers {
-        let mine: Vec<&employer::Model> = employers.iter().filter(|e| e.owner_id == Some(specialist)).collect();
-        let team_employers: Vec<&employer::Model> = employers.iter().enumerate().filter(|(i, _)| i % teams.len() == t).map(|(_, e)| e).collect();
+    for worker in &workers {
+        let (specialist, t, per_week, face_to_face) =
+            (worker.id, worker.team, worker.per_week, worker.face_to_face);
+        let mine: Vec<&employer::Model> = employers
+            .iter()
+            .filter(|e| e.owner_id == Some(specialist))
+            .collect();
+        let team_employers: Vec<&employer::Model> = employers
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % teams.len() == t)
+            .map(|(_, e)| e)
+            .collect();
         for week in 0..WEEKS_OF_HISTORY {
             let count = (per_week as usize + rng.below(3)).saturating_sub(1);
             for _ in 0..count {
@@ -311,27 +608,53 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
                 if day >= today {
                     continue;
                 }
-                let employer = if !mine.is_empty() && rng.chance(70) { *rng.pick(&mine) } else { *rng.pick(&team_employers) };
+                let employer = if !mine.is_empty() && rng.chance(70) {
+                    *rng.pick(&mine)
+                } else {
+                    *rng.pick(&team_employers)
+                };
                 let mode = if rng.chance(face_to_face) {
                     EngagementMode::FaceToFace
                 } else {
-                    *rng.pick(&[EngagementMode::Phone, EngagementMode::Phone, EngagementMode::Email, EngagementMode::Event])
+                    *rng.pick(&[
+                        EngagementMode::Phone,
+                        EngagementMode::Phone,
+                        EngagementMode::Email,
+                        EngagementMode::Event,
+                    ])
                 };
                 let (purpose, outcomes) = rng.pick(OUTCOMES);
-                let contact = contacts.iter().find(|c| c.employer_id == employer.id).map(|c| c.id);
-                let occurred_at = at_time(day, 9 + rng.below(8) as u32, [0, 15, 30, 45][rng.below(4)]);
+                let contact = contacts
+                    .iter()
+                    .find(|c| c.employer_id == employer.id)
+                    .map(|c| c.id);
+                let occurred_at =
+                    at_time(day, 9 + rng.below(8) as u32, [0, 15, 30, 45][rng.below(4)]);
                 let with_next_step = rng.chance(45);
                 engagements.push(engagement::Model {
                     id: Uuid::now_v7(),
                     employer_id: employer.id,
                     specialist_id: specialist,
-                    contact_id: if mode == EngagementMode::Event { None } else { contact },
+                    contact_id: if mode == EngagementMode::Event {
+                        None
+                    } else {
+                        contact
+                    },
                     occurred_at,
                     mode: mode.as_db().into(),
                     purpose: purpose.as_db().into(),
                     outcome: (*rng.pick(outcomes)).into(),
-                    next_step: with_next_step.then(|| (*rng.pick(&["Call back about the spring rota", "Send the one-page summary", "Visit with a candidate profile", "Check in after the shift review"])).into()),
-                    next_step_due: with_next_step.then(|| day + Duration::days(3 + rng.below(12) as i64)),
+                    next_step: with_next_step.then(|| {
+                        (*rng.pick(&[
+                            "Call back about the spring rota",
+                            "Send the one-page summary",
+                            "Visit with a candidate profile",
+                            "Check in after the shift review",
+                        ]))
+                        .into()
+                    }),
+                    next_step_due: with_next_step
+                        .then(|| day + Duration::days(3 + rng.below(12) as i64)),
                     supersedes_id: None,
                     retraction_reason: None,
                     recorded_by_id: specialist,
@@ -341,7 +664,13 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
         }
     }
     for chunk in engagements.chunks(500) {
-        engagement::Entity::insert_many(chunk.iter().map(|e| engagement::ActiveModel::from(e.clone()).reset_all())).exec(&txn).await?;
+        engagement::Entity::insert_many(
+            chunk
+                .iter()
+                .map(|e| engagement::ActiveModel::from(e.clone()).reset_all()),
+        )
+        .exec(&txn)
+        .await?;
     }
     txn.commit().await?;
     tracing::info!(
@@ -362,7 +691,10 @@ fn at_time(day: NaiveDate, hour: u32, minute: u32) -> chrono::DateTime<Utc> {
 }
 
 /// The first active member of staff with `role` (by e-mail), for printing demo tokens.
-pub async fn first_with_role(db: &DatabaseConnection, role: Role) -> anyhow::Result<Option<staff::Model>> {
+pub async fn first_with_role(
+    db: &DatabaseConnection,
+    role: Role,
+) -> anyhow::Result<Option<staff::Model>> {
     Ok(staff::Entity::find()
         .filter(staff::Column::Role.eq(role.as_db()))
         .filter(staff::Column::Active.eq(true))
@@ -386,6 +718,9 @@ mod tests {
     #[test]
     fn distances_are_in_kilometres() {
         let d = distance_km((53.79648, -1.54785), (53.79391, -1.75206));
-        assert!((13.0..14.5).contains(&d), "Leeds–Bradford is about 13.5 km, got {d}");
+        assert!(
+            (13.0..14.5).contains(&d),
+            "Leeds–Bradford is about 13.5 km, got {d}"
+        );
     }
 }

@@ -17,7 +17,11 @@ pub struct EmployerQuery;
 #[Object]
 impl EmployerQuery {
     /// One employer; null when there is none with this id.
-    async fn employer(&self, ctx: &Context<'_>, #[graphql(desc = "The employer's id.")] id: ID) -> Result<Option<Employer>> {
+    async fn employer(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The employer's id.")] id: ID,
+    ) -> Result<Option<Employer>> {
         viewer(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
         let Some(uuid) = ids::decode_as(&id, Kind::Employer) else {
@@ -40,7 +44,9 @@ impl EmployerQuery {
         viewer(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
         let args = PageArgs::new(first, after, last, before);
-        let page = service::list_employers(db, &filter.unwrap_or_default(), &args, wants_total(ctx)).await?;
+        let page =
+            service::list_employers(db, &filter.unwrap_or_default(), &args, wants_total(ctx))
+                .await?;
         Ok(page.map(Employer).into())
     }
 

@@ -114,21 +114,41 @@ fn check_locations(
             match (loc.latitude, loc.longitude) {
                 (Some(lat), Some(lon)) => {
                     if !(-90.0..=90.0).contains(&lat) {
-                        checks.fail(&field("latitude"), UserErrorCode::Invalid, "latitude must be between -90 and 90");
+                        checks.fail(
+                            &field("latitude"),
+                            UserErrorCode::Invalid,
+                            "latitude must be between -90 and 90",
+                        );
                     }
                     if !(-180.0..=180.0).contains(&lon) {
-                        checks.fail(&field("longitude"), UserErrorCode::Invalid, "longitude must be between -180 and 180");
+                        checks.fail(
+                            &field("longitude"),
+                            UserErrorCode::Invalid,
+                            "longitude must be between -180 and 180",
+                        );
                     }
                 }
                 (None, None) => {}
-                (None, Some(_)) => checks.fail(&field("latitude"), UserErrorCode::Required, "give latitude with longitude"),
-                (Some(_), None) => checks.fail(&field("longitude"), UserErrorCode::Required, "give longitude with latitude"),
+                (None, Some(_)) => checks.fail(
+                    &field("latitude"),
+                    UserErrorCode::Required,
+                    "give latitude with longitude",
+                ),
+                (Some(_), None) => checks.fail(
+                    &field("longitude"),
+                    UserErrorCode::Required,
+                    "give longitude with latitude",
+                ),
             }
             employer_location::Model {
                 id: Uuid::now_v7(),
                 employer_id: Uuid::nil(),
                 label,
-                address: checks.optional_text(&field("address"), loc.address.as_deref(), SHORT_TEXT),
+                address: checks.optional_text(
+                    &field("address"),
+                    loc.address.as_deref(),
+                    SHORT_TEXT,
+                ),
                 town: checks.optional_text(&field("town"), loc.town.as_deref(), SHORT_TEXT),
                 postcode: checks
                     .optional_text(&field("postcode"), loc.postcode.as_deref(), 16)
@@ -154,7 +174,11 @@ async fn resolve_owner(
     match found {
         Some(s) if s.active && s.role != Role::Admin.as_db() => Ok(Some(s.id)),
         _ => {
-            checks.fail("ownerId", UserErrorCode::NotFound, "no active specialist or team lead with this id");
+            checks.fail(
+                "ownerId",
+                UserErrorCode::NotFound,
+                "no active specialist or team lead with this id",
+            );
             Ok(None)
         }
     }
@@ -177,14 +201,20 @@ async fn replace_locations(
         })
         .collect();
     if !rows.is_empty() {
-        employer_location::Entity::insert_many(rows).exec(txn).await?;
+        employer_location::Entity::insert_many(rows)
+            .exec(txn)
+            .await?;
     }
     Ok(())
 }
 
 fn duplicate_employer(e: sea_orm::DbErr) -> ServiceError {
     if is_unique_violation(&e) {
-        ServiceError::user("name", UserErrorCode::Duplicate, "an employer with this name exists")
+        ServiceError::user(
+            "name",
+            UserErrorCode::Duplicate,
+            "an employer with this name exists",
+        )
     } else {
         e.into()
     }
@@ -197,7 +227,8 @@ pub async fn create_employer(
 ) -> Result<employer::Model, ServiceError> {
     let mut checks = Checks::new();
     let name = checks.required_text("name", &input.name, SHORT_TEXT);
-    let openness_notes = checks.optional_text("opennessNotes", input.openness_notes.as_deref(), LONG_TEXT);
+    let openness_notes =
+        checks.optional_text("opennessNotes", input.openness_notes.as_deref(), LONG_TEXT);
     let website = checks.optional_text("website", input.website.as_deref(), SHORT_TEXT);
     let locations = check_locations(&mut checks, &input.locations);
     let owner_id = match &input.owner_id {
@@ -292,8 +323,20 @@ pub async fn update_employer(
     if let Some(stage) = input.stage {
         row.stage = Set(stage.as_db().into());
     }
-    row.openness_notes = Set(change_text(&mut checks, "opennessNotes", &input.openness_notes, LONG_TEXT, &current.openness_notes));
-    row.website = Set(change_text(&mut checks, "website", &input.website, SHORT_TEXT, &current.website));
+    row.openness_notes = Set(change_text(
+        &mut checks,
+        "opennessNotes",
+        &input.openness_notes,
+        LONG_TEXT,
+        &current.openness_notes,
+    ));
+    row.website = Set(change_text(
+        &mut checks,
+        "website",
+        &input.website,
+        SHORT_TEXT,
+        &current.website,
+    ));
     if let Some(v) = input.recovery_friendly {
         row.recovery_friendly = Set(v);
     }
@@ -303,9 +346,14 @@ pub async fn update_employer(
     match &input.owner_id {
         MaybeUndefined::Undefined => {}
         MaybeUndefined::Null => row.owner_id = Set(None),
-        MaybeUndefined::Value(owner) => row.owner_id = Set(resolve_owner(db, &mut checks, owner).await?),
+        MaybeUndefined::Value(owner) => {
+            row.owner_id = Set(resolve_owner(db, &mut checks, owner).await?)
+        }
     }
-    let locations = input.locations.as_ref().map(|l| check_locations(&mut checks, l));
+    let locations = input
+        .locations
+        .as_ref()
+        .map(|l| check_locations(&mut checks, l));
     checks.finish()?;
     if input.version != current.version {
         return Err(stale());
@@ -353,7 +401,11 @@ pub async fn set_employer_archived(
 
 fn duplicate_contact(e: sea_orm::DbErr) -> ServiceError {
     if is_unique_violation(&e) {
-        ServiceError::user("email", UserErrorCode::Duplicate, "a contact at this employer has this e-mail address")
+        ServiceError::user(
+            "email",
+            UserErrorCode::Duplicate,
+            "a contact at this employer has this e-mail address",
+        )
     } else {
         e.into()
     }
@@ -367,7 +419,11 @@ pub async fn create_contact(
     let employer = existing_employer(db, "employerId", &input.employer_id).await?;
     let mut checks = Checks::new();
     if employer.archived_at.is_some() {
-        checks.fail("employerId", UserErrorCode::Archived, "this employer is archived");
+        checks.fail(
+            "employerId",
+            UserErrorCode::Archived,
+            "this employer is archived",
+        );
     }
     let name = checks.required_text("name", &input.name, SHORT_TEXT);
     let job_title = checks.optional_text("jobTitle", input.job_title.as_deref(), SHORT_TEXT);
@@ -416,9 +472,27 @@ pub async fn update_contact(
     if let Some(name) = &input.name {
         row.name = Set(checks.required_text("name", name, SHORT_TEXT));
     }
-    row.job_title = Set(change_text(&mut checks, "jobTitle", &input.job_title, SHORT_TEXT, &current.job_title));
-    row.phone = Set(change_text(&mut checks, "phone", &input.phone, 40, &current.phone));
-    row.notes = Set(change_text(&mut checks, "notes", &input.notes, LONG_TEXT, &current.notes));
+    row.job_title = Set(change_text(
+        &mut checks,
+        "jobTitle",
+        &input.job_title,
+        SHORT_TEXT,
+        &current.job_title,
+    ));
+    row.phone = Set(change_text(
+        &mut checks,
+        "phone",
+        &input.phone,
+        40,
+        &current.phone,
+    ));
+    row.notes = Set(change_text(
+        &mut checks,
+        "notes",
+        &input.notes,
+        LONG_TEXT,
+        &current.notes,
+    ));
     row.email = Set(match &input.email {
         MaybeUndefined::Undefined => current.email.clone(),
         MaybeUndefined::Null => None,
@@ -494,7 +568,8 @@ pub async fn list_engagements(
         select = select.filter(engagement::Column::Mode.is_in(modes.iter().map(|m| m.as_db())));
     }
     if let Some(purposes) = &filter.purposes {
-        select = select.filter(engagement::Column::Purpose.is_in(purposes.iter().map(|p| p.as_db())));
+        select =
+            select.filter(engagement::Column::Purpose.is_in(purposes.iter().map(|p| p.as_db())));
     }
     if let Some(from) = filter.from {
         select = select.filter(engagement::Column::OccurredAt.gte(truncate_to_micros(from)));
@@ -545,6 +620,16 @@ fn require_recorder(viewer: &Viewer) -> Result<(), ApiError> {
     }
 }
 
+/// An engagement's fields as given, before checking.
+struct EngagementDraft<'a> {
+    contact: Option<&'a ID>,
+    occurred_at: chrono::DateTime<chrono::Utc>,
+    outcome: &'a str,
+    next_step: Option<&'a str>,
+    next_step_due: Option<NaiveDate>,
+}
+
+/// An engagement's fields once checked.
 struct EngagementFields {
     contact_id: Option<Uuid>,
     occurred_at: chrono::DateTime<chrono::Utc>,
@@ -557,12 +642,15 @@ async fn check_engagement_fields(
     db: &DatabaseConnection,
     checks: &mut Checks,
     employer_id: Uuid,
-    contact: Option<&ID>,
-    occurred_at: chrono::DateTime<chrono::Utc>,
-    outcome: &str,
-    next_step: Option<&str>,
-    next_step_due: Option<NaiveDate>,
+    draft: EngagementDraft<'_>,
 ) -> Result<EngagementFields, ApiError> {
+    let EngagementDraft {
+        contact,
+        occurred_at,
+        outcome,
+        next_step,
+        next_step_due,
+    } = draft;
     let contact_id = match contact {
         None => None,
         Some(id) => {
@@ -573,19 +661,31 @@ async fn check_engagement_fields(
             match found {
                 Some(c) if c.employer_id == employer_id => Some(c.id),
                 _ => {
-                    checks.fail("contactId", UserErrorCode::NotFound, "no such contact at this employer");
+                    checks.fail(
+                        "contactId",
+                        UserErrorCode::NotFound,
+                        "no such contact at this employer",
+                    );
                     None
                 }
             }
         }
     };
     if occurred_at > now() + Duration::minutes(FUTURE_TOLERANCE_MINUTES) {
-        checks.fail("occurredAt", UserErrorCode::Invalid, "an engagement cannot be in the future");
+        checks.fail(
+            "occurredAt",
+            UserErrorCode::Invalid,
+            "an engagement cannot be in the future",
+        );
     }
     let outcome = checks.required_text("outcome", outcome, LONG_TEXT);
     let next_step = checks.optional_text("nextStep", next_step, LONG_TEXT);
     if next_step_due.is_some() && next_step.is_none() {
-        checks.fail("nextStep", UserErrorCode::Required, "say what the next step is when giving a due date");
+        checks.fail(
+            "nextStep",
+            UserErrorCode::Required,
+            "say what the next step is when giving a due date",
+        );
     }
     Ok(EngagementFields {
         contact_id,
@@ -606,17 +706,23 @@ pub async fn create_engagement(
     let employer = existing_employer(db, "employerId", &input.employer_id).await?;
     let mut checks = Checks::new();
     if employer.archived_at.is_some() {
-        checks.fail("employerId", UserErrorCode::Archived, "this employer is archived; restore it first");
+        checks.fail(
+            "employerId",
+            UserErrorCode::Archived,
+            "this employer is archived; restore it first",
+        );
     }
     let fields = check_engagement_fields(
         db,
         &mut checks,
         employer.id,
-        input.contact_id.as_ref(),
-        input.occurred_at,
-        &input.outcome,
-        input.next_step.as_deref(),
-        input.next_step_due.map(|d| d.0),
+        EngagementDraft {
+            contact: input.contact_id.as_ref(),
+            occurred_at: input.occurred_at,
+            outcome: &input.outcome,
+            next_step: input.next_step.as_deref(),
+            next_step_due: input.next_step_due.map(|d| d.0),
+        },
     )
     .await?;
     checks.finish()?;
@@ -664,7 +770,11 @@ async fn supersedable(
         }
     }
     if entry.retraction_reason.is_some() {
-        return Err(ServiceError::user("id", UserErrorCode::Invalid, "a retraction cannot be corrected"));
+        return Err(ServiceError::user(
+            "id",
+            UserErrorCode::Invalid,
+            "a retraction cannot be corrected",
+        ));
     }
     if find_superseding(db, entry.id).await?.is_some() {
         return Err(already_superseded());
@@ -703,7 +813,9 @@ pub async fn correct_engagement(
     let old = supersedable(db, viewer, &input.id).await?;
     let mut checks = Checks::new();
     let contact = match &input.contact_id {
-        MaybeUndefined::Undefined => old.contact_id.map(|c| ids::encode(Kind::EmployerContact, c)),
+        MaybeUndefined::Undefined => old
+            .contact_id
+            .map(|c| ids::encode(Kind::EmployerContact, c)),
         MaybeUndefined::Null => None,
         MaybeUndefined::Value(id) => Some(id.clone()),
     };
@@ -721,11 +833,13 @@ pub async fn correct_engagement(
         db,
         &mut checks,
         old.employer_id,
-        contact.as_ref(),
-        input.occurred_at.unwrap_or(old.occurred_at),
-        input.outcome.as_deref().unwrap_or(&old.outcome),
-        next_step.as_deref(),
-        next_step_due,
+        EngagementDraft {
+            contact: contact.as_ref(),
+            occurred_at: input.occurred_at.unwrap_or(old.occurred_at),
+            outcome: input.outcome.as_deref().unwrap_or(&old.outcome),
+            next_step: next_step.as_deref(),
+            next_step_due,
+        },
     )
     .await?;
     checks.finish()?;
@@ -735,8 +849,14 @@ pub async fn correct_engagement(
         specialist_id: Set(old.specialist_id),
         contact_id: Set(fields.contact_id),
         occurred_at: Set(fields.occurred_at),
-        mode: Set(input.mode.map(|m| m.as_db().to_string()).unwrap_or(old.mode)),
-        purpose: Set(input.purpose.map(|p| p.as_db().to_string()).unwrap_or(old.purpose)),
+        mode: Set(input
+            .mode
+            .map(|m| m.as_db().to_string())
+            .unwrap_or(old.mode)),
+        purpose: Set(input
+            .purpose
+            .map(|p| p.as_db().to_string())
+            .unwrap_or(old.purpose)),
         outcome: Set(fields.outcome),
         next_step: Set(fields.next_step),
         next_step_due: Set(fields.next_step_due),

@@ -468,7 +468,9 @@ impl Engagement {
             return Ok(None);
         };
         let db = ctx.data::<sea_orm::DatabaseConnection>()?;
-        Ok(super::service::find_engagement(db, id).await?.map(Engagement))
+        Ok(super::service::find_engagement(db, id)
+            .await?
+            .map(Engagement))
     }
 
     /// The entry that corrected or retracted this one; null while this entry is current.

@@ -1,14 +1,16 @@
 //! Rules and queries for teams and staff.
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Order, QueryFilter,
-    QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Order, QueryFilter, QueryOrder,
+    Set,
 };
 use uuid::Uuid;
 
 use entities::{staff, team};
 
-use super::types::{StaffCreateInput, StaffDeactivateInput, StaffFilter, StaffUpdateInput, TeamCreateInput};
+use super::types::{
+    StaffCreateInput, StaffDeactivateInput, StaffFilter, StaffUpdateInput, TeamCreateInput,
+};
 use crate::auth::Role;
 use crate::db::now;
 use crate::error::{ApiError, ServiceError, UserErrorCode, is_unique_violation};
@@ -34,7 +36,11 @@ pub async fn create_team(
     };
     row.insert(db).await.map_err(|e| {
         if is_unique_violation(&e) {
-            ServiceError::user("name", UserErrorCode::Duplicate, "a team with this name exists")
+            ServiceError::user(
+                "name",
+                UserErrorCode::Duplicate,
+                "a team with this name exists",
+            )
         } else {
             e.into()
         }
@@ -101,7 +107,11 @@ pub async fn list_staff(
 
 fn check_fte(checks: &mut Checks, fte: f64) {
     if !(fte > 0.0 && fte <= 1.0) {
-        checks.fail("fte", UserErrorCode::Invalid, "fte must be greater than 0 and at most 1");
+        checks.fail(
+            "fte",
+            UserErrorCode::Invalid,
+            "fte must be greater than 0 and at most 1",
+        );
     }
 }
 
@@ -128,7 +138,11 @@ async fn resolve_team(
 
 fn duplicate_email(e: sea_orm::DbErr) -> ServiceError {
     if is_unique_violation(&e) {
-        ServiceError::user("email", UserErrorCode::Duplicate, "a member of staff has this e-mail address")
+        ServiceError::user(
+            "email",
+            UserErrorCode::Duplicate,
+            "a member of staff has this e-mail address",
+        )
     } else {
         e.into()
     }
@@ -145,7 +159,11 @@ pub async fn create_staff(
     check_fte(&mut checks, input.fte);
     let team_id = resolve_team(db, &mut checks, input.team_id.as_ref()).await?;
     if input.role != Role::Admin && input.team_id.is_none() {
-        checks.fail("teamId", UserErrorCode::Required, "team leads and specialists need a team");
+        checks.fail(
+            "teamId",
+            UserErrorCode::Required,
+            "team leads and specialists need a team",
+        );
     }
     checks.finish()?;
     let row = staff::ActiveModel {
@@ -163,12 +181,16 @@ pub async fn create_staff(
     row.insert(db).await.map_err(duplicate_email)
 }
 
-async fn find_staff(db: &DatabaseConnection, id: &async_graphql::ID) -> Result<staff::Model, ServiceError> {
+async fn find_staff(
+    db: &DatabaseConnection,
+    id: &async_graphql::ID,
+) -> Result<staff::Model, ServiceError> {
     let found = match ids::decode_as(id, Kind::Staff) {
         Some(id) => staff::Entity::find_by_id(id).one(db).await?,
         None => None,
     };
-    found.ok_or_else(|| ServiceError::user("id", UserErrorCode::NotFound, "no such member of staff"))
+    found
+        .ok_or_else(|| ServiceError::user("id", UserErrorCode::NotFound, "no such member of staff"))
 }
 
 /// Changes name, role, team or FTE, refusing a stale version.
@@ -195,7 +217,11 @@ pub async fn update_staff(
     let role = input.role.or_else(|| Role::from_db(&current.role));
     let team_after = input.team_id.is_some() || current.team_id.is_some();
     if role != Some(Role::Admin) && !team_after {
-        checks.fail("teamId", UserErrorCode::Required, "team leads and specialists need a team");
+        checks.fail(
+            "teamId",
+            UserErrorCode::Required,
+            "team leads and specialists need a team",
+        );
     }
     checks.finish()?;
     if input.version != current.version {
