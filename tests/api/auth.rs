@@ -261,3 +261,29 @@ async fn without_a_token_data_fields_answer_unauthenticated() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn with_eddsa_configured_only_eddsa_tokens_are_accepted() {
+    let public = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/api/fixtures/ed25519-test-public.pem"
+    );
+    let private = include_bytes!("fixtures/ed25519-test-private.pem");
+    crate::helpers::on_each_database_with(
+        |s| {
+            s.jwt_algorithm = ipsmatch::config::JwtAlgorithm::EdDsa;
+            s.jwt_public_key_file = public.into();
+        },
+        |app| async move {
+            let mut header = Header::new(Algorithm::EdDSA);
+            header.typ = Some("at+jwt".into());
+            let key = EncodingKey::from_ed_pem(private).expect("private key");
+            let token = jsonwebtoken::encode(&header, &claims(&app), &key).expect("sign");
+            let r = app.ok(&token, VIEWER, json!({})).await;
+            assert_eq!(r.data("viewer.role"), "ADMIN");
+            // An HS256 token, even one made with the secret in the data folder, is refused.
+            assert_refused(&app, &app.admin_token(), "HS256 under EdDSA").await;
+        },
+    )
+    .await;
+}

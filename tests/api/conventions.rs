@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::helpers::{Backend, global_id, on_each_database, spawn_app};
+use crate::helpers::{global_id, on_each_database};
 
 #[tokio::test]
 async fn node_fetches_any_record_and_missing_ids_are_null() {
@@ -171,49 +171,50 @@ fn is_builtin(name: &str) -> bool {
 
 #[tokio::test]
 async fn every_type_field_argument_and_enum_value_has_a_description() {
-    let app = spawn_app(Backend::Sqlite).await;
-    let r = app
-        .ok(
-            &app.admin_token(),
-            include_str!("introspection.graphql"),
-            json!({}),
-        )
-        .await;
-    let mut missing = Vec::new();
-    let described = |v: &Value| {
-        v["description"]
-            .as_str()
-            .is_some_and(|d| !d.trim().is_empty())
-    };
-    for ty in r.data("__schema.types").as_array().expect("types") {
-        let name = ty["name"].as_str().unwrap_or_default();
-        if is_builtin(name) {
-            continue;
-        }
-        if !described(ty) {
-            missing.push(name.to_string());
-        }
-        for field in ty["fields"].as_array().into_iter().flatten() {
-            if !described(field) {
-                missing.push(format!("{name}.{}", field["name"]));
+    on_each_database(|app| async move {
+        let r = app
+            .ok(
+                &app.admin_token(),
+                include_str!("introspection.graphql"),
+                json!({}),
+            )
+            .await;
+        let mut missing = Vec::new();
+        let described = |v: &Value| {
+            v["description"]
+                .as_str()
+                .is_some_and(|d| !d.trim().is_empty())
+        };
+        for ty in r.data("__schema.types").as_array().expect("types") {
+            let name = ty["name"].as_str().unwrap_or_default();
+            if is_builtin(name) {
+                continue;
             }
-            for arg in field["args"].as_array().into_iter().flatten() {
-                if !described(arg) {
-                    missing.push(format!("{name}.{}({})", field["name"], arg["name"]));
+            if !described(ty) {
+                missing.push(name.to_string());
+            }
+            for field in ty["fields"].as_array().into_iter().flatten() {
+                if !described(field) {
+                    missing.push(format!("{name}.{}", field["name"]));
+                }
+                for arg in field["args"].as_array().into_iter().flatten() {
+                    if !described(arg) {
+                        missing.push(format!("{name}.{}({})", field["name"], arg["name"]));
+                    }
+                }
+            }
+            for field in ty["inputFields"].as_array().into_iter().flatten() {
+                if !described(field) {
+                    missing.push(format!("{name}.{}", field["name"]));
+                }
+            }
+            for value in ty["enumValues"].as_array().into_iter().flatten() {
+                if !described(value) {
+                    missing.push(format!("{name}.{}", value["name"]));
                 }
             }
         }
-        for field in ty["inputFields"].as_array().into_iter().flatten() {
-            if !described(field) {
-                missing.push(format!("{name}.{}", field["name"]));
-            }
-        }
-        for value in ty["enumValues"].as_array().into_iter().flatten() {
-            if !described(value) {
-                missing.push(format!("{name}.{}", value["name"]));
-            }
-        }
-    }
-    assert!(missing.is_empty(), "undocumented: {missing:#?}");
-    app.cleanup().run().await;
+        assert!(missing.is_empty(), "undocumented: {missing:#?}");
+    })
+    .await;
 }

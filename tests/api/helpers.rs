@@ -37,6 +37,16 @@ where
     F: Fn(TestApp) -> Fut,
     Fut: Future<Output = ()>,
 {
+    on_each_database_with(|_| {}, test).await;
+}
+
+/// Like `on_each_database`, with settings adjusted before each server starts.
+pub async fn on_each_database_with<A, F, Fut>(adjust: A, test: F)
+where
+    A: Fn(&mut Settings),
+    F: Fn(TestApp) -> Fut,
+    Fut: Future<Output = ()>,
+{
     for backend in backends() {
         eprintln!(
             "running on {}",
@@ -46,7 +56,7 @@ where
                 "PostgreSQL"
             }
         );
-        let app = spawn_app(backend).await;
+        let app = spawn_app_with(backend, &adjust).await;
         let cleanup = app.cleanup();
         test(app).await;
         cleanup.run().await;
@@ -104,10 +114,6 @@ fn with_database(url: &str, name: &str) -> String {
         out.push_str(q);
     }
     out
-}
-
-pub async fn spawn_app(backend: Backend) -> TestApp {
-    spawn_app_with(backend, |_| {}).await
 }
 
 /// Starts a server after letting the test adjust its settings.

@@ -3,6 +3,7 @@
 
 mod auth;
 mod conventions;
+mod database;
 mod demo;
 mod employers;
 mod engagements;
