@@ -91,24 +91,6 @@ async fn a_lost_database_answers_internal_with_a_request_id_and_no_sql() {
             StatusCode::OK,
             "the process itself is alive"
         );
-
-        if let Backend::Postgres(admin_url) = &app.backend {
-            // Let the harness drop the database afterwards.
-            let admin = sea_orm::Database::connect(admin_url.as_str())
-                .await
-                .expect("admin connection");
-            let name = app
-                .settings
-                .database_url
-                .rsplit('/')
-                .next()
-                .expect("db name")
-                .to_string();
-            admin
-                .execute_unprepared(&format!("ALTER DATABASE \"{name}\" ALLOW_CONNECTIONS true"))
-                .await
-                .expect("allow");
-        }
     })
     .await;
 }
