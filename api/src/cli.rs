@@ -228,7 +228,10 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         }
     } else {
         println!(
-            "Get a token: `ipsmatch token --role specialist` (or start with --demo for demo data and tokens)."
+            "Get a token: `ipsmatch token --role admin|team-lead|specialist` (or `--subject <staff id>`)."
+        );
+        println!(
+            "A new installation starts with `ipsmatch admin-create --name … --email …`; `serve --demo` loads demo data and prints tokens."
         );
     }
     app.run_until_stopped().await.context("serving HTTP")
