@@ -168,7 +168,7 @@ async fn archived_employers_leave_the_list_and_take_no_new_work() {
             .await;
         assert_eq!(r.user_errors("employerContactCreate"), vec![("input.employerId".into(), "ARCHIVED".into())]);
         let r = app
-            .ok(&token, "mutation($input: EmployerArchiveInput!) { employerRestore(input: $input) { employer { archived } } }", json!({ "input": { "id": id } }))
+            .ok(&token, "mutation($input: EmployerRestoreInput!) { employerRestore(input: $input) { employer { archived } } }", json!({ "input": { "id": id } }))
             .await;
         assert_eq!(r.data("employerRestore.employer.archived"), false);
     })

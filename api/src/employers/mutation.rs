@@ -7,41 +7,10 @@ use sea_orm::DatabaseConnection;
 use super::service;
 use super::types::*;
 use crate::auth::viewer;
-use crate::error::into_payload;
 
 /// Employer CRM mutations.
 #[derive(Default)]
 pub struct EmployerMutation;
-
-fn employer_payload(
-    result: Result<entities::employer::Model, crate::error::ServiceError>,
-) -> Result<EmployerPayload> {
-    let (employer, user_errors) = into_payload(result)?;
-    Ok(EmployerPayload {
-        employer: employer.map(Employer),
-        user_errors,
-    })
-}
-
-fn contact_payload(
-    result: Result<entities::employer_contact::Model, crate::error::ServiceError>,
-) -> Result<EmployerContactPayload> {
-    let (contact, user_errors) = into_payload(result)?;
-    Ok(EmployerContactPayload {
-        contact: contact.map(EmployerContact),
-        user_errors,
-    })
-}
-
-fn engagement_payload(
-    result: Result<entities::engagement::Model, crate::error::ServiceError>,
-) -> Result<EngagementPayload> {
-    let (engagement, user_errors) = into_payload(result)?;
-    Ok(EngagementPayload {
-        engagement: engagement.map(Engagement),
-        user_errors,
-    })
-}
 
 #[Object]
 impl EmployerMutation {
@@ -50,10 +19,10 @@ impl EmployerMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The fields of this change.")] input: EmployerCreateInput,
-    ) -> Result<EmployerPayload> {
+    ) -> Result<EmployerCreatePayload> {
         viewer(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
-        employer_payload(service::create_employer(db, input).await)
+        EmployerCreatePayload::from_result(service::create_employer(db, input).await, Employer)
     }
 
     /// Changes an employer; a stale `version` is refused with `STALE_VERSION`.
@@ -61,10 +30,10 @@ impl EmployerMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The fields of this change.")] input: EmployerUpdateInput,
-    ) -> Result<EmployerPayload> {
+    ) -> Result<EmployerUpdatePayload> {
         viewer(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
-        employer_payload(service::update_employer(db, input).await)
+        EmployerUpdatePayload::from_result(service::update_employer(db, input).await, Employer)
     }
 
     /// Archives an employer: kept with its history, left out of lists, no new engagements.
@@ -72,21 +41,27 @@ impl EmployerMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The fields of this change.")] input: EmployerArchiveInput,
-    ) -> Result<EmployerPayload> {
+    ) -> Result<EmployerArchivePayload> {
         viewer(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
-        employer_payload(service::set_employer_archived(db, &input.id, true).await)
+        EmployerArchivePayload::from_result(
+            service::set_employer_archived(db, &input.id, true).await,
+            Employer,
+        )
     }
 
     /// Brings an archived employer back.
     async fn employer_restore(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The fields of this change.")] input: EmployerArchiveInput,
-    ) -> Result<EmployerPayload> {
+        #[graphql(desc = "The fields of this change.")] input: EmployerRestoreInput,
+    ) -> Result<EmployerRestorePayload> {
         viewer(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
-        employer_payload(service::set_employer_archived(db, &input.id, false).await)
+        EmployerRestorePayload::from_result(
+            service::set_employer_archived(db, &input.id, false).await,
+            Employer,
+        )
     }
 
     /// Adds a contact person to an employer.
@@ -94,10 +69,13 @@ impl EmployerMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The fields of this change.")] input: EmployerContactCreateInput,
-    ) -> Result<EmployerContactPayload> {
+    ) -> Result<EmployerContactCreatePayload> {
         viewer(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
-        contact_payload(service::create_contact(db, input).await)
+        EmployerContactCreatePayload::from_result(
+            service::create_contact(db, input).await,
+            EmployerContact,
+        )
     }
 
     /// Changes a contact; a stale `version` is refused with `STALE_VERSION`.
@@ -105,10 +83,13 @@ impl EmployerMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The fields of this change.")] input: EmployerContactUpdateInput,
-    ) -> Result<EmployerContactPayload> {
+    ) -> Result<EmployerContactUpdatePayload> {
         viewer(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
-        contact_payload(service::update_contact(db, input).await)
+        EmployerContactUpdatePayload::from_result(
+            service::update_contact(db, input).await,
+            EmployerContact,
+        )
     }
 
     /// Archives a contact who left or is no longer a contact.
@@ -116,10 +97,13 @@ impl EmployerMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The fields of this change.")] input: EmployerContactArchiveInput,
-    ) -> Result<EmployerContactPayload> {
+    ) -> Result<EmployerContactArchivePayload> {
         viewer(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
-        contact_payload(service::archive_contact(db, &input.id).await)
+        EmployerContactArchivePayload::from_result(
+            service::archive_contact(db, &input.id).await,
+            EmployerContact,
+        )
     }
 
     /// Records a contact the caller made with an employer. Specialists and team leads only.
@@ -127,10 +111,13 @@ impl EmployerMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The fields of this change.")] input: EngagementCreateInput,
-    ) -> Result<EngagementPayload> {
+    ) -> Result<EngagementCreatePayload> {
         let me = viewer(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
-        engagement_payload(service::create_engagement(db, me, input).await)
+        EngagementCreatePayload::from_result(
+            service::create_engagement(db, me, input).await,
+            Engagement,
+        )
     }
 
     /// Corrects an entry by recording a new one that supersedes it. The entry's specialist, or a
@@ -139,10 +126,13 @@ impl EmployerMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The fields of this change.")] input: EngagementCorrectInput,
-    ) -> Result<EngagementPayload> {
+    ) -> Result<EngagementCorrectPayload> {
         let me = viewer(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
-        engagement_payload(service::correct_engagement(db, me, input).await)
+        EngagementCorrectPayload::from_result(
+            service::correct_engagement(db, me, input).await,
+            Engagement,
+        )
     }
 
     /// Withdraws an entry recorded in error; the entry stays readable with the reason.
@@ -150,9 +140,12 @@ impl EmployerMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The fields of this change.")] input: EngagementRetractInput,
-    ) -> Result<EngagementPayload> {
+    ) -> Result<EngagementRetractPayload> {
         let me = viewer(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
-        engagement_payload(service::retract_engagement(db, me, input).await)
+        EngagementRetractPayload::from_result(
+            service::retract_engagement(db, me, input).await,
+            Engagement,
+        )
     }
 }

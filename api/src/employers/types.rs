@@ -1,13 +1,12 @@
 //! GraphQL types of the employer engagement CRM: employers, their sites and contacts, and engagements.
 
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
 use chrono::{DateTime, Utc};
 
 use crate::dates::Date;
 
 use entities::{employer, employer_contact, employer_location, engagement};
 
-use crate::error::UserError;
 use crate::ids::{self, Kind};
 use crate::loaders::{load_failed, loaders};
 use crate::staff::types::Staff;
@@ -634,20 +633,18 @@ pub struct EmployerUpdateInput {
     pub locations: Option<Vec<EmployerLocationInput>>,
 }
 
-/// Which employer to archive or restore.
+/// Which employer to archive.
 #[derive(InputObject)]
 pub struct EmployerArchiveInput {
     /// Which employer.
     pub id: ID,
 }
 
-/// Result of a mutation on an employer.
-#[derive(SimpleObject)]
-pub struct EmployerPayload {
-    /// The employer as it now is, unless there were user errors.
-    pub employer: Option<Employer>,
-    /// Why nothing changed.
-    pub user_errors: Vec<UserError>,
+/// Which archived employer to bring back.
+#[derive(InputObject)]
+pub struct EmployerRestoreInput {
+    /// Which employer.
+    pub id: ID,
 }
 
 /// Fields of a new employer contact.
@@ -696,15 +693,6 @@ pub struct EmployerContactUpdateInput {
 pub struct EmployerContactArchiveInput {
     /// Which contact.
     pub id: ID,
-}
-
-/// Result of a mutation on a contact.
-#[derive(SimpleObject)]
-pub struct EmployerContactPayload {
-    /// The contact as it now is, unless there were user errors.
-    pub contact: Option<EmployerContact>,
-    /// Why nothing changed.
-    pub user_errors: Vec<UserError>,
 }
 
 /// A new engagement with an employer.
@@ -759,11 +747,13 @@ pub struct EngagementRetractInput {
     pub reason: String,
 }
 
-/// Result of a mutation that records an engagement entry.
-#[derive(SimpleObject)]
-pub struct EngagementPayload {
-    /// The new entry, unless there were user errors.
-    pub engagement: Option<Engagement>,
-    /// Why nothing was recorded.
-    pub user_errors: Vec<UserError>,
-}
+crate::mutation_payload!(EmployerCreatePayload, employer: Employer, "Result of `employerCreate`.");
+crate::mutation_payload!(EmployerUpdatePayload, employer: Employer, "Result of `employerUpdate`.");
+crate::mutation_payload!(EmployerArchivePayload, employer: Employer, "Result of `employerArchive`.");
+crate::mutation_payload!(EmployerRestorePayload, employer: Employer, "Result of `employerRestore`.");
+crate::mutation_payload!(EmployerContactCreatePayload, contact: EmployerContact, "Result of `employerContactCreate`.");
+crate::mutation_payload!(EmployerContactUpdatePayload, contact: EmployerContact, "Result of `employerContactUpdate`.");
+crate::mutation_payload!(EmployerContactArchivePayload, contact: EmployerContact, "Result of `employerContactArchive`.");
+crate::mutation_payload!(EngagementCreatePayload, engagement: Engagement, "Result of `engagementCreate`.");
+crate::mutation_payload!(EngagementCorrectPayload, engagement: Engagement, "Result of `engagementCorrect`.");
+crate::mutation_payload!(EngagementRetractPayload, engagement: Engagement, "Result of `engagementRetract`.");

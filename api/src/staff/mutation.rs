@@ -6,7 +6,6 @@ use sea_orm::DatabaseConnection;
 use super::service;
 use super::types::*;
 use crate::auth::{Role, require_role};
-use crate::error::into_payload;
 
 /// Staff and team mutations.
 #[derive(Default)]
@@ -22,11 +21,7 @@ impl StaffMutation {
     ) -> Result<TeamCreatePayload> {
         require_role(ctx, &[Role::Admin])?;
         let db = ctx.data::<DatabaseConnection>()?;
-        let (team, user_errors) = into_payload(service::create_team(db, input).await)?;
-        Ok(TeamCreatePayload {
-            team: team.map(Team),
-            user_errors,
-        })
+        TeamCreatePayload::from_result(service::create_team(db, input).await, Team)
     }
 
     /// Adds a member of staff. Admin only.
@@ -37,11 +32,7 @@ impl StaffMutation {
     ) -> Result<StaffCreatePayload> {
         require_role(ctx, &[Role::Admin])?;
         let db = ctx.data::<DatabaseConnection>()?;
-        let (staff, user_errors) = into_payload(service::create_staff(db, input).await)?;
-        Ok(StaffCreatePayload {
-            staff: staff.map(Staff),
-            user_errors,
-        })
+        StaffCreatePayload::from_result(service::create_staff(db, input).await, Staff)
     }
 
     /// Changes a member of staff's name, role, team or FTE. Admin only.
@@ -52,11 +43,7 @@ impl StaffMutation {
     ) -> Result<StaffUpdatePayload> {
         require_role(ctx, &[Role::Admin])?;
         let db = ctx.data::<DatabaseConnection>()?;
-        let (staff, user_errors) = into_payload(service::update_staff(db, input).await)?;
-        Ok(StaffUpdatePayload {
-            staff: staff.map(Staff),
-            user_errors,
-        })
+        StaffUpdatePayload::from_result(service::update_staff(db, input).await, Staff)
     }
 
     /// Deactivates a member of staff: their tokens stop working at once. Admin only.
@@ -67,11 +54,9 @@ impl StaffMutation {
     ) -> Result<StaffDeactivatePayload> {
         let admin = require_role(ctx, &[Role::Admin])?;
         let db = ctx.data::<DatabaseConnection>()?;
-        let (staff, user_errors) =
-            into_payload(service::deactivate_staff(db, admin.id(), input).await)?;
-        Ok(StaffDeactivatePayload {
-            staff: staff.map(Staff),
-            user_errors,
-        })
+        StaffDeactivatePayload::from_result(
+            service::deactivate_staff(db, admin.id(), input).await,
+            Staff,
+        )
     }
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use entities::{staff, team};
 
 use crate::auth::Role;
-use crate::error::{ApiError, UserError};
+use crate::error::ApiError;
 use crate::ids::{self, Kind};
 use crate::loaders::{load_failed, loaders};
 
@@ -124,15 +124,6 @@ pub struct TeamCreateInput {
     pub site: String,
 }
 
-/// Result of `teamCreate`.
-#[derive(async_graphql::SimpleObject)]
-pub struct TeamCreatePayload {
-    /// The new team, unless there were user errors.
-    pub team: Option<Team>,
-    /// Why the team was not created.
-    pub user_errors: Vec<UserError>,
-}
-
 /// Fields of a new member of staff.
 #[derive(InputObject)]
 pub struct StaffCreateInput {
@@ -147,15 +138,6 @@ pub struct StaffCreateInput {
     pub fte: f64,
     /// Their team; required for team leads and specialists.
     pub team_id: Option<ID>,
-}
-
-/// Result of `staffCreate`.
-#[derive(async_graphql::SimpleObject)]
-pub struct StaffCreatePayload {
-    /// The new member of staff, unless there were user errors.
-    pub staff: Option<Staff>,
-    /// Why they were not created.
-    pub user_errors: Vec<UserError>,
 }
 
 /// Changes to a member of staff; absent fields stay as they are.
@@ -175,29 +157,11 @@ pub struct StaffUpdateInput {
     pub team_id: Option<ID>,
 }
 
-/// Result of `staffUpdate`.
-#[derive(async_graphql::SimpleObject)]
-pub struct StaffUpdatePayload {
-    /// The changed record, unless there were user errors.
-    pub staff: Option<Staff>,
-    /// Why nothing changed.
-    pub user_errors: Vec<UserError>,
-}
-
 /// Which member of staff to deactivate.
 #[derive(InputObject)]
 pub struct StaffDeactivateInput {
     /// Who to deactivate.
     pub id: ID,
-}
-
-/// Result of `staffDeactivate`.
-#[derive(async_graphql::SimpleObject)]
-pub struct StaffDeactivatePayload {
-    /// The deactivated record, unless there were user errors.
-    pub staff: Option<Staff>,
-    /// Why nothing changed.
-    pub user_errors: Vec<UserError>,
 }
 
 /// Narrows the staff list.
@@ -226,3 +190,8 @@ crate::connection_types!(
     "A page of staff, by e-mail address.",
     "A member of staff with their cursor."
 );
+
+crate::mutation_payload!(TeamCreatePayload, team: Team, "Result of `teamCreate`.");
+crate::mutation_payload!(StaffCreatePayload, staff: Staff, "Result of `staffCreate`.");
+crate::mutation_payload!(StaffUpdatePayload, staff: Staff, "Result of `staffUpdate`.");
+crate::mutation_payload!(StaffDeactivatePayload, staff: Staff, "Result of `staffDeactivate`.");
