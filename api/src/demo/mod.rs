@@ -613,6 +613,12 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
                 } else {
                     *rng.pick(&team_employers)
                 };
+                // A dormant relationship has had no contact for the last two months.
+                if employer.stage == RelationshipStage::Dormant.as_db()
+                    && week >= WEEKS_OF_HISTORY - 9
+                {
+                    continue;
+                }
                 let mode = if rng.chance(face_to_face) {
                     EngagementMode::FaceToFace
                 } else {
