@@ -95,6 +95,10 @@ pub struct Settings {
     #[arg(long, env = "IPSMATCH_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
     pub request_timeout_ms: u64,
 
+    /// How often open vacancies past their closing date are expired, in seconds.
+    #[arg(long, env = "IPSMATCH_EXPIRY_SWEEP_SECS", default_value_t = 60)]
+    pub expiry_sweep_secs: u64,
+
     /// Log filter (`tracing` syntax), e.g. `info` or `ipsmatch=debug,info`.
     #[arg(long, env = "IPSMATCH_LOG", default_value = "info")]
     pub log: String,
@@ -122,6 +126,7 @@ impl Settings {
             max_complexity: 20_000,
             max_body_bytes: 1_048_576,
             request_timeout_ms: 30_000,
+            expiry_sweep_secs: 60,
             log: "info".into(),
         }
     }

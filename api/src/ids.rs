@@ -19,6 +19,8 @@ pub enum Kind {
     EmployerContact,
     /// One recorded contact with an employer.
     Engagement,
+    /// A job vacancy.
+    Vacancy,
 }
 
 impl Kind {
@@ -29,6 +31,7 @@ impl Kind {
             Kind::Employer => "Employer",
             Kind::EmployerContact => "EmployerContact",
             Kind::Engagement => "Engagement",
+            Kind::Vacancy => "Vacancy",
         }
     }
 
@@ -39,6 +42,7 @@ impl Kind {
             Kind::Employer,
             Kind::EmployerContact,
             Kind::Engagement,
+            Kind::Vacancy,
         ]
         .into_iter()
         .find(|k| k.tag() == tag)

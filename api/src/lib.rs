@@ -3,6 +3,7 @@
 //! `ipsmatch` command.
 
 pub mod auth;
+pub mod change_log;
 pub mod cli;
 pub mod config;
 pub mod dates;
@@ -18,4 +19,5 @@ pub mod schema;
 pub mod staff;
 pub mod startup;
 pub mod stored_enum;
+pub mod vacancies;
 pub mod validate;

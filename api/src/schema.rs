@@ -17,6 +17,9 @@ use crate::ids::{self, Kind};
 use crate::staff::mutation::StaffMutation;
 use crate::staff::query::StaffQuery;
 use crate::staff::types::{Staff, Team};
+use crate::vacancies::mutation::VacancyMutation;
+use crate::vacancies::query::VacancyQuery;
+use crate::vacancies::types::Vacancy;
 
 /// The staff schema.
 pub type StaffSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
@@ -38,6 +41,8 @@ pub enum Node {
     EmployerContact(EmployerContact),
     /// An engagement with an employer.
     Engagement(Engagement),
+    /// A job vacancy.
+    Vacancy(Vacancy),
 }
 
 /// `node` and `nodes`.
@@ -67,6 +72,9 @@ async fn load_node(db: &DatabaseConnection, id: &ID) -> Result<Option<Node>, Api
         Kind::Engagement => employers::find_engagement(db, uuid)
             .await?
             .map(|m| Node::Engagement(Engagement(m))),
+        Kind::Vacancy => crate::vacancies::service::find_vacancy(db, uuid)
+            .await?
+            .map(|m| Node::Vacancy(Vacancy(m))),
     })
 }
 
@@ -105,12 +113,12 @@ impl NodeQuery {
 /// Every query.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(NodeQuery, StaffQuery, EmployerQuery);
+pub struct QueryRoot(NodeQuery, StaffQuery, EmployerQuery, VacancyQuery);
 
 /// Every mutation.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(StaffMutation, EmployerMutation);
+pub struct MutationRoot(StaffMutation, EmployerMutation, VacancyMutation);
 
 /// Builds the schema with the configured limits. Per-request data (the caller, loaders) is added
 /// by the HTTP layer.

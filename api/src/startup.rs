@@ -32,13 +32,18 @@ pub struct Application {
 }
 
 impl Application {
-    /// Binds the configured address (port 0 picks a free port) over a migrated database.
+    /// Binds the configured address (port 0 picks a free port) over a migrated database, and starts
+    /// the background expiry of overdue vacancies. Must be called inside a tokio runtime.
     pub fn build(settings: Settings, db: DatabaseConnection) -> anyhow::Result<Self> {
         let (verifier, issuer) = load_keys(&settings)?;
         let listener = TcpListener::bind(settings.bind)
             .with_context(|| format!("binding {}", settings.bind))?;
         let port = listener.local_addr()?.port();
         let workers = settings.workers.max(1);
+        tokio::spawn(crate::vacancies::service::expire_overdue_forever(
+            db.clone(),
+            std::time::Duration::from_secs(settings.expiry_sweep_secs.max(1)),
+        ));
         let state = Arc::new(AppState {
             schema: build_schema(&settings, db.clone()),
             db,

@@ -2,9 +2,11 @@
 //!
 //! Enumerations are stored as upper-case text (`FACE_TO_FACE`); the `api` crate owns their meaning.
 
+pub mod change_log;
 pub mod employer;
 pub mod employer_contact;
 pub mod employer_location;
 pub mod engagement;
 pub mod staff;
 pub mod team;
+pub mod vacancy;

@@ -1,0 +1,53 @@
+//! Writes the change log: one row per change to a vacancy (later also employers), inserted in the
+//! same transaction as the change, so whatever follows the log (the search index, the integrators'
+//! change feed, subscriptions) sees every committed change and nothing uncommitted.
+
+use sea_orm::{ActiveModelTrait, ConnectionTrait, NotSet, Set};
+use uuid::Uuid;
+
+use entities::change_log;
+
+use crate::db::now;
+use crate::error::ApiError;
+
+/// What happened to the record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ChangeOp {
+    /// The record was created.
+    Create,
+    /// The record changed.
+    Update,
+    /// The record expired on its own (closing date passed).
+    Expire,
+}
+
+impl ChangeOp {
+    fn as_db(self) -> &'static str {
+        match self {
+            ChangeOp::Create => "CREATE",
+            ChangeOp::Update => "UPDATE",
+            ChangeOp::Expire => "EXPIRE",
+        }
+    }
+}
+
+/// Appends one change-log row on `conn` (a transaction, so it commits with the change).
+pub async fn record(
+    conn: &impl ConnectionTrait,
+    entity: &str,
+    entity_id: Uuid,
+    op: ChangeOp,
+) -> Result<(), ApiError> {
+    change_log::ActiveModel {
+        seq: NotSet,
+        entity: Set(entity.into()),
+        entity_id: Set(entity_id),
+        op: Set(op.as_db().into()),
+        // PostgreSQL fills in the transaction id by default; SQLite has none.
+        tx_id: NotSet,
+        changed_at: Set(now()),
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
