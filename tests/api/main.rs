@@ -11,3 +11,4 @@ mod failures;
 mod helpers;
 mod http;
 mod staff;
+mod vacancies;

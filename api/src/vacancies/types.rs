@@ -132,8 +132,10 @@ stored_enum! {
     /// Version of the Standard Occupational Classification a code belongs to.
     pub enum SocVersion {
         /// SOC 2010.
+        #[graphql(name = "SOC2010")]
         Soc2010 = "SOC2010",
         /// SOC 2020.
+        #[graphql(name = "SOC2020")]
         Soc2020 = "SOC2020",
     }
 }
