@@ -6,19 +6,28 @@
 //! tokenizer, so no input can fail. Each word matches exactly (ranked first) or, for longer words,
 //! within one or two edits (`warehose` finds `warehouse`).
 
+mod radius;
 mod schema;
 
 use std::path::Path;
 use std::sync::Mutex;
 
-use tantivy::collector::{Count, TopDocs};
+use std::ops::Bound;
+
+use tantivy::collector::{Collector, Count, FacetCollector, FacetCounts, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
     TermSetQuery,
 };
-use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::schema::{Facet, IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TokenStream;
-use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument,
+    Term,
+};
+
+use radius::WithinRadius;
 
 use schema::Fields;
 
@@ -46,7 +55,7 @@ const FUZZY_MIN_LEN: usize = 4;
 /// Words at least this long may be two edits away; shorter ones one.
 const TWO_EDITS_MIN_LEN: usize = 8;
 
-/// One vacancy as the index sees it. Text is searched; the rest filters.
+/// One vacancy as the index sees it. Text is searched; the rest filters, sorts and counts.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct VacancyDoc {
     /// The vacancy's id (the database key, as text).
@@ -59,16 +68,94 @@ pub struct VacancyDoc {
     pub skills: String,
     /// The hiring organisation's name.
     pub employer_name: String,
+    /// The employer record's id, when there is one.
+    pub employer_id: Option<String>,
     /// Status as stored (`OPEN`, …).
     pub status: String,
     /// Contract type as stored.
     pub contract_type: String,
+    /// Shift patterns as stored.
+    pub shifts: Vec<String>,
+    /// SIC section as stored.
+    pub sector: Option<String>,
+    /// Source as stored (`DEVELOPED`, `EMPLOYER` or a feed key).
+    pub source: String,
+    /// 4-digit SOC unit group.
+    pub soc_code: Option<String>,
     /// Workplace features as stored (`ALCOHOL_SERVED`, …).
     pub environments: Vec<String>,
     /// Lowest pay in pounds an hour.
     pub pay_min_hourly: Option<f64>,
     /// Highest pay in pounds an hour.
     pub pay_max_hourly: Option<f64>,
+    /// Fewest hours a week.
+    pub hours_min: Option<f64>,
+    /// Most hours a week.
+    pub hours_max: Option<f64>,
+    /// When it first opened, in seconds since the Unix epoch.
+    pub posted_at: Option<i64>,
+    /// Last day to apply, in days since the Unix epoch.
+    pub closing_day: Option<i64>,
+    /// Latitude in degrees.
+    pub latitude: Option<f64>,
+    /// Longitude in degrees.
+    pub longitude: Option<f64>,
+}
+
+/// Conditions every hit must meet.
+#[derive(Clone, Debug, Default)]
+pub struct Filters {
+    /// Only these statuses (empty: any).
+    pub statuses: Vec<String>,
+    /// Only these contract types (empty: any).
+    pub contract_types: Vec<String>,
+    /// Only vacancies with any of these shift patterns (empty: any).
+    pub shifts: Vec<String>,
+    /// Only these sectors (empty: any).
+    pub sectors: Vec<String>,
+    /// Only these sources (empty: any).
+    pub sources: Vec<String>,
+    /// Only this employer's vacancies.
+    pub employer_id: Option<String>,
+    /// Only occupations whose SOC code starts with these digits.
+    pub occupation_prefix: Option<String>,
+    /// Never return a vacancy with any of these workplace features.
+    pub exclude_environments: Vec<String>,
+    /// Only vacancies that may pay at least this much an hour.
+    pub min_hourly_pay: Option<f64>,
+    /// Only vacancies offering at least this many hours a week.
+    pub hours_at_least: Option<f64>,
+    /// Only vacancies that can be done in at most this many hours a week.
+    pub hours_at_most: Option<f64>,
+    /// Only vacancies opened at or after this moment (seconds since the epoch).
+    pub posted_since: Option<i64>,
+    /// Only vacancies closing on or after this day (days since the epoch), or never.
+    pub closing_after: Option<i64>,
+}
+
+/// A point and a radius.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Near {
+    /// Latitude in degrees.
+    pub latitude: f64,
+    /// Longitude in degrees.
+    pub longitude: f64,
+    /// Radius in kilometres.
+    pub radius_km: f64,
+}
+
+/// The order of hits.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Sort {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// Nearest first (needs `near`; relevance otherwise).
+    Distance,
+    /// Most recently opened first.
+    Newest,
+    /// Best paid first.
+    Pay,
 }
 
 /// What to look for.
@@ -76,14 +163,12 @@ pub struct VacancyDoc {
 pub struct SearchRequest {
     /// Free text, as a person typed it.
     pub text: String,
-    /// Only these statuses (empty: any).
-    pub statuses: Vec<String>,
-    /// Only these contract types (empty: any).
-    pub contract_types: Vec<String>,
-    /// Never return a vacancy with any of these workplace features.
-    pub exclude_environments: Vec<String>,
-    /// Only vacancies that may pay at least this much an hour.
-    pub min_hourly_pay: Option<f64>,
+    /// Conditions on every hit.
+    pub filters: Filters,
+    /// Only vacancies within a radius of a point; hits then carry their distance.
+    pub near: Option<Near>,
+    /// Order of hits.
+    pub sort: Sort,
     /// Hits to skip (paging).
     pub offset: usize,
     /// Hits to return.
@@ -97,15 +182,57 @@ pub struct Hit {
     pub id: String,
     /// Relevance (higher is better).
     pub score: f32,
+    /// Kilometres from the search point, when searching near one.
+    pub distance_km: Option<f64>,
+    /// The title with matched words in `<b>` (HTML-escaped).
+    pub title_html: String,
+    /// A passage of the description with matched words in `<b>` (HTML-escaped); empty when none matched.
+    pub description_html: String,
 }
 
-/// A page of hits and how many match in all.
+/// How many hits have one value of one dimension.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FacetCount {
+    /// `sector`, `contract`, `shift`, `environment`, `source` or `soc`.
+    pub dimension: String,
+    /// The value (for `soc`, the major group digit).
+    pub value: String,
+    /// Matching vacancies with it.
+    pub count: u64,
+}
+
+/// A page of hits, how many match in all, and counts per facet over all matches.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SearchResults {
-    /// Hits on this page, best first.
+    /// Hits on this page, in the requested order.
     pub hits: Vec<Hit>,
     /// All matching vacancies.
     pub total: usize,
+    /// Counts over all matches, by dimension then value.
+    pub facets: Vec<FacetCount>,
+}
+
+/// The dimensions counted for every search.
+pub const FACET_DIMENSIONS: [&str; 6] = [
+    "sector",
+    "contract",
+    "shift",
+    "environment",
+    "source",
+    "soc",
+];
+
+/// Great-circle distance in kilometres.
+pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (la1, lo1, la2, lo2) = (
+        a.0.to_radians(),
+        a.1.to_radians(),
+        b.0.to_radians(),
+        b.1.to_radians(),
+    );
+    let h = ((la2 - la1) / 2.0).sin().powi(2)
+        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    6371.0088 * 2.0 * h.sqrt().min(1.0).asin()
 }
 
 /// The vacancy index: one writer, one reader, a searcher per query.
@@ -199,28 +326,134 @@ impl VacancyIndex {
         self.len() == 0
     }
 
-    /// Runs a search.
+    /// Runs a search: filters, radius, order, one page, the total and the facet counts.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
-        let query = self.build_query(request)?;
+        let words = self.words(&request.text)?;
+        let query = self.build_query(&words, request)?;
         let searcher = self.reader.searcher();
-        let collector = (
-            TopDocs::with_limit(request.limit.max(1))
-                .and_offset(request.offset)
-                .order_by_score(),
-            Count,
-        );
-        let (top, total) = searcher.search(&query, &collector)?;
-        let mut hits = Vec::with_capacity(top.len());
-        for (score, address) in top.into_iter().take(request.limit) {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            if let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_str()) {
-                hits.push(Hit {
-                    id: id.to_string(),
-                    score,
-                });
-            }
+        let limit = request.limit.max(1);
+        let mut facets = FacetCollector::for_field("facet");
+        for dimension in FACET_DIMENSIONS {
+            facets.add_facet(Facet::from_path([dimension]));
         }
-        Ok(SearchResults { hits, total })
+
+        // Every match within the radius (when there is one) counts and is faceted; the page is
+        // taken in the requested order.
+        let (page, total, facet_counts): (Vec<DocAddress>, usize, FacetCounts) =
+            match (request.sort, request.near) {
+                (Sort::Newest, near) => {
+                    let top = TopDocs::with_limit(limit)
+                        .and_offset(request.offset)
+                        .order_by_fast_field::<i64>("posted_at", Order::Desc);
+                    let (top, total, facet_counts) =
+                        run(&searcher, &*query, near, (top, Count, facets))?;
+                    (
+                        top.into_iter().map(|(_, a)| a).collect(),
+                        total,
+                        facet_counts,
+                    )
+                }
+                (Sort::Pay, near) => {
+                    let top = TopDocs::with_limit(limit)
+                        .and_offset(request.offset)
+                        .order_by_fast_field::<f64>("pay_max_hourly", Order::Desc);
+                    let (top, total, facet_counts) =
+                        run(&searcher, &*query, near, (top, Count, facets))?;
+                    (
+                        top.into_iter().map(|(_, a)| a).collect(),
+                        total,
+                        facet_counts,
+                    )
+                }
+                (Sort::Distance, Some(near)) => {
+                    // Every match in the radius, then nearest first.
+                    let total = run(&searcher, &*query, Some(near), Count)?;
+                    let all = TopDocs::with_limit(total.max(1)).order_by_score();
+                    let (all, facet_counts) = run(&searcher, &*query, Some(near), (all, facets))?;
+                    let mut by_distance: Vec<(f64, DocAddress)> = all
+                        .into_iter()
+                        .map(|(_, a)| {
+                            Ok((self.distance_to(&searcher, a, near)?.unwrap_or(f64::MAX), a))
+                        })
+                        .collect::<Result<_>>()?;
+                    by_distance.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+                    let page = by_distance
+                        .into_iter()
+                        .skip(request.offset)
+                        .take(limit)
+                        .map(|(_, a)| a)
+                        .collect();
+                    (page, total, facet_counts)
+                }
+                (Sort::Relevance | Sort::Distance, near) => {
+                    let top = TopDocs::with_limit(limit)
+                        .and_offset(request.offset)
+                        .order_by_score();
+                    let (top, total, facet_counts) =
+                        run(&searcher, &*query, near, (top, Count, facets))?;
+                    (
+                        top.into_iter().map(|(_, a)| a).collect(),
+                        total,
+                        facet_counts,
+                    )
+                }
+            };
+
+        let mut title_snippets = SnippetGenerator::create(&searcher, &*query, self.fields.title)?;
+        title_snippets.set_max_num_chars(10_000);
+        let mut description_snippets =
+            SnippetGenerator::create(&searcher, &*query, self.fields.description)?;
+        description_snippets.set_max_num_chars(160);
+        let scorer = query.weight(tantivy::query::EnableScoring::enabled_from_searcher(
+            &searcher,
+        ))?;
+        let mut hits = Vec::with_capacity(page.len());
+        for address in page {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_str()) else {
+                continue;
+            };
+            let score = scorer
+                .explain(searcher.segment_reader(address.segment_ord), address.doc_id)
+                .map(|e| e.value())
+                .unwrap_or(0.0);
+            let distance_km = match request.near {
+                Some(near) => self.distance_to(&searcher, address, near)?,
+                None => None,
+            };
+            let title = doc
+                .get_first(self.fields.title)
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            let title_html = highlight_whole(title, &title_snippets.snippet_from_doc(&doc));
+            hits.push(Hit {
+                id: id.to_string(),
+                score,
+                distance_km,
+                title_html,
+                description_html: description_snippets.snippet_from_doc(&doc).to_html(),
+            });
+        }
+        Ok(SearchResults {
+            hits,
+            total,
+            facets: facet_list(&facet_counts),
+        })
+    }
+
+    /// Kilometres from `near` to a document, when it has coordinates.
+    fn distance_to(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+        near: Near,
+    ) -> Result<Option<f64>> {
+        let fast = searcher.segment_reader(address.segment_ord).fast_fields();
+        let lat = fast.f64("latitude")?.first(address.doc_id);
+        let lon = fast.f64("longitude")?.first(address.doc_id);
+        Ok(lat
+            .zip(lon)
+            .map(|point| distance_km((near.latitude, near.longitude), point)))
     }
 
     /// The words of `text` as the title field indexes them (lower-cased, split on punctuation).
@@ -237,10 +470,10 @@ impl VacancyIndex {
         Ok(words)
     }
 
-    fn build_query(&self, request: &SearchRequest) -> Result<Box<dyn Query>> {
+    fn build_query(&self, words: &[String], request: &SearchRequest) -> Result<Box<dyn Query>> {
         let f = &self.fields;
+        let filters = &request.filters;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let words = self.words(&request.text)?;
         if words.is_empty() {
             clauses.push((Occur::Must, Box::new(AllQuery)));
         } else {
@@ -255,28 +488,98 @@ impl VacancyIndex {
                 )) as Box<dyn Query>
             })
         };
-        if let Some(q) = any_of(f.status, &request.statuses) {
-            clauses.push((Occur::Must, q));
+        for (field, values) in [
+            (f.status, &filters.statuses),
+            (f.contract_type, &filters.contract_types),
+            (f.shift, &filters.shifts),
+            (f.sector, &filters.sectors),
+            (f.source, &filters.sources),
+        ] {
+            if let Some(q) = any_of(field, values) {
+                clauses.push((Occur::Must, q));
+            }
         }
-        if let Some(q) = any_of(f.contract_type, &request.contract_types) {
-            clauses.push((Occur::Must, q));
+        if let Some(employer) = &filters.employer_id {
+            let term = Term::from_field_text(f.employer_id, employer);
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+            ));
         }
-        for environment in &request.exclude_environments {
+        if let Some(prefix) = filters
+            .occupation_prefix
+            .as_deref()
+            .filter(|p| p.chars().any(|c| c.is_ascii_digit()))
+        {
+            let term = Term::from_facet(f.facet, &schema::soc_facet(prefix));
+            clauses.push((
+                Occur::Must,
+                Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
+            ));
+        }
+        for environment in &filters.exclude_environments {
             let term = Term::from_field_text(f.environment, environment);
             clauses.push((
                 Occur::MustNot,
                 Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
             ));
         }
-        if let Some(pay) = request.min_hourly_pay {
-            let lower = Term::from_field_f64(f.pay_max_hourly, pay);
+        let at_least_f64 = |field, value: f64| -> Box<dyn Query> {
+            Box::new(RangeQuery::new(
+                Bound::Included(Term::from_field_f64(field, value)),
+                Bound::Unbounded,
+            ))
+        };
+        let at_most_f64 = |field, value: f64| -> Box<dyn Query> {
+            Box::new(RangeQuery::new(
+                Bound::Unbounded,
+                Bound::Included(Term::from_field_f64(field, value)),
+            ))
+        };
+        if let Some(pay) = filters.min_hourly_pay {
+            clauses.push((Occur::Must, at_least_f64(f.pay_max_hourly, pay)));
+        }
+        if let Some(hours) = filters.hours_at_least {
+            clauses.push((Occur::Must, at_least_f64(f.hours_max, hours)));
+        }
+        if let Some(hours) = filters.hours_at_most {
+            clauses.push((Occur::Must, at_most_f64(f.hours_min, hours)));
+        }
+        if let Some(since) = filters.posted_since {
             clauses.push((
                 Occur::Must,
                 Box::new(RangeQuery::new(
-                    std::ops::Bound::Included(lower),
-                    std::ops::Bound::Unbounded,
+                    Bound::Included(Term::from_field_i64(f.posted_at, since)),
+                    Bound::Unbounded,
                 )),
             ));
+        }
+        if let Some(day) = filters.closing_after {
+            clauses.push((
+                Occur::Must,
+                Box::new(RangeQuery::new(
+                    Bound::Included(Term::from_field_i64(f.closing_day, day)),
+                    Bound::Unbounded,
+                )),
+            ));
+        }
+        if let Some(near) = request.near {
+            // The bounding box narrows the candidates; the collector applies the exact circle.
+            let lat_delta = near.radius_km / 110.574;
+            let lon_delta =
+                near.radius_km / (111.320 * near.latitude.to_radians().cos().abs().max(0.01));
+            for (field, centre, delta) in [
+                (f.latitude, near.latitude, lat_delta),
+                (f.longitude, near.longitude, lon_delta),
+            ] {
+                clauses.push((
+                    Occur::Must,
+                    Box::new(RangeQuery::new(
+                        Bound::Included(Term::from_field_f64(field, centre - delta)),
+                        Bound::Included(Term::from_field_f64(field, centre + delta)),
+                    )),
+                ));
+            }
         }
         Ok(Box::new(BooleanQuery::new(clauses)))
     }
@@ -310,6 +613,74 @@ impl VacancyIndex {
         }
         Box::new(BooleanQuery::union(alternatives))
     }
+}
+
+/// Runs `collector` over `query`, through the radius filter when there is one.
+fn run<C: Collector>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    near: Option<Near>,
+    collector: C,
+) -> Result<C::Fruit> {
+    Ok(match near {
+        Some(near) => searcher.search(
+            query,
+            &WithinRadius {
+                near,
+                inner: collector,
+            },
+        )?,
+        None => searcher.search(query, &collector)?,
+    })
+}
+
+/// The counted values of every dimension, largest first.
+fn facet_list(counts: &FacetCounts) -> Vec<FacetCount> {
+    let mut out = Vec::new();
+    for dimension in FACET_DIMENSIONS {
+        let mut values: Vec<FacetCount> = counts
+            .get(Facet::from_path([dimension]))
+            .map(|(facet, count)| FacetCount {
+                dimension: dimension.to_string(),
+                value: facet
+                    .to_path()
+                    .last()
+                    .map(|s| s.to_string())
+                    .unwrap_or_default(),
+                count,
+            })
+            .collect();
+        values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        out.extend(values);
+    }
+    out
+}
+
+/// The whole of `text`, HTML-escaped, with the snippet's matches in `<b>`.
+fn highlight_whole(text: &str, snippet: &tantivy::snippet::Snippet) -> String {
+    let offset = snippet.fragment_range().start;
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut position = 0;
+    for range in snippet.highlighted() {
+        let (start, end) = (range.start + offset, range.end + offset);
+        let (Some(before), Some(word)) = (text.get(position..start), text.get(start..end)) else {
+            continue;
+        };
+        out.push_str(&html_escape(before));
+        out.push_str("<b>");
+        out.push_str(&html_escape(word));
+        out.push_str("</b>");
+        position = end;
+    }
+    out.push_str(&html_escape(text.get(position..).unwrap_or_default()));
+    out
+}
+
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 #[cfg(test)]

@@ -1,10 +1,13 @@
-//! The index schema: which vacancy fields are searched as text, which filter, and how a
-//! [`VacancyDoc`](crate::VacancyDoc) becomes a tantivy document.
+//! The index schema: which vacancy fields are searched as text, which filter, sort or count, and how
+//! a [`VacancyDoc`](crate::VacancyDoc) becomes a tantivy document.
 
 use tantivy::TantivyDocument;
-use tantivy::schema::{FAST, Field, INDEXED, STORED, STRING, Schema, TEXT};
+use tantivy::schema::{FAST, Facet, FacetOptions, Field, INDEXED, STORED, STRING, Schema, TEXT};
 
 use crate::VacancyDoc;
+
+/// Stored in `closing_day` for a vacancy without a closing date, so "closing after" keeps it.
+pub(crate) const NO_CLOSING_DAY: i64 = i64::MAX;
 
 /// The schema's fields, looked up once.
 pub(crate) struct Fields {
@@ -15,41 +18,80 @@ pub(crate) struct Fields {
     pub employer_name: Field,
     pub status: Field,
     pub contract_type: Field,
+    pub shift: Field,
+    pub sector: Field,
+    pub source: Field,
+    pub employer_id: Field,
     pub environment: Field,
-    pub pay_min_hourly: Field,
+    pub facet: Field,
     pub pay_max_hourly: Field,
+    pub hours_min: Field,
+    pub hours_max: Field,
+    pub posted_at: Field,
+    pub closing_day: Field,
+    pub latitude: Field,
+    pub longitude: Field,
 }
 
 /// Builds the schema; [`Fields::from_schema`] reads the field handles back.
 pub(crate) fn build() -> Schema {
     let mut builder = Schema::builder();
     builder.add_text_field("id", STRING | STORED);
-    builder.add_text_field("title", TEXT);
-    builder.add_text_field("description", TEXT);
+    builder.add_text_field("title", TEXT | STORED);
+    builder.add_text_field("description", TEXT | STORED);
     builder.add_text_field("skills", TEXT);
     builder.add_text_field("employer_name", TEXT);
-    builder.add_text_field("status", STRING);
-    builder.add_text_field("contract_type", STRING);
-    builder.add_text_field("environment", STRING);
-    builder.add_f64_field("pay_min_hourly", INDEXED | FAST);
-    builder.add_f64_field("pay_max_hourly", INDEXED | FAST);
+    for keyword in [
+        "status",
+        "contract_type",
+        "shift",
+        "sector",
+        "source",
+        "employer_id",
+        "environment",
+    ] {
+        builder.add_text_field(keyword, STRING);
+    }
+    builder.add_facet_field("facet", FacetOptions::default());
+    for number in [
+        "pay_max_hourly",
+        "hours_min",
+        "hours_max",
+        "latitude",
+        "longitude",
+    ] {
+        builder.add_f64_field(number, INDEXED | FAST);
+    }
+    builder.add_i64_field("posted_at", INDEXED | FAST);
+    builder.add_i64_field("closing_day", INDEXED | FAST);
     builder.build()
 }
 
 impl Fields {
     /// Finds every field in `schema`; an index written by another schema version fails here.
     pub fn from_schema(schema: &Schema) -> tantivy::Result<Self> {
+        let f = |name: &str| schema.get_field(name);
         Ok(Self {
-            id: schema.get_field("id")?,
-            title: schema.get_field("title")?,
-            description: schema.get_field("description")?,
-            skills: schema.get_field("skills")?,
-            employer_name: schema.get_field("employer_name")?,
-            status: schema.get_field("status")?,
-            contract_type: schema.get_field("contract_type")?,
-            environment: schema.get_field("environment")?,
-            pay_min_hourly: schema.get_field("pay_min_hourly")?,
-            pay_max_hourly: schema.get_field("pay_max_hourly")?,
+            id: f("id")?,
+            title: f("title")?,
+            description: f("description")?,
+            skills: f("skills")?,
+            employer_name: f("employer_name")?,
+            status: f("status")?,
+            contract_type: f("contract_type")?,
+            shift: f("shift")?,
+            sector: f("sector")?,
+            source: f("source")?,
+            employer_id: f("employer_id")?,
+            environment: f("environment")?,
+            facet: f("facet")?,
+            pay_max_hourly: f("pay_max_hourly")?,
+            hours_min: f("hours_min")?,
+            hours_max: f("hours_max")?,
+            posted_at: f("posted_at")?,
+            closing_day: f("closing_day")?,
+            latitude: f("latitude")?,
+            longitude: f("longitude")?,
         })
     }
 
@@ -63,15 +105,62 @@ impl Fields {
         out.add_text(self.employer_name, &doc.employer_name);
         out.add_text(self.status, &doc.status);
         out.add_text(self.contract_type, &doc.contract_type);
+        out.add_text(self.source, &doc.source);
+        out.add_facet(
+            self.facet,
+            Facet::from_path(["contract", doc.contract_type.as_str()]),
+        );
+        out.add_facet(
+            self.facet,
+            Facet::from_path(["source", doc.source.as_str()]),
+        );
+        for shift in &doc.shifts {
+            out.add_text(self.shift, shift);
+            out.add_facet(self.facet, Facet::from_path(["shift", shift.as_str()]));
+        }
         for environment in &doc.environments {
             out.add_text(self.environment, environment);
+            out.add_facet(
+                self.facet,
+                Facet::from_path(["environment", environment.as_str()]),
+            );
         }
-        if let Some(pay) = doc.pay_min_hourly {
-            out.add_f64(self.pay_min_hourly, pay);
+        if let Some(sector) = &doc.sector {
+            out.add_text(self.sector, sector);
+            out.add_facet(self.facet, Facet::from_path(["sector", sector.as_str()]));
+        }
+        if let Some(employer) = &doc.employer_id {
+            out.add_text(self.employer_id, employer);
+        }
+        if let Some(code) = &doc.soc_code {
+            out.add_facet(self.facet, soc_facet(code));
         }
         if let Some(pay) = doc.pay_max_hourly.or(doc.pay_min_hourly) {
             out.add_f64(self.pay_max_hourly, pay);
         }
+        if let Some(hours) = doc.hours_min.or(doc.hours_max) {
+            out.add_f64(self.hours_min, hours);
+        }
+        if let Some(hours) = doc.hours_max.or(doc.hours_min) {
+            out.add_f64(self.hours_max, hours);
+        }
+        out.add_i64(self.posted_at, doc.posted_at.unwrap_or(0));
+        out.add_i64(self.closing_day, doc.closing_day.unwrap_or(NO_CLOSING_DAY));
+        if let (Some(lat), Some(lon)) = (doc.latitude, doc.longitude) {
+            out.add_f64(self.latitude, lat);
+            out.add_f64(self.longitude, lon);
+        }
         out
     }
+}
+
+/// The SOC hierarchy of a code as a facet: `9272` → `/soc/9/92/927/9272`. A shorter code (a prefix)
+/// gives the facet of that level.
+pub(crate) fn soc_facet(code: &str) -> Facet {
+    let digits: Vec<char> = code.chars().filter(char::is_ascii_digit).take(4).collect();
+    let mut path = vec!["soc".to_string()];
+    for len in 1..=digits.len() {
+        path.push(digits[..len].iter().collect());
+    }
+    Facet::from_path(path)
 }

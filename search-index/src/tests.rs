@@ -8,9 +8,23 @@ fn vacancy(id: &str, title: &str) -> VacancyDoc {
         title: title.into(),
         status: "OPEN".into(),
         contract_type: "PERMANENT".into(),
+        source: "DEVELOPED".into(),
         ..Default::default()
     }
 }
+
+fn at(doc: VacancyDoc, lat: f64, lon: f64) -> VacancyDoc {
+    VacancyDoc {
+        latitude: Some(lat),
+        longitude: Some(lon),
+        ..doc
+    }
+}
+
+const LEEDS: (f64, f64) = (53.79648, -1.54785);
+const BRADFORD: (f64, f64) = (53.79391, -1.75206);
+const WAKEFIELD: (f64, f64) = (53.68331, -1.49768);
+const YORK: (f64, f64) = (53.95763, -1.08271);
 
 fn ids(results: &SearchResults) -> Vec<&str> {
     results.hits.iter().map(|h| h.id.as_str()).collect()
@@ -99,7 +113,10 @@ fn excluded_environments_never_appear() {
     let results = index
         .search(&SearchRequest {
             text: "kitchen".into(),
-            exclude_environments: vec!["ALCOHOL_SERVED".into()],
+            filters: Filters {
+                exclude_environments: vec!["ALCOHOL_SERVED".into()],
+                ..Default::default()
+            },
             limit: 500,
             ..Default::default()
         })
@@ -124,9 +141,12 @@ fn filters_narrow_by_status_contract_and_pay() {
     let index = index_of(&[open, filled, temp]);
     let request = |statuses: &[&str], contracts: &[&str], pay: Option<f64>| SearchRequest {
         text: "cleaner".into(),
-        statuses: statuses.iter().map(|s| s.to_string()).collect(),
-        contract_types: contracts.iter().map(|s| s.to_string()).collect(),
-        min_hourly_pay: pay,
+        filters: Filters {
+            statuses: statuses.iter().map(|s| s.to_string()).collect(),
+            contract_types: contracts.iter().map(|s| s.to_string()).collect(),
+            min_hourly_pay: pay,
+            ..Default::default()
+        },
         limit: 10,
         ..Default::default()
     };
@@ -193,4 +213,231 @@ fn the_last_applied_sequence_survives_reopening() {
     assert_eq!(ids(&search(&index, "gardener")), ["1"]);
     drop(index);
     std::fs::remove_dir_all(&dir).expect("clean up");
+}
+
+#[test]
+fn a_radius_keeps_only_vacancies_within_it_and_gives_their_distance() {
+    let index = index_of(&[
+        at(vacancy("leeds", "Cleaner"), LEEDS.0, LEEDS.1),
+        at(vacancy("bradford", "Cleaner"), BRADFORD.0, BRADFORD.1),
+        at(vacancy("wakefield", "Cleaner"), WAKEFIELD.0, WAKEFIELD.1),
+        at(vacancy("york", "Cleaner"), YORK.0, YORK.1),
+        vacancy("nowhere", "Cleaner"),
+    ]);
+    let request = |radius_km: f64, sort: Sort| SearchRequest {
+        text: "cleaner".into(),
+        near: Some(Near {
+            latitude: LEEDS.0,
+            longitude: LEEDS.1,
+            radius_km,
+        }),
+        sort,
+        limit: 10,
+        ..Default::default()
+    };
+    // Bradford is ~13.6 km from Leeds, Wakefield ~13.0 km, York ~34 km.
+    let results = index
+        .search(&request(14.0, Sort::Distance))
+        .expect("search");
+    assert_eq!(ids(&results), ["leeds", "wakefield", "bradford"]);
+    assert_eq!(results.total, 3);
+    assert!(results.hits[0].distance_km.expect("distance") < 0.01);
+    let bradford = results.hits[2].distance_km.expect("distance");
+    assert!((13.0..14.0).contains(&bradford), "{bradford}");
+    // A radius just short of Bradford leaves it out, though it is inside the bounding box.
+    let results = index
+        .search(&request(13.4, Sort::Relevance))
+        .expect("search");
+    assert_eq!(results.total, 2);
+    assert!(
+        results
+            .hits
+            .iter()
+            .all(|h| h.distance_km.is_some_and(|d| d <= 13.4))
+    );
+}
+
+#[test]
+fn facet_counts_cover_all_matches_not_just_the_page() {
+    let mut docs = Vec::new();
+    for i in 0..30 {
+        let mut doc = vacancy(&format!("v{i}"), "Warehouse operative");
+        doc.sector = Some(
+            if i < 20 {
+                "TRANSPORT_STORAGE"
+            } else {
+                "WHOLESALE_RETAIL"
+            }
+            .into(),
+        );
+        doc.soc_code = Some(if i % 3 == 0 { "9260" } else { "8222" }.into());
+        doc.shifts = if i % 2 == 0 {
+            vec!["NIGHTS".into(), "WEEKENDS".into()]
+        } else {
+            vec!["DAYS".into()]
+        };
+        docs.push(doc);
+    }
+    docs.push(vacancy("other", "Florist"));
+    let index = index_of(&docs);
+    let results = index
+        .search(&SearchRequest {
+            text: "warehouse".into(),
+            limit: 5,
+            ..Default::default()
+        })
+        .expect("search");
+    assert_eq!((results.hits.len(), results.total), (5, 30));
+    let count = |dimension: &str, value: &str| {
+        results
+            .facets
+            .iter()
+            .find(|f| f.dimension == dimension && f.value == value)
+            .map(|f| f.count)
+    };
+    assert_eq!(count("sector", "TRANSPORT_STORAGE"), Some(20));
+    assert_eq!(count("sector", "WHOLESALE_RETAIL"), Some(10));
+    assert_eq!(count("shift", "NIGHTS"), Some(15));
+    assert_eq!(count("contract", "PERMANENT"), Some(30));
+    assert_eq!(count("soc", "9"), Some(10));
+    assert_eq!(count("soc", "8"), Some(20));
+}
+
+#[test]
+fn occupation_hours_dates_and_shifts_filter() {
+    let mut a = vacancy("a", "Kitchen assistant");
+    a.soc_code = Some("9272".into());
+    a.hours_min = Some(16.0);
+    a.hours_max = Some(20.0);
+    a.posted_at = Some(1_000);
+    a.closing_day = Some(100);
+    a.shifts = vec!["EVENINGS".into()];
+    let mut b = vacancy("b", "Kitchen manager");
+    b.soc_code = Some("1223".into());
+    b.hours_min = Some(37.5);
+    b.hours_max = Some(40.0);
+    b.posted_at = Some(2_000);
+    b.shifts = vec!["DAYS".into()];
+    let index = index_of(&[a, b]);
+    let find = |filters: Filters| -> Vec<String> {
+        let r = index
+            .search(&SearchRequest {
+                text: "kitchen".into(),
+                filters,
+                limit: 10,
+                ..Default::default()
+            })
+            .expect("search");
+        let mut ids: Vec<String> = r.hits.into_iter().map(|h| h.id).collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(
+        find(Filters {
+            occupation_prefix: Some("92".into()),
+            ..Default::default()
+        }),
+        ["a"]
+    );
+    assert_eq!(
+        find(Filters {
+            occupation_prefix: Some("9272".into()),
+            ..Default::default()
+        }),
+        ["a"]
+    );
+    assert_eq!(
+        find(Filters {
+            occupation_prefix: Some("1".into()),
+            ..Default::default()
+        }),
+        ["b"]
+    );
+    assert_eq!(
+        find(Filters {
+            hours_at_most: Some(25.0),
+            ..Default::default()
+        }),
+        ["a"]
+    );
+    assert_eq!(
+        find(Filters {
+            hours_at_least: Some(30.0),
+            ..Default::default()
+        }),
+        ["b"]
+    );
+    assert_eq!(
+        find(Filters {
+            posted_since: Some(1_500),
+            ..Default::default()
+        }),
+        ["b"]
+    );
+    assert_eq!(
+        find(Filters {
+            closing_after: Some(101),
+            ..Default::default()
+        }),
+        ["b"],
+        "no closing date stays"
+    );
+    assert_eq!(
+        find(Filters {
+            shifts: vec!["EVENINGS".into(), "NIGHTS".into()],
+            ..Default::default()
+        }),
+        ["a"]
+    );
+}
+
+#[test]
+fn newest_and_best_paid_sorts() {
+    let mut docs = Vec::new();
+    for (i, (posted, pay)) in [(300, 11.0), (100, 15.0), (200, 13.0)]
+        .into_iter()
+        .enumerate()
+    {
+        let mut doc = vacancy(&format!("v{i}"), "Care assistant");
+        doc.posted_at = Some(posted);
+        doc.pay_max_hourly = Some(pay);
+        docs.push(doc);
+    }
+    let index = index_of(&docs);
+    let sorted = |sort| {
+        ids(&index
+            .search(&SearchRequest {
+                text: "care".into(),
+                sort,
+                limit: 10,
+                ..Default::default()
+            })
+            .expect("search"))
+        .into_iter()
+        .map(String::from)
+        .collect::<Vec<_>>()
+    };
+    assert_eq!(sorted(Sort::Newest), ["v0", "v2", "v1"]);
+    assert_eq!(sorted(Sort::Pay), ["v1", "v2", "v0"]);
+}
+
+#[test]
+fn hits_carry_highlighted_snippets() {
+    let mut doc = vacancy("1", "Warehouse operative <nights>");
+    doc.description =
+        "Picking and packing orders in our warehouse near the ring road. Forklift training given."
+            .into();
+    let index = index_of(&[doc]);
+    let hit = &search(&index, "warehouse").hits[0];
+    assert_eq!(hit.title_html, "<b>Warehouse</b> operative &lt;nights&gt;");
+    assert!(
+        hit.description_html.contains("<b>warehouse</b>"),
+        "{}",
+        hit.description_html
+    );
+    let hit = &search(&index, "").hits[0];
+    assert_eq!(
+        hit.title_html, "Warehouse operative &lt;nights&gt;",
+        "no words, no highlights, still escaped"
+    );
 }
