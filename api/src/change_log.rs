@@ -2,7 +2,10 @@
 //! same transaction as the change, so whatever follows the log (the search index, the integrators'
 //! change feed, subscriptions) sees every committed change and nothing uncommitted.
 
-use sea_orm::{ActiveModelTrait, ConnectionTrait, NotSet, Set};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, NotSet, QueryFilter, QuerySelect,
+    Set,
+};
 use uuid::Uuid;
 
 use entities::change_log;
@@ -31,14 +34,16 @@ impl ChangeOp {
     }
 }
 
-/// Appends one change-log row on `conn` (a transaction, so it commits with the change).
+/// Appends one change-log row on `conn` (a transaction, so it commits with the change) and returns
+/// its sequence number. Write the changed row first: on PostgreSQL the follower relies on the
+/// transaction having its id before it draws a sequence number.
 pub async fn record(
     conn: &impl ConnectionTrait,
     entity: &str,
     entity_id: Uuid,
     op: ChangeOp,
-) -> Result<(), ApiError> {
-    change_log::ActiveModel {
+) -> Result<i64, ApiError> {
+    let row = change_log::ActiveModel {
         seq: NotSet,
         entity: Set(entity.into()),
         entity_id: Set(entity_id),
@@ -49,5 +54,18 @@ pub async fn record(
     }
     .insert(conn)
     .await?;
-    Ok(())
+    Ok(row.seq)
+}
+
+/// The newest change-log sequence for one record (0 when it has none).
+pub async fn latest_seq(conn: &impl ConnectionTrait, entity_id: Uuid) -> Result<i64, ApiError> {
+    Ok(change_log::Entity::find()
+        .select_only()
+        .column_as(change_log::Column::Seq.max(), "max")
+        .filter(change_log::Column::EntityId.eq(entity_id))
+        .into_tuple::<Option<i64>>()
+        .one(conn)
+        .await?
+        .flatten()
+        .unwrap_or(0))
 }

@@ -33,6 +33,10 @@ pub struct Settings {
     #[arg(long, env = "IPSMATCH_DATABASE_URL", default_value = "")]
     pub database_url: String,
 
+    /// Folder of the search index. Empty means `<data-dir>/index`.
+    #[arg(long, env = "IPSMATCH_INDEX_DIR", default_value = "")]
+    pub index_dir: String,
+
     /// Largest number of pooled database connections.
     #[arg(long, env = "IPSMATCH_DB_MAX_CONNECTIONS", default_value_t = 10)]
     pub db_max_connections: u32,
@@ -112,6 +116,7 @@ impl Settings {
             bind: SocketAddr::from(([127, 0, 0, 1], 8080)),
             data_dir: data_dir.into(),
             database_url: String::new(),
+            index_dir: String::new(),
             db_max_connections: 10,
             sqlite_busy_timeout_ms: 5000,
             workers: 2,
@@ -140,6 +145,15 @@ impl Settings {
             )
         } else {
             self.database_url.clone()
+        }
+    }
+
+    /// The search index folder in force.
+    pub fn effective_index_dir(&self) -> PathBuf {
+        if self.index_dir.is_empty() {
+            self.data_dir.join("index")
+        } else {
+            PathBuf::from(&self.index_dir)
         }
     }
 

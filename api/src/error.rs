@@ -17,6 +17,8 @@ pub enum ApiError {
     Forbidden,
     /// An argument the schema cannot express the rules of (e.g. a malformed cursor).
     BadUserInput(String),
+    /// Search is unavailable while the index is (re)built from the database.
+    SearchIndexRebuilding,
     /// Anything unexpected. The cause is logged, never returned.
     Internal(anyhow::Error),
 }
@@ -33,6 +35,9 @@ impl ApiError {
             ApiError::Unauthenticated => "authentication required".into(),
             ApiError::Forbidden => "not allowed for your role".into(),
             ApiError::BadUserInput(message) => message.clone(),
+            ApiError::SearchIndexRebuilding => {
+                "the search index is being rebuilt; try again in a moment".into()
+            }
             ApiError::Internal(_) => "internal error".into(),
         }
     }
@@ -43,6 +48,7 @@ impl ApiError {
             ApiError::Unauthenticated => "UNAUTHENTICATED",
             ApiError::Forbidden => "FORBIDDEN",
             ApiError::BadUserInput(_) => "BAD_USER_INPUT",
+            ApiError::SearchIndexRebuilding => "SEARCH_INDEX_REBUILDING",
             ApiError::Internal(_) => "INTERNAL",
         }
     }

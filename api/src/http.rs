@@ -34,6 +34,8 @@ pub struct AppState {
     pub verifier: TokenVerifier,
     /// The settings the service started with.
     pub settings: Settings,
+    /// The vacancy search index and its follower.
+    pub search: Arc<crate::vacancies::indexer::SearchIndex>,
 }
 
 /// The id of one HTTP request, in its log lines, its `x-request-id` header and its INTERNAL errors.
@@ -411,6 +413,7 @@ fn api_error_response(media: MediaType, err: ApiError, request_id: RequestId) ->
         ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
         ApiError::Forbidden => StatusCode::FORBIDDEN,
         ApiError::BadUserInput(_) => StatusCode::BAD_REQUEST,
+        ApiError::SearchIndexRebuilding => StatusCode::SERVICE_UNAVAILABLE,
         ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
     };
     let unauthenticated = matches!(err, ApiError::Unauthenticated);
@@ -484,7 +487,8 @@ pub async fn healthz() -> HttpResponse {
         .body(json!({ "status": "ok" }).to_string())
 }
 
-/// `GET /readyz`: the database answers. 503 with the failing part named otherwise.
+/// `GET /readyz`: the database answers and the search index is open. 503 with the failing part
+/// named otherwise.
 pub async fn readyz(state: web::Data<Arc<AppState>>) -> HttpResponse {
     let database = crate::db::is_reachable(&state.db).await;
     let body = json!({

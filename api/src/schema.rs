@@ -126,9 +126,14 @@ pub struct MutationRoot(StaffMutation, EmployerMutation, VacancyMutation);
 
 /// Builds the schema with the configured limits. Per-request data (the caller, loaders) is added
 /// by the HTTP layer.
-pub fn build_schema(settings: &Settings, db: DatabaseConnection) -> StaffSchema {
+pub fn build_schema(
+    settings: &Settings,
+    db: DatabaseConnection,
+    search: std::sync::Arc<crate::vacancies::indexer::SearchIndex>,
+) -> StaffSchema {
     let mut builder = builder()
         .data(db)
+        .data(search)
         .limit_depth(settings.max_depth)
         .limit_complexity(settings.max_complexity)
         .limit_recursive_depth(32)

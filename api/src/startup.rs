@@ -33,7 +33,8 @@ pub struct Application {
 
 impl Application {
     /// Binds the configured address (port 0 picks a free port) over a migrated database, and starts
-    /// the background expiry of overdue vacancies. Must be called inside a tokio runtime.
+    /// the search-index follower and the background expiry of overdue vacancies. Must be called inside
+    /// a tokio runtime.
     pub fn build(settings: Settings, db: DatabaseConnection) -> anyhow::Result<Self> {
         let (verifier, issuer) = load_keys(&settings)?;
         let listener = TcpListener::bind(settings.bind)
@@ -44,11 +45,13 @@ impl Application {
             db.clone(),
             std::time::Duration::from_secs(settings.expiry_sweep_secs.max(1)),
         ));
+        let search = crate::vacancies::indexer::start(db.clone(), settings.effective_index_dir());
         let state = Arc::new(AppState {
-            schema: build_schema(&settings, db.clone()),
+            schema: build_schema(&settings, db.clone(), search.clone()),
             db,
             verifier,
             settings,
+            search,
         });
         let server = HttpServer::new(move || {
             App::new()

@@ -163,9 +163,27 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
     let handle = app.handle();
     tokio::spawn(app.run_until_stopped());
 
+    let address = format!("http://127.0.0.1:{port}");
+    let client = reqwest::Client::new();
+    // Ready means the database answers and the search index is open and caught up.
+    let mut ready = false;
+    for _ in 0..200 {
+        let status = client
+            .get(format!("{address}/readyz"))
+            .send()
+            .await
+            .map(|r| r.status());
+        if status.is_ok_and(|s| s == StatusCode::OK) {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(ready, "the server did not become ready");
+
     TestApp {
-        address: format!("http://127.0.0.1:{port}"),
-        client: reqwest::Client::new(),
+        address,
+        client,
         db,
         backend,
         secret,

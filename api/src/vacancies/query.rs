@@ -3,8 +3,12 @@
 use async_graphql::{Context, ID, Object, Result};
 use sea_orm::DatabaseConnection;
 
+use super::search::{SearchArgs, search_vacancies};
 use super::service;
-use super::types::{Vacancy, VacancyConnection, VacancyFilter};
+use super::types::{
+    NearInput, Vacancy, VacancyConnection, VacancyFilter, VacancySearchFilter, VacancySearchResult,
+    VacancySort,
+};
 use crate::auth::viewer;
 use crate::ids::{self, Kind};
 use crate::pagination::{PageArgs, complexity, wants_total};
@@ -47,5 +51,33 @@ impl VacancyQuery {
             service::list_vacancies(db, &filter.unwrap_or_default(), &args, wants_total(ctx))
                 .await?;
         Ok(page.map(Vacancy).into())
+    }
+
+    /// Searches vacancies: free text (typos forgiven on longer words, exact matches first), filters,
+    /// hard exclusions, a radius, an order, and counts per dimension. Open vacancies only unless
+    /// `filter.statuses` says otherwise.
+    #[graphql(complexity = "complexity(child_complexity, first, None)")]
+    async fn vacancy_search(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Words to look for, as a person would type them.")] text: Option<String>,
+        #[graphql(desc = "Conditions every hit must meet.")] filter: Option<VacancySearchFilter>,
+        #[graphql(desc = "Only vacancies within a radius of a point.")] near: Option<NearInput>,
+        #[graphql(desc = "Order of hits (default RELEVANCE).", default)] sort: VacancySort,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many items (at most 100).")] first: Option<i32>,
+    ) -> Result<VacancySearchResult> {
+        viewer(ctx)?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let search = ctx.data::<std::sync::Arc<super::indexer::SearchIndex>>()?;
+        let args = SearchArgs {
+            text,
+            filter: filter.unwrap_or_default(),
+            near,
+            sort,
+            first,
+            after,
+        };
+        Ok(search_vacancies(db, search, args).await?)
     }
 }

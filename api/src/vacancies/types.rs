@@ -434,6 +434,9 @@ pub struct PayInput {
 /// Fields of a new vacancy.
 #[derive(InputObject)]
 pub struct VacancyCreateInput {
+    /// Answer only once the change is searchable (at most 5 seconds); default false.
+    #[graphql(default)]
+    pub wait_until_searchable: bool,
     /// Job title.
     pub title: String,
     /// What the job involves.
@@ -490,6 +493,9 @@ pub struct VacancyCreateInput {
 /// go through `vacancyStatusChange`.
 #[derive(InputObject)]
 pub struct VacancyUpdateInput {
+    /// Answer only once the change is searchable (at most 5 seconds); default false.
+    #[graphql(default)]
+    pub wait_until_searchable: bool,
     /// Which vacancy.
     pub id: ID,
     /// The `version` you read.
@@ -535,6 +541,9 @@ pub struct VacancyUpdateInput {
 /// A change of a vacancy's status.
 #[derive(InputObject)]
 pub struct VacancyStatusChangeInput {
+    /// Answer only once the change is searchable (at most 5 seconds); default false.
+    #[graphql(default)]
+    pub wait_until_searchable: bool,
     /// Which vacancy.
     pub id: ID,
     /// The `version` you read.
@@ -577,3 +586,102 @@ crate::connection_types!(
 crate::mutation_payload!(VacancyCreatePayload, vacancy: Vacancy, "Result of `vacancyCreate`.");
 crate::mutation_payload!(VacancyUpdatePayload, vacancy: Vacancy, "Result of `vacancyUpdate`.");
 crate::mutation_payload!(VacancyStatusChangePayload, vacancy: Vacancy, "Result of `vacancyStatusChange`.");
+
+/// How to order search hits.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum VacancySort {
+    /// Best match first.
+    #[default]
+    Relevance,
+    /// Nearest first (with `near`; otherwise by relevance).
+    Distance,
+    /// Most recently opened first.
+    Newest,
+    /// Best paid first (by the top of the hourly pay range).
+    Pay,
+}
+
+/// A point and a radius to search around.
+#[derive(InputObject, Clone, Copy)]
+pub struct NearInput {
+    /// Latitude in degrees (WGS84).
+    pub latitude: f64,
+    /// Longitude in degrees (WGS84).
+    pub longitude: f64,
+    /// Radius in kilometres (at most 500).
+    pub radius_km: f64,
+}
+
+/// Conditions on every search hit.
+#[derive(InputObject, Default)]
+pub struct VacancySearchFilter {
+    /// Only these statuses (default: OPEN only).
+    pub statuses: Option<Vec<VacancyStatus>>,
+    /// Only vacancies first opened at or after this moment.
+    pub posted_since: Option<DateTime<Utc>>,
+    /// Only vacancies closing on or after this date (or with no closing date).
+    pub closing_after: Option<Date>,
+    /// Only vacancies that may pay at least this many pounds an hour.
+    pub min_hourly_pay: Option<f64>,
+    /// Only vacancies offering at least this many hours a week.
+    pub hours_per_week_at_least: Option<f64>,
+    /// Only vacancies that can be done in at most this many hours a week.
+    pub hours_per_week_at_most: Option<f64>,
+    /// Only these contract types.
+    pub contract_types: Option<Vec<ContractType>>,
+    /// Only vacancies with any of these shift patterns.
+    pub shifts: Option<Vec<ShiftPattern>>,
+    /// Only these sectors.
+    pub sectors: Option<Vec<Sector>>,
+    /// Only occupations whose SOC code starts with these digits.
+    pub occupation_prefix: Option<String>,
+    /// Only this employer's vacancies.
+    pub employer_id: Option<ID>,
+    /// Only these sources: `DEVELOPED`, `EMPLOYER` or feed keys.
+    pub sources: Option<Vec<String>>,
+    /// Never return a vacancy with any of these workplace features.
+    pub exclude_environments: Option<Vec<WorkEnvironment>>,
+}
+
+/// One search hit.
+#[derive(SimpleObject, Clone)]
+pub struct VacancySearchHit {
+    /// The vacancy, as the database holds it now.
+    pub vacancy: Vacancy,
+    /// Relevance score (higher is better; comparable within one search only).
+    pub score: f64,
+    /// Kilometres from the search point, when searching `near` one.
+    pub distance_km: Option<f64>,
+    /// The title, HTML-escaped, with matched words in `<b>`.
+    pub title_html: String,
+    /// A passage of the description, HTML-escaped, with matched words in `<b>`; empty when none matched.
+    pub description_html: String,
+}
+
+/// How many matching vacancies have one value of one dimension.
+#[derive(SimpleObject, Clone)]
+pub struct SearchFacetCount {
+    /// `sector`, `contract`, `shift`, `environment`, `source` or `soc` (SOC major group).
+    pub dimension: String,
+    /// The value, as the matching enum's name (or feed key, or SOC major group digit).
+    pub value: String,
+    /// How many matching vacancies have it.
+    pub count: i64,
+}
+
+crate::connection_types!(
+    VacancySearchConnection,
+    VacancySearchEdge,
+    VacancySearchHit,
+    "A page of search hits, in the requested order.",
+    "A search hit with its cursor."
+);
+
+/// The result of `vacancySearch`.
+#[derive(SimpleObject)]
+pub struct VacancySearchResult {
+    /// The hits, paged.
+    pub hits: VacancySearchConnection,
+    /// Counts per dimension over every match (not just this page).
+    pub facets: Vec<SearchFacetCount>,
+}

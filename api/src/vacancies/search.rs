@@ -1,0 +1,208 @@
+//! `vacancySearch`: turns the GraphQL arguments into an index query, pages the hits, and re-checks
+//! every hit against the database so a vacancy deleted or changed since the index saw it is never
+//! served stale.
+
+use std::collections::HashMap;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use search_index::{Filters, Near, SearchRequest, Sort};
+use uuid::Uuid;
+
+use entities::vacancy;
+
+use super::indexer::{SearchIndex, index_day};
+use super::types::*;
+use crate::error::ApiError;
+use crate::ids::{self, Kind};
+use crate::pagination::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageInfo};
+
+/// Largest radius accepted.
+pub const MAX_RADIUS_KM: f64 = 500.0;
+
+fn offset_cursor(offset: usize) -> String {
+    URL_SAFE_NO_PAD.encode(format!("offset:{offset}"))
+}
+
+fn read_offset_cursor(cursor: &str) -> Result<usize, ApiError> {
+    let bad = || ApiError::BadUserInput(format!("`{cursor}` is not a cursor from this search"));
+    let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    text.strip_prefix("offset:")
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(bad)
+}
+
+/// The arguments of one search.
+pub struct SearchArgs {
+    /// Free text.
+    pub text: Option<String>,
+    /// Conditions.
+    pub filter: VacancySearchFilter,
+    /// Around a point.
+    pub near: Option<NearInput>,
+    /// Order.
+    pub sort: VacancySort,
+    /// Page size.
+    pub first: Option<i32>,
+    /// Cursor of the hit before the page.
+    pub after: Option<String>,
+}
+
+fn names<T: Copy>(values: &Option<Vec<T>>, as_db: fn(T) -> &'static str) -> Vec<String> {
+    values
+        .iter()
+        .flatten()
+        .map(|v| as_db(*v).to_string())
+        .collect()
+}
+
+/// Runs a search and re-checks its hits against the database.
+pub async fn search_vacancies(
+    db: &DatabaseConnection,
+    search: &SearchIndex,
+    args: SearchArgs,
+) -> Result<VacancySearchResult, ApiError> {
+    let size = args.first.unwrap_or(DEFAULT_PAGE_SIZE);
+    if !(0..=MAX_PAGE_SIZE).contains(&size) {
+        return Err(ApiError::BadUserInput(format!(
+            "`first` must be between 0 and {MAX_PAGE_SIZE}"
+        )));
+    }
+    let offset = match &args.after {
+        Some(cursor) => read_offset_cursor(cursor)? + 1,
+        None => 0,
+    };
+    if let Some(near) = args.near {
+        let valid = (-90.0..=90.0).contains(&near.latitude)
+            && (-180.0..=180.0).contains(&near.longitude)
+            && near.radius_km > 0.0
+            && near.radius_km <= MAX_RADIUS_KM;
+        if !valid {
+            return Err(ApiError::BadUserInput(format!(
+                "`near` needs a latitude (-90..90), a longitude (-180..180) and a radius above 0 and at most {MAX_RADIUS_KM} km"
+            )));
+        }
+    }
+    let f = &args.filter;
+    let statuses = match &f.statuses {
+        Some(list) => list.clone(),
+        None => vec![VacancyStatus::Open],
+    };
+    let excluded: Vec<WorkEnvironment> = f.exclude_environments.clone().unwrap_or_default();
+    let filters = Filters {
+        statuses: statuses.iter().map(|s| s.as_db().to_string()).collect(),
+        contract_types: names(&f.contract_types, ContractType::as_db),
+        shifts: names(&f.shifts, ShiftPattern::as_db),
+        sectors: names(&f.sectors, crate::employers::types::Sector::as_db),
+        sources: f.sources.clone().unwrap_or_default(),
+        employer_id: f.employer_id.as_ref().map(|id| {
+            ids::decode_as(id, Kind::Employer)
+                .unwrap_or_else(Uuid::nil)
+                .to_string()
+        }),
+        occupation_prefix: f.occupation_prefix.clone(),
+        exclude_environments: excluded.iter().map(|e| e.as_db().to_string()).collect(),
+        min_hourly_pay: f.min_hourly_pay,
+        hours_at_least: f.hours_per_week_at_least,
+        hours_at_most: f.hours_per_week_at_most,
+        posted_since: f.posted_since.map(|t| t.timestamp()),
+        closing_after: f.closing_after.map(|d| index_day(d.0)),
+    };
+    let request = SearchRequest {
+        text: args.text.unwrap_or_default(),
+        filters,
+        near: args.near.map(|n| Near {
+            latitude: n.latitude,
+            longitude: n.longitude,
+            radius_km: n.radius_km,
+        }),
+        sort: match args.sort {
+            VacancySort::Relevance => Sort::Relevance,
+            VacancySort::Distance => Sort::Distance,
+            VacancySort::Newest => Sort::Newest,
+            VacancySort::Pay => Sort::Pay,
+        },
+        offset,
+        limit: size as usize,
+    };
+    let index = search.ready()?;
+    let results = tokio::task::spawn_blocking(move || index.search(&request))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)?;
+
+    // The database is the truth: drop hits that are gone or no longer match.
+    let hit_ids: Vec<Uuid> = results
+        .hits
+        .iter()
+        .filter_map(|h| Uuid::parse_str(&h.id).ok())
+        .collect();
+    let rows: HashMap<Uuid, vacancy::Model> = vacancy::Entity::find()
+        .filter(vacancy::Column::Id.is_in(hit_ids))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|v| (v.id, v))
+        .collect();
+    let status_names: Vec<&str> = statuses.iter().map(|s| s.as_db()).collect();
+    let mut items = Vec::with_capacity(results.hits.len());
+    for (position, hit) in results.hits.into_iter().enumerate() {
+        let Some(row) = Uuid::parse_str(&hit.id).ok().and_then(|id| rows.get(&id)) else {
+            continue;
+        };
+        let still_matches = status_names.contains(&row.status.as_str())
+            && !excluded
+                .iter()
+                .any(|e| row.environments.split(',').any(|t| t == e.as_db()));
+        if !still_matches {
+            continue;
+        }
+        items.push((
+            offset_cursor(offset + position),
+            VacancySearchHit {
+                vacancy: Vacancy(row.clone()),
+                score: f64::from(hit.score),
+                distance_km: hit.distance_km.map(|d| (d * 100.0).round() / 100.0),
+                title_html: hit.title_html,
+                description_html: hit.description_html,
+            },
+        ));
+    }
+    let info = PageInfo {
+        has_next_page: offset + (size as usize) < results.total,
+        has_previous_page: offset > 0,
+        start_cursor: items.first().map(|(c, _)| c.clone()),
+        end_cursor: items.last().map(|(c, _)| c.clone()),
+    };
+    let facets = results
+        .facets
+        .into_iter()
+        .map(|f| SearchFacetCount {
+            dimension: f.dimension,
+            value: f.value,
+            count: f.count as i64,
+        })
+        .collect();
+    Ok(VacancySearchResult {
+        hits: crate::pagination::Page {
+            items,
+            info,
+            total: results.total as u64,
+        }
+        .into(),
+        facets,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offset_cursors_round_trip() {
+        assert_eq!(read_offset_cursor(&offset_cursor(41)).expect("cursor"), 41);
+        assert!(read_offset_cursor("garbage").is_err());
+    }
+}
