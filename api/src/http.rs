@@ -441,10 +441,15 @@ fn censor(errors: &mut [ServerError], request_id: RequestId) {
             .and_then(|x| x.get("code"))
             .map(|v| v.to_string().trim_matches('"').to_string());
         if code.is_none() && !error.path.is_empty() {
-            tracing::error!(error = %error.message, "uncoded resolver error, sent as INTERNAL");
-            error.message = "internal error".into();
             let mut ext = async_graphql::ErrorExtensionValues::default();
-            ext.set("code", "INTERNAL");
+            if is_argument_error(&error.message) {
+                // async-graphql's own words about an argument the caller sent: safe, and the caller's fault.
+                ext.set("code", "BAD_USER_INPUT");
+            } else {
+                tracing::error!(error = %error.message, "uncoded resolver error, sent as INTERNAL");
+                error.message = "internal error".into();
+                ext.set("code", "INTERNAL");
+            }
             error.extensions = Some(ext);
         }
         let is_internal = error
@@ -456,6 +461,18 @@ fn censor(errors: &mut [ServerError], request_id: RequestId) {
             ext.set("requestId", request_id.0.to_string());
         }
     }
+}
+
+/// True for async-graphql's messages about arguments that failed to coerce (e.g. `null` for a
+/// non-null argument), which are raised while a field resolves and so carry a path.
+fn is_argument_error(message: &str) -> bool {
+    [
+        "Failed to parse \"",
+        "Expected input type \"",
+        "Invalid value for argument",
+    ]
+    .iter()
+    .any(|prefix| message.starts_with(prefix))
 }
 
 /// `GET /`: GraphiQL, when enabled.
@@ -491,11 +508,15 @@ pub async fn healthz() -> HttpResponse {
 /// named otherwise.
 pub async fn readyz(state: web::Data<Arc<AppState>>) -> HttpResponse {
     let database = crate::db::is_reachable(&state.db).await;
+    let index = state.search.is_ready();
+    let ready = database && index;
     let body = json!({
-        "status": if database { "ready" } else { "unavailable" },
+        "status": if ready { "ready" } else { "unavailable" },
         "database": if database { "ok" } else { "unreachable" },
+        "searchIndex": if index { "ok" } else { "rebuilding" },
+        "searchIndexAppliedSeq": state.search.applied_seq(),
     });
-    let status = if database {
+    let status = if ready {
         StatusCode::OK
     } else {
         StatusCode::SERVICE_UNAVAILABLE

@@ -29,6 +29,23 @@ pub struct Application {
     port: u16,
     server: Server,
     issuer: Option<TokenIssuer>,
+    search: std::sync::Arc<crate::vacancies::indexer::SearchIndex>,
+    follower: tokio::task::JoinHandle<()>,
+}
+
+/// Stops a running service: the HTTP server, then the index follower (releasing the index).
+#[derive(Clone)]
+pub struct StopHandle {
+    server: actix_web::dev::ServerHandle,
+    search: std::sync::Arc<crate::vacancies::indexer::SearchIndex>,
+}
+
+impl StopHandle {
+    /// Stops serving and lets the follower finish.
+    pub async fn stop(&self) {
+        self.server.stop(true).await;
+        self.search.stop();
+    }
 }
 
 impl Application {
@@ -45,13 +62,14 @@ impl Application {
             db.clone(),
             std::time::Duration::from_secs(settings.expiry_sweep_secs.max(1)),
         ));
-        let search = crate::vacancies::indexer::start(db.clone(), settings.effective_index_dir());
+        let (search, follower) =
+            crate::vacancies::indexer::start(db.clone(), settings.effective_index_dir());
         let state = Arc::new(AppState {
             schema: build_schema(&settings, db.clone(), search.clone()),
             db,
             verifier,
             settings,
-            search,
+            search: search.clone(),
         });
         let server = HttpServer::new(move || {
             App::new()
@@ -101,6 +119,8 @@ impl Application {
             port,
             server,
             issuer,
+            search,
+            follower,
         })
     }
 
@@ -114,13 +134,19 @@ impl Application {
         self.issuer.as_ref()
     }
 
-    /// A handle that stops the server.
-    pub fn handle(&self) -> actix_web::dev::ServerHandle {
-        self.server.handle()
+    /// A handle that stops the service.
+    pub fn handle(&self) -> StopHandle {
+        StopHandle {
+            server: self.server.handle(),
+            search: self.search.clone(),
+        }
     }
 
-    /// Serves until the process is told to stop.
+    /// Serves until the process is told to stop; then stops the index follower and waits for it.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let served = self.server.await;
+        self.search.stop();
+        let _ = self.follower.await;
+        served
     }
 }

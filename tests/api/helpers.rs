@@ -77,20 +77,21 @@ pub struct TestApp {
     pub secret: Vec<u8>,
     pub settings: Settings,
     pub admin_id: Uuid,
-    handle: actix_web::dev::ServerHandle,
+    running: tokio::task::JoinHandle<std::io::Result<()>>,
+    handle: ipsmatch::startup::StopHandle,
     pg_database: Option<(String, String)>,
     _dir: tempfile::TempDir,
 }
 
 /// What to tear down after a test.
 pub struct Cleanup {
-    handle: actix_web::dev::ServerHandle,
+    handle: ipsmatch::startup::StopHandle,
     pg_database: Option<(String, String)>,
 }
 
 impl Cleanup {
     pub async fn run(self) {
-        self.handle.stop(false).await;
+        self.handle.stop().await;
         if let Some((admin_url, name)) = self.pg_database
             && let Ok(admin) = Database::connect(admin_url.as_str()).await
         {
@@ -158,28 +159,8 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
     )
     .await
     .expect("seed admin");
-    let app = Application::build(settings.clone(), db.clone()).expect("build app");
-    let port = app.port();
-    let handle = app.handle();
-    tokio::spawn(app.run_until_stopped());
-
-    let address = format!("http://127.0.0.1:{port}");
+    let (address, handle, running) = serve(&settings, &db).await;
     let client = reqwest::Client::new();
-    // Ready means the database answers and the search index is open and caught up.
-    let mut ready = false;
-    for _ in 0..200 {
-        let status = client
-            .get(format!("{address}/readyz"))
-            .send()
-            .await
-            .map(|r| r.status());
-        if status.is_ok_and(|s| s == StatusCode::OK) {
-            ready = true;
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    assert!(ready, "the server did not become ready");
 
     TestApp {
         address,
@@ -190,9 +171,38 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
         settings,
         admin_id: admin.id,
         handle,
+        running,
         pg_database,
         _dir: dir,
     }
+}
+
+/// Starts the server over `db` and waits until it is ready (database answering, index open).
+async fn serve(
+    settings: &Settings,
+    db: &DatabaseConnection,
+) -> (
+    String,
+    ipsmatch::startup::StopHandle,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+) {
+    let app = Application::build(settings.clone(), db.clone()).expect("build app");
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let handle = app.handle();
+    let running = tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::new();
+    for _ in 0..400 {
+        let status = client
+            .get(format!("{address}/readyz"))
+            .send()
+            .await
+            .map(|r| r.status());
+        if status.is_ok_and(|s| s == StatusCode::OK) {
+            return (address, handle, running);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the server did not become ready");
 }
 
 fn rand_byte() -> u8 {
@@ -261,6 +271,19 @@ impl Response {
 }
 
 impl TestApp {
+    /// Stops the server (and its index follower) and starts a new one on the same database and
+    /// data folder, as a restart of the process would. `between` runs while it is down.
+    pub async fn restart(&mut self, between: impl AsyncFnOnce(&Settings)) {
+        self.handle.stop().await;
+        let running = std::mem::replace(&mut self.running, tokio::spawn(async { Ok(()) }));
+        let _ = running.await;
+        between(&self.settings).await;
+        let (address, handle, running) = serve(&self.settings, &self.db).await;
+        self.address = address;
+        self.handle = handle;
+        self.running = running;
+    }
+
     pub fn cleanup(&self) -> Cleanup {
         Cleanup {
             handle: self.handle.clone(),

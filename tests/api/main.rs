@@ -10,5 +10,6 @@ mod engagements;
 mod failures;
 mod helpers;
 mod http;
+mod search;
 mod staff;
 mod vacancies;

@@ -38,6 +38,7 @@ pub struct SearchIndex {
     index: RwLock<Option<Arc<VacancyIndex>>>,
     applied: watch::Sender<i64>,
     wake: Notify,
+    stop: watch::Sender<bool>,
 }
 
 impl SearchIndex {
@@ -60,6 +61,14 @@ impl SearchIndex {
         *self.applied.borrow()
     }
 
+    /// Tells the follower to finish; it releases the index (and its writer lock) as it ends.
+    pub fn stop(&self) {
+        self.stop.send_replace(true);
+        if let Ok(mut slot) = self.index.write() {
+            *slot = None;
+        }
+    }
+
     /// Asks the follower to look for changes now (after a local write).
     pub fn nudge(&self) {
         self.wake.notify_one();
@@ -76,20 +85,29 @@ impl SearchIndex {
 }
 
 /// Opens (or rebuilds) the index in `dir` and starts the follower. Returns at once; search becomes
-/// ready when the index is open and caught up enough to serve.
-pub fn start(db: DatabaseConnection, dir: PathBuf) -> Arc<SearchIndex> {
+/// ready when the index is open and caught up enough to serve. The task ends after `stop`.
+pub fn start(
+    db: DatabaseConnection,
+    dir: PathBuf,
+) -> (Arc<SearchIndex>, tokio::task::JoinHandle<()>) {
     let (applied, _) = watch::channel(0);
+    let (stop, _) = watch::channel(false);
     let state = Arc::new(SearchIndex {
         index: RwLock::new(None),
         applied,
         wake: Notify::new(),
+        stop,
     });
-    tokio::spawn(follow(db, dir, state.clone()));
-    state
+    let task = tokio::spawn(follow(db, dir, state.clone()));
+    (state, task)
 }
 
 async fn follow(db: DatabaseConnection, dir: PathBuf, state: Arc<SearchIndex>) {
+    let mut stop = state.stop.subscribe();
     let index = loop {
+        if *stop.borrow() {
+            return;
+        }
         match open_or_rebuild(&db, &dir).await {
             Ok(index) => break Arc::new(index),
             Err(err) => {
@@ -103,11 +121,34 @@ async fn follow(db: DatabaseConnection, dir: PathBuf, state: Arc<SearchIndex>) {
     };
     let mut watermark = index.last_applied_seq().ok().flatten().unwrap_or(0);
     state.applied.send_replace(watermark);
+    let mut gaps: HashMap<i64, i64> = HashMap::new();
+    // Catch up with what was committed while no index followed before serving any search.
+    loop {
+        if *stop.borrow() {
+            return;
+        }
+        match apply_batch(&db, &index, watermark, &mut gaps).await {
+            Ok(Some(next)) => {
+                watermark = next;
+                state.applied.send_replace(watermark);
+            }
+            Ok(None) => break,
+            Err(err) => {
+                tracing::warn!(
+                    error = format!("{err:#}"),
+                    "catching up the search index failed; retrying"
+                );
+                tokio::time::sleep(Duration::from_secs(1)).await;
+            }
+        }
+    }
     if let Ok(mut slot) = state.index.write() {
         *slot = Some(index.clone());
     }
-    let mut gaps: HashMap<i64, i64> = HashMap::new();
     loop {
+        if *stop.borrow() {
+            return;
+        }
         match apply_batch(&db, &index, watermark, &mut gaps).await {
             Ok(Some(next)) => {
                 watermark = next;
@@ -122,6 +163,7 @@ async fn follow(db: DatabaseConnection, dir: PathBuf, state: Arc<SearchIndex>) {
         }
         tokio::select! {
             _ = state.wake.notified() => {}
+            _ = stop.changed() => {}
             _ = tokio::time::sleep(POLL) => {}
         }
     }

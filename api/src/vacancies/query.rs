@@ -57,7 +57,10 @@ impl VacancyQuery {
     /// hard exclusions, a radius, an order, and counts per dimension. Open vacancies only unless
     /// `filter.statuses` says otherwise.
     #[graphql(complexity = "complexity(child_complexity, first, None)")]
-    #[expect(clippy::too_many_arguments, reason = "each is one GraphQL argument of the field")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "each is one GraphQL argument of the field"
+    )]
     async fn vacancy_search(
         &self,
         ctx: &Context<'_>,

@@ -1,0 +1,286 @@
+//! `vacancySearch` end to end: typos, filters, hard exclusions, radius, facets, order and paging,
+//! the database re-check, and an index that survives restarts, deletion and corruption.
+
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, decode_global_id, on_each_database};
+
+const CREATE: &str = "mutation($input: VacancyCreateInput!) { vacancyCreate(input: $input) { vacancy { id } userErrors { field code message } } }";
+const SEARCH: &str = "query($text: String, $filter: VacancySearchFilter, $near: NearInput, $sort: VacancySort = RELEVANCE, $first: Int, $after: String) {
+    vacancySearch(text: $text, filter: $filter, near: $near, sort: $sort, first: $first, after: $after) {
+        hits { totalCount pageInfo { hasNextPage endCursor } edges { cursor node { score distanceKm titleHtml descriptionHtml vacancy { id title environments status } } } }
+        facets { dimension value count } } }";
+
+const LEEDS: (f64, f64) = (53.79648, -1.54785);
+const BRADFORD: (f64, f64) = (53.79391, -1.75206);
+const YORK: (f64, f64) = (53.95763, -1.08271);
+
+/// Creates an open vacancy; `wait` makes the call return only once it is searchable.
+async fn vacancy(app: &TestApp, token: &str, fields: Value, wait: bool) -> String {
+    let mut input = json!({ "title": "Cleaner", "employerName": "Search Test Ltd", "contractType": "PERMANENT", "status": "OPEN",
+        "source": { "kind": "FEED", "feed": "test-feed" }, "externalId": uuid::Uuid::now_v7().to_string(), "waitUntilSearchable": wait });
+    for (k, v) in fields.as_object().into_iter().flatten() {
+        input[k] = v.clone();
+    }
+    let r = app.ok(token, CREATE, json!({ "input": input })).await;
+    assert_eq!(r.user_errors("vacancyCreate"), vec![], "{}", r.body);
+    r.data("vacancyCreate.vacancy.id")
+        .as_str()
+        .expect("id")
+        .to_string()
+}
+
+async fn search(app: &TestApp, token: &str, variables: Value) -> Value {
+    app.ok(token, SEARCH, variables)
+        .await
+        .data("vacancySearch")
+        .clone()
+}
+
+fn titles(result: &Value) -> Vec<String> {
+    result["hits"]["edges"]
+        .as_array()
+        .expect("edges")
+        .iter()
+        .map(|e| {
+            e["node"]["vacancy"]["title"]
+                .as_str()
+                .expect("title")
+                .to_string()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn misspelt_searches_find_the_job_with_exact_matches_first() {
+    on_each_database(|app| async move {
+        let (_, _, token) = app.specialist().await;
+        vacancy(&app, &token, json!({ "title": "Warehouse operative", "description": "Picking and packing in our warehouse." }), false).await;
+        vacancy(&app, &token, json!({ "title": "Kitchen porter" }), false).await;
+        vacancy(&app, &token, json!({ "title": "Warehose operatve (sic)" }), true).await;
+        let result = search(&app, &token, json!({ "text": "warehose operatve" })).await;
+        assert_eq!(titles(&result), ["Warehose operatve (sic)", "Warehouse operative"]);
+        let result = search(&app, &token, json!({ "text": "warehouse" })).await;
+        let hit = &result["hits"]["edges"][0]["node"];
+        assert_eq!(hit["titleHtml"], "<b>Warehouse</b> operative");
+        assert!(hit["descriptionHtml"].as_str().expect("html").contains("<b>warehouse</b>"));
+        // Anything a person types is a query, never an error.
+        for text in ["\"", "title:(", "AND", "*", ""] {
+            let r = app.graphql(Some(&token), SEARCH, json!({ "text": text })).await;
+            assert!(r.body.get("errors").is_none(), "{text:?}: {}", r.body);
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_excluded_environment_never_appears_across_a_large_corpus() {
+    on_each_database(|app| async move {
+        let (_, _, token) = app.specialist().await;
+        let environments = [json!(["ALCOHOL_SERVED"]), json!(["ALCOHOL_SERVED", "CASH_HANDLING"]), json!(["CASH_HANDLING"]), json!([]), json!(["DRIVING"])];
+        for i in 0..150 {
+            let fields = json!({ "title": format!("Bar and kitchen team member {i}"), "environments": environments[i % 5] });
+            vacancy(&app, &token, fields, i == 149).await;
+        }
+        let mut seen = 0;
+        let mut after: Option<String> = None;
+        loop {
+            let result = search(&app, &token, json!({ "text": "kitchen team", "filter": { "excludeEnvironments": ["ALCOHOL_SERVED"] }, "first": 40, "after": after })).await;
+            assert_eq!(result["hits"]["totalCount"], 90);
+            for edge in result["hits"]["edges"].as_array().expect("edges") {
+                let envs = &edge["node"]["vacancy"]["environments"];
+                assert!(!envs.as_array().expect("list").contains(&json!("ALCOHOL_SERVED")), "{edge}");
+                seen += 1;
+            }
+            if result["hits"]["pageInfo"]["hasNextPage"] != true {
+                break;
+            }
+            after = result["hits"]["pageInfo"]["endCursor"].as_str().map(String::from);
+        }
+        assert_eq!(seen, 90, "paging visits every hit once");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn radius_sort_facets_and_filters() {
+    on_each_database(|app| async move {
+        let (_, _, token) = app.specialist().await;
+        let at = |(lat, lon): (f64, f64)| json!({ "latitude": lat, "longitude": lon, "town": "x" });
+        vacancy(&app, &token, json!({ "title": "Cleaner Leeds", "location": at(LEEDS), "pay": { "min": 12.0, "max": 13.0, "period": "HOURLY" }, "sector": "ADMINISTRATIVE_SUPPORT", "shifts": ["EARLY_STARTS"] }), false).await;
+        vacancy(&app, &token, json!({ "title": "Cleaner Bradford", "location": at(BRADFORD), "pay": { "min": 11.44, "period": "HOURLY" }, "sector": "ADMINISTRATIVE_SUPPORT", "contractType": "ZERO_HOURS" }), false).await;
+        vacancy(&app, &token, json!({ "title": "Cleaner York", "location": at(YORK), "pay": { "min": 14.0, "period": "HOURLY" }, "sector": "HEALTH_SOCIAL_WORK" }), false).await;
+        vacancy(&app, &token, json!({ "title": "Cleaner draft", "status": "DRAFT", "location": at(LEEDS) }), true).await;
+
+        let near = json!({ "latitude": LEEDS.0, "longitude": LEEDS.1, "radiusKm": 20.0 });
+        let result = search(&app, &token, json!({ "text": "cleaner", "near": near, "sort": "DISTANCE" })).await;
+        assert_eq!(titles(&result), ["Cleaner Leeds", "Cleaner Bradford"], "drafts are not searched by default; York is too far");
+        let bradford = result["hits"]["edges"][1]["node"]["distanceKm"].as_f64().expect("distance");
+        assert!((13.0..14.5).contains(&bradford), "{bradford}");
+
+        let result = search(&app, &token, json!({ "text": "cleaner", "sort": "PAY" })).await;
+        assert_eq!(titles(&result), ["Cleaner York", "Cleaner Leeds", "Cleaner Bradford"]);
+        let facets = result["facets"].as_array().expect("facets");
+        let count = |dimension: &str, value: &str| facets.iter().find(|f| f["dimension"] == dimension && f["value"] == value).map(|f| f["count"].clone());
+        assert_eq!(count("sector", "ADMINISTRATIVE_SUPPORT"), Some(json!(2)));
+        assert_eq!(count("contract", "ZERO_HOURS"), Some(json!(1)));
+        assert_eq!(count("source", "test-feed"), Some(json!(3)));
+
+        let result = search(&app, &token, json!({ "text": "cleaner", "filter": { "minHourlyPay": 12.5 } })).await;
+        let mut found = titles(&result);
+        found.sort();
+        assert_eq!(found, ["Cleaner Leeds", "Cleaner York"]);
+        let result = search(&app, &token, json!({ "filter": { "contractTypes": ["ZERO_HOURS"] } })).await;
+        assert_eq!(titles(&result), ["Cleaner Bradford"]);
+        let result = search(&app, &token, json!({ "filter": { "shifts": ["EARLY_STARTS"], "statuses": ["OPEN", "DRAFT"] } })).await;
+        assert_eq!(titles(&result), ["Cleaner Leeds"]);
+        let r = app.graphql(Some(&token), SEARCH, json!({ "near": { "latitude": 95.0, "longitude": 0.0, "radiusKm": 5.0 } })).await;
+        assert_eq!(r.error_code(), Some("BAD_USER_INPUT"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn hits_are_rechecked_against_the_database() {
+    on_each_database(|app| async move {
+        let (_, _, token) = app.specialist().await;
+        let id = vacancy(&app, &token, json!({ "title": "Gardener" }), true).await;
+        assert_eq!(
+            titles(&search(&app, &token, json!({ "text": "gardener" })).await),
+            ["Gardener"]
+        );
+        // Change the row behind the index's back (no change-log row): the search must not serve it.
+        let backend = app.db.get_database_backend();
+        let sql = match backend {
+            sea_orm::DatabaseBackend::Postgres => {
+                "UPDATE vacancy SET status = 'FILLED' WHERE id = $1"
+            }
+            _ => "UPDATE vacancy SET status = 'FILLED' WHERE id = ?",
+        };
+        app.db
+            .execute_raw(Statement::from_sql_and_values(
+                backend,
+                sql,
+                [decode_global_id(&id).into()],
+            ))
+            .await
+            .expect("update");
+        assert_eq!(
+            titles(&search(&app, &token, json!({ "text": "gardener" })).await),
+            Vec::<String>::new()
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn changes_committed_while_the_index_was_down_are_caught_up_on_restart() {
+    on_each_database(|mut app| async move {
+        let (_, _, token) = app.specialist().await;
+        vacancy(&app, &token, json!({ "title": "Before the restart" }), true).await;
+        let db = app.db.clone();
+        let admin = app.admin_id;
+        app.restart(async |_| {
+            // Written to the database (with its change-log rows) while no index follows: as if the
+            // process died between the database commit and the index commit.
+            for title in ["While down one", "While down two"] {
+                create_directly(&db, admin, title).await;
+            }
+        })
+        .await;
+        let mut found =
+            titles(&search(&app, &token, json!({ "text": "while down before restart" })).await);
+        found.sort();
+        assert_eq!(
+            found,
+            ["Before the restart", "While down one", "While down two"]
+        );
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_deleted_or_corrupted_index_is_rebuilt_from_the_database() {
+    on_each_database(|mut app| async move {
+        let (_, _, token) = app.specialist().await;
+        vacancy(&app, &token, json!({ "title": "Forklift driver" }), true).await;
+        app.restart(async |settings| {
+            std::fs::remove_dir_all(settings.effective_index_dir()).expect("delete the index");
+        })
+        .await;
+        assert_eq!(
+            titles(&search(&app, &token, json!({ "text": "forklift" })).await),
+            ["Forklift driver"]
+        );
+        app.restart(async |settings| {
+            std::fs::write(
+                settings.effective_index_dir().join("meta.json"),
+                b"{ not json",
+            )
+            .expect("corrupt the index");
+        })
+        .await;
+        assert_eq!(
+            titles(&search(&app, &token, json!({ "text": "forklift" })).await),
+            ["Forklift driver"]
+        );
+        vacancy(
+            &app,
+            &token,
+            json!({ "title": "Forklift instructor" }),
+            true,
+        )
+        .await;
+        assert_eq!(
+            search(&app, &token, json!({ "text": "forklift" })).await["hits"]["totalCount"],
+            2
+        );
+    })
+    .await;
+}
+
+/// Creates an open vacancy through the service, bypassing HTTP (and so any running index).
+async fn create_directly(db: &sea_orm::DatabaseConnection, staff_id: uuid::Uuid, title: &str) {
+    use ipsmatch::vacancies::types::*;
+    use sea_orm::EntityTrait;
+    let staff = entities::staff::Entity::find_by_id(staff_id)
+        .one(db)
+        .await
+        .expect("query")
+        .expect("staff");
+    let viewer = ipsmatch::auth::Viewer {
+        staff,
+        role: ipsmatch::auth::Role::Admin,
+    };
+    let input = VacancyCreateInput {
+        wait_until_searchable: false,
+        title: title.into(),
+        description: String::new(),
+        skills: vec![],
+        employer_id: None,
+        employer_name: Some("Direct Ltd".into()),
+        occupation: None,
+        sector: None,
+        location: None,
+        remote: false,
+        hours_per_week_min: None,
+        hours_per_week_max: None,
+        shifts: vec![],
+        pay: None,
+        contract_type: ContractType::Permanent,
+        closing_date: None,
+        status: VacancyStatus::Open,
+        source: Some(VacancySource {
+            kind: VacancySourceKind::Feed,
+            feed: Some("test-feed".into()),
+        }),
+        external_id: Some(uuid::Uuid::now_v7().to_string()),
+        environments: vec![],
+        dbs_level: DbsLevel::None,
+        drug_testing: DrugTesting::None,
+    };
+    ipsmatch::vacancies::service::create_vacancy(db, &viewer, input)
+        .await
+        .expect("created");
+}
