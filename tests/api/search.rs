@@ -284,3 +284,65 @@ async fn create_directly(db: &sea_orm::DatabaseConnection, staff_id: uuid::Uuid,
         .await
         .expect("created");
 }
+
+#[tokio::test]
+async fn concurrent_writers_leave_no_vacancy_out_of_the_index() {
+    on_each_database(|app| async move {
+        let (_, _, token) = app.specialist().await;
+        let late = vacancy(&app, &token, json!({ "title": "Early title" }), true).await;
+
+        // PostgreSQL: a transaction takes a change-log number and commits only after many higher
+        // numbers have committed (and been indexed). The follower must wait for it, not skip it.
+        let held = if matches!(app.backend, crate::helpers::Backend::Postgres(_)) {
+            use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, TransactionTrait};
+            use sea_orm::sea_query::Expr;
+            let txn = app.db.begin().await.expect("begin");
+            entities::vacancy::Entity::update_many()
+                .col_expr(entities::vacancy::Column::Title, Expr::value("Late title"))
+                .filter(entities::vacancy::Column::Id.eq(decode_global_id(&late)))
+                .exec(&txn)
+                .await
+                .expect("update");
+            ipsmatch::change_log::record(&txn, "vacancy", decode_global_id(&late), ipsmatch::change_log::ChangeOp::Update)
+                .await
+                .expect("log");
+            Some(txn)
+        } else {
+            None
+        };
+
+        let mut writers = tokio::task::JoinSet::new();
+        for i in 0..24 {
+            let (client, address, token) = (app.client.clone(), app.address.clone(), token.clone());
+            writers.spawn(async move {
+                let input = json!({ "title": format!("Parallel porter {i}"), "employerName": "Busy Ltd", "contractType": "TEMPORARY", "status": "OPEN",
+                    "source": { "kind": "FEED", "feed": "test-feed" }, "externalId": format!("parallel-{i}") });
+                let response = client
+                    .post(format!("{address}/graphql"))
+                    .bearer_auth(token)
+                    .header("content-type", "application/json")
+                    .body(json!({ "query": CREATE, "variables": { "input": input } }).to_string())
+                    .send()
+                    .await
+                    .expect("sent");
+                assert!(response.status().is_success());
+            });
+        }
+        while let Some(done) = writers.join_next().await {
+            done.expect("writer");
+        }
+        if let Some(txn) = held {
+            // Give the follower time to meet the gap before the late transaction commits.
+            tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+            txn.commit().await.expect("late commit");
+        }
+        // One more write, waited for: once it is searchable, so is everything before it.
+        vacancy(&app, &token, json!({ "title": "Last porter" }), true).await;
+        let result = search(&app, &token, json!({ "text": "porter", "first": 100 })).await;
+        assert_eq!(result["hits"]["totalCount"], 25, "every parallel write and the last one");
+        if matches!(app.backend, crate::helpers::Backend::Postgres(_)) {
+            assert_eq!(titles(&search(&app, &token, json!({ "text": "late" })).await), ["Late title"], "the late commit is indexed");
+        }
+    })
+    .await;
+}
