@@ -32,6 +32,35 @@ async fn the_demo_data_set_answers_the_readme_query() {
         assert!(r.data("engagements.totalCount").as_u64().is_some_and(|n| n > 500), "{}", r.body);
         assert_eq!(r.data("viewer.team.members").as_array().map(Vec::len), Some(5));
         assert_eq!(r.data("staffMembers.totalCount"), 16);
+
+        // The follower indexes the demo vacancies from the change log.
+        let r = app.ok(&token, "{ vacancies { totalCount } }", json!({})).await;
+        assert_eq!(r.data("vacancies.totalCount"), ipsmatch::demo::VACANCIES);
+        let last = sea_orm::ConnectionTrait::query_one_raw(
+            &app.db,
+            sea_orm::Statement::from_string(app.db.get_database_backend(), "SELECT MAX(seq) FROM change_log"),
+        )
+        .await
+        .expect("max seq")
+        .expect("row")
+        .try_get_by_index::<i64>(0)
+        .expect("seq");
+        let mut applied = 0;
+        for _ in 0..300 {
+            let ready: serde_json::Value = app.get("/readyz").await.json().await.expect("json");
+            applied = ready["searchIndexAppliedSeq"].as_i64().unwrap_or(0);
+            if applied >= last {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(applied >= last, "index applied {applied} of {last}");
+        let search = "{ vacancySearch(text: \"warehose operatve\", first: 3) { hits { totalCount nodes { vacancy { title status } } } facets { dimension value count } } }";
+        let r = app.ok(&token, search, json!({})).await;
+        assert!(r.data("vacancySearch.hits.totalCount").as_u64().is_some_and(|n| n > 10), "{}", r.body);
+        for hit in r.data("vacancySearch.hits.nodes").as_array().expect("hits") {
+            assert_eq!(hit["vacancy"]["status"], "OPEN");
+        }
     })
     .await;
 }

@@ -18,6 +18,9 @@ use crate::employers::types::{
 };
 use crate::validate::name_key;
 
+mod vacancies;
+pub use vacancies::VACANCIES;
+
 const PLACES: &str = include_str!("gb-places.csv");
 /// How many employers the demo holds.
 pub const EMPLOYERS: usize = 200;
@@ -669,6 +672,16 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
             }
         }
     }
+    let hub_places: Vec<&Place> = places
+        .iter()
+        .filter(|p| {
+            teams
+                .iter()
+                .any(|(_, hub)| distance_km(*hub, (p.lat, p.lon)) < 20.0)
+        })
+        .collect();
+    let recorder = workers.first().map_or(staff_rows[0].id, |w| w.id);
+    let vacancy_count = vacancies::load(&txn, &mut rng, &employers, &hub_places, recorder).await?;
     for chunk in engagements.chunks(500) {
         engagement::Entity::insert_many(
             chunk
@@ -685,6 +698,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
         employers = employers.len(),
         contacts = contacts.len(),
         engagements = engagements.len(),
+        vacancies = vacancy_count,
         "loaded the demo data set"
     );
     Ok(true)
