@@ -604,11 +604,14 @@ impl VacancyIndex {
                 Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
                 weight * 2.0,
             )));
-            if distance > 0 {
-                alternatives.push(Box::new(BoostQuery::new(
-                    Box::new(FuzzyTermQuery::new(term, distance, true)),
-                    weight * 0.25,
-                )));
+            // Closer spellings weigh more: a one-edit match also counts as a two-edit one.
+            for (edits, share) in [(1, 0.5), (2, 0.2)] {
+                if edits <= distance {
+                    alternatives.push(Box::new(BoostQuery::new(
+                        Box::new(FuzzyTermQuery::new(term.clone(), edits, true)),
+                        weight * share,
+                    )));
+                }
             }
         }
         Box::new(BooleanQuery::union(alternatives))

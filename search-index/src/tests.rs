@@ -441,3 +441,13 @@ fn hits_carry_highlighted_snippets() {
         "no words, no highlights, still escaped"
     );
 }
+
+#[test]
+fn closer_spellings_rank_above_farther_ones() {
+    let index = index_of(&[
+        vacancy("operator", "Machine operator"),
+        vacancy("operative", "Machine operative"),
+    ]);
+    // "operatve" is one edit from "operative" and two from "operator".
+    assert_eq!(ids(&search(&index, "operatve")), ["operative", "operator"]);
+}
