@@ -54,6 +54,11 @@ enum Command {
         #[command(flatten)]
         settings: Settings,
     },
+    /// Rebuild the search index from the database (stop the server first).
+    Reindex {
+        #[command(flatten)]
+        settings: Settings,
+    },
     /// Add an admin (how a new installation gets its first user) and print their staff id.
     AdminCreate {
         /// Full name.
@@ -159,6 +164,11 @@ async fn run(command: Command) -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::Reindex { settings } => {
+            let settings = with_database_url_fallback(settings);
+            init_logging(&settings.log);
+            reindex(&settings).await
+        }
         Command::AdminCreate {
             name,
             email,
@@ -193,6 +203,38 @@ async fn run(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// Rebuilds the index into a fresh folder, printing progress on standard error.
+async fn reindex(settings: &Settings) -> anyhow::Result<()> {
+    let db = prepare_database(settings).await?;
+    let dir = settings.effective_index_dir();
+    // Opening the index takes its writer lock: this fails while a server is using it.
+    drop(
+        search_index::VacancyIndex::open_or_create(&dir).context(
+            "the search index is in use (stop `ipsmatch serve` first) or cannot be opened",
+        )?,
+    );
+    std::fs::remove_dir_all(&dir).with_context(|| format!("removing {}", dir.display()))?;
+    let index = search_index::VacancyIndex::open_or_create(&dir)?;
+    let started = std::time::Instant::now();
+    let count = crate::vacancies::indexer::rebuild(&db, &index, &mut |done, total| {
+        let width = 30;
+        let filled = (done * width).checked_div(total).unwrap_or(width) as usize;
+        eprint!(
+            "\r[{}{}] {done}/{total} vacancies",
+            "#".repeat(filled),
+            " ".repeat(width as usize - filled)
+        );
+    })
+    .await?;
+    let seconds = started.elapsed().as_secs_f64();
+    eprintln!();
+    println!(
+        "indexed {count} vacancies in {seconds:.1} s ({:.0} a second)",
+        count as f64 / seconds.max(0.001)
+    );
+    Ok(())
 }
 
 fn role_label(role: Role) -> &'static str {

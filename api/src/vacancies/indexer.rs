@@ -17,7 +17,7 @@ use std::time::Duration;
 use chrono::{Datelike, NaiveDate};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, Order,
-    QueryFilter, QueryOrder, QuerySelect, Statement,
+    PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 use search_index::{VacancyDoc, VacancyIndex};
 use tokio::sync::{Notify, watch};
@@ -184,13 +184,18 @@ async fn open_or_rebuild(db: &DatabaseConnection, dir: &Path) -> anyhow::Result<
         }
     };
     if index.last_applied_seq()?.is_none() {
-        rebuild(db, &index).await?;
+        rebuild(db, &index, &mut |_, _| {}).await?;
     }
     Ok(index)
 }
 
-/// Fills an empty index with every vacancy, true to the change log as of its start.
-pub async fn rebuild(db: &DatabaseConnection, index: &VacancyIndex) -> anyhow::Result<u64> {
+/// Fills an empty index with every vacancy, true to the change log as of its start. `progress` hears
+/// (done, total) after each batch.
+pub async fn rebuild(
+    db: &DatabaseConnection,
+    index: &VacancyIndex,
+    progress: &mut (dyn FnMut(u64, u64) + Send),
+) -> anyhow::Result<u64> {
     // Rows changed after this point are applied again by the follower, which is harmless.
     let upto = change_log::Entity::find()
         .select_only()
@@ -203,6 +208,7 @@ pub async fn rebuild(db: &DatabaseConnection, index: &VacancyIndex) -> anyhow::R
     // Every change up to `upto` must be committed (or rolled back) before the vacancies are read.
     wait_for_older_transactions(db).await?;
     let employers = employer_names(db).await?;
+    let total = vacancy::Entity::find().count(db).await?;
     let mut after: Option<Uuid> = None;
     let mut count = 0u64;
     loop {
@@ -220,6 +226,7 @@ pub async fn rebuild(db: &DatabaseConnection, index: &VacancyIndex) -> anyhow::R
             index.upsert(&document(row, &employers))?;
         }
         count += rows.len() as u64;
+        progress(count, total);
         after = Some(last);
     }
     index.commit(upto)?;
