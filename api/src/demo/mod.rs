@@ -429,14 +429,12 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
                 }
             })
             .unwrap_or(&SECTORS[0]);
-        let name = format!(
-            "{} {} {}",
-            town.name,
-            rng.pick(style.nouns),
-            rng.pick(SUFFIXES)
-        )
-        .trim()
-        .to_string();
+        let noun = *rng.pick(style.nouns);
+        let suffix = match *rng.pick(SUFFIXES) {
+            "Services Ltd" if noun.ends_with("Services") => "Ltd",
+            other => other,
+        };
+        let name = format!("{} {noun} {suffix}", town.name).trim().to_string();
         if !employer_names.insert(name_key(&name)) {
             continue;
         }

@@ -143,8 +143,12 @@ pub async fn load(
                 pick <= 0.0
             })
             .unwrap_or(&titles[0]);
-        let developed = !employers.is_empty() && rng.chance(35);
-        let employer = developed.then(|| rng.pick(employers));
+        let same_sector: Vec<&employer::Model> = employers
+            .iter()
+            .filter(|e| e.sector == sector_of(&title.soc).as_db())
+            .collect();
+        let developed = !same_sector.is_empty() && rng.chance(35);
+        let employer = developed.then(|| *rng.pick(&same_sector));
         let place = rng.pick(hub_places);
         let (low, high) = pay_band(&title.soc);
         let pay_min = low + (high - low) * rng.unit() * 0.5;
