@@ -79,6 +79,41 @@ impl Checks {
         }
     }
 
+    /// A latitude and longitude: both or neither, each in range. Problems are reported on
+    /// `<prefix>latitude` and `<prefix>longitude` (e.g. prefix `location.`).
+    pub fn coordinates(&mut self, prefix: &str, latitude: Option<f64>, longitude: Option<f64>) {
+        let (lat_field, lon_field) = (format!("{prefix}latitude"), format!("{prefix}longitude"));
+        match (latitude, longitude) {
+            (Some(lat), Some(lon)) => {
+                if !(-90.0..=90.0).contains(&lat) {
+                    self.fail(
+                        &lat_field,
+                        UserErrorCode::Invalid,
+                        "latitude must be between -90 and 90",
+                    );
+                }
+                if !(-180.0..=180.0).contains(&lon) {
+                    self.fail(
+                        &lon_field,
+                        UserErrorCode::Invalid,
+                        "longitude must be between -180 and 180",
+                    );
+                }
+            }
+            (None, None) => {}
+            (None, Some(_)) => self.fail(
+                &lat_field,
+                UserErrorCode::Required,
+                "give latitude with longitude",
+            ),
+            (Some(_), None) => self.fail(
+                &lon_field,
+                UserErrorCode::Required,
+                "give longitude with latitude",
+            ),
+        }
+    }
+
     /// Succeeds when no problem was recorded.
     pub fn finish(self) -> Result<(), ServiceError> {
         if self.errors.is_empty() {

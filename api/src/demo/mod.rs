@@ -17,6 +17,7 @@ use crate::employers::types::{
     ContactChannel, EmployerSize, EngagementMode, EngagementPurpose, RelationshipStage, Sector,
 };
 use crate::validate::name_key;
+use search_index::distance_km;
 
 mod vacancies;
 pub use vacancies::VACANCIES;
@@ -74,18 +75,6 @@ fn places() -> Vec<Place> {
             })
         })
         .collect()
-}
-
-fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (la1, lo1, la2, lo2) = (
-        a.0.to_radians(),
-        a.1.to_radians(),
-        b.0.to_radians(),
-        b.1.to_radians(),
-    );
-    let h = ((la2 - la1) / 2.0).sin().powi(2)
-        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
-    6371.0 * 2.0 * h.sqrt().asin()
 }
 
 const FIRST_NAMES: &[&str] = &[
@@ -731,14 +720,5 @@ mod tests {
         assert!(places.len() > 4000);
         let leeds = places.iter().find(|p| p.name == "Leeds").expect("Leeds");
         assert!((leeds.lat - 53.8).abs() < 0.1);
-    }
-
-    #[test]
-    fn distances_are_in_kilometres() {
-        let d = distance_km((53.79648, -1.54785), (53.79391, -1.75206));
-        assert!(
-            (13.0..14.5).contains(&d),
-            "Leeds–Bradford is about 13.5 km, got {d}"
-        );
     }
 }

@@ -111,35 +111,7 @@ fn check_locations(
         .map(|(i, loc)| {
             let field = |name: &str| format!("locations.{i}.{name}");
             let label = checks.required_text(&field("label"), &loc.label, SHORT_TEXT);
-            match (loc.latitude, loc.longitude) {
-                (Some(lat), Some(lon)) => {
-                    if !(-90.0..=90.0).contains(&lat) {
-                        checks.fail(
-                            &field("latitude"),
-                            UserErrorCode::Invalid,
-                            "latitude must be between -90 and 90",
-                        );
-                    }
-                    if !(-180.0..=180.0).contains(&lon) {
-                        checks.fail(
-                            &field("longitude"),
-                            UserErrorCode::Invalid,
-                            "longitude must be between -180 and 180",
-                        );
-                    }
-                }
-                (None, None) => {}
-                (None, Some(_)) => checks.fail(
-                    &field("latitude"),
-                    UserErrorCode::Required,
-                    "give latitude with longitude",
-                ),
-                (Some(_), None) => checks.fail(
-                    &field("longitude"),
-                    UserErrorCode::Required,
-                    "give longitude with latitude",
-                ),
-            }
+            checks.coordinates(&field(""), loc.latitude, loc.longitude);
             employer_location::Model {
                 id: Uuid::now_v7(),
                 employer_id: Uuid::nil(),

@@ -122,29 +122,7 @@ async fn follow(db: DatabaseConnection, dir: PathBuf, state: Arc<SearchIndex>) {
     let mut watermark = index.last_applied_seq().ok().flatten().unwrap_or(0);
     state.applied.send_replace(watermark);
     let mut gaps: HashMap<i64, i64> = HashMap::new();
-    // Catch up with what was committed while no index followed before serving any search.
-    loop {
-        if *stop.borrow() {
-            return;
-        }
-        match apply_batch(&db, &index, watermark, &mut gaps).await {
-            Ok(Some(next)) => {
-                watermark = next;
-                state.applied.send_replace(watermark);
-            }
-            Ok(None) => break,
-            Err(err) => {
-                tracing::warn!(
-                    error = format!("{err:#}"),
-                    "catching up the search index failed; retrying"
-                );
-                tokio::time::sleep(Duration::from_secs(1)).await;
-            }
-        }
-    }
-    if let Ok(mut slot) = state.index.write() {
-        *slot = Some(index.clone());
-    }
+    let mut serving = false;
     loop {
         if *stop.borrow() {
             return;
@@ -154,6 +132,13 @@ async fn follow(db: DatabaseConnection, dir: PathBuf, state: Arc<SearchIndex>) {
                 watermark = next;
                 state.applied.send_replace(watermark);
                 continue;
+            }
+            Ok(None) if !serving => {
+                // Caught up with what was committed while no index followed: serve search now.
+                if let Ok(mut slot) = state.index.write() {
+                    *slot = Some(index.clone());
+                }
+                serving = true;
             }
             Ok(None) => {}
             Err(err) => tracing::warn!(

@@ -143,35 +143,7 @@ fn check_row(checks: &mut Checks, row: &mut vacancy::Model) {
             );
         }
     }
-    match (row.latitude, row.longitude) {
-        (Some(lat), Some(lon)) => {
-            if !(-90.0..=90.0).contains(&lat) {
-                checks.fail(
-                    "location.latitude",
-                    UserErrorCode::Invalid,
-                    "latitude must be between -90 and 90",
-                );
-            }
-            if !(-180.0..=180.0).contains(&lon) {
-                checks.fail(
-                    "location.longitude",
-                    UserErrorCode::Invalid,
-                    "longitude must be between -180 and 180",
-                );
-            }
-        }
-        (None, None) => {}
-        (None, Some(_)) => checks.fail(
-            "location.latitude",
-            UserErrorCode::Required,
-            "give latitude with longitude",
-        ),
-        (Some(_), None) => checks.fail(
-            "location.longitude",
-            UserErrorCode::Required,
-            "give longitude with latitude",
-        ),
-    }
+    checks.coordinates("location.", row.latitude, row.longitude);
     for (field, hours) in [
         ("hoursPerWeekMin", row.hours_min),
         ("hoursPerWeekMax", row.hours_max),
