@@ -134,6 +134,15 @@ impl From<ApiError> for ServiceError {
 }
 
 impl ServiceError {
+    /// The record changed since the caller read it (optimistic concurrency).
+    pub fn stale_version() -> Self {
+        ServiceError::user(
+            "version",
+            UserErrorCode::StaleVersion,
+            "this record changed since you read it; reload and try again",
+        )
+    }
+
     /// One user error.
     pub fn user(field: &str, code: UserErrorCode, message: impl Into<String>) -> Self {
         ServiceError::User(vec![UserError::on(field, code, message)])

@@ -11,7 +11,7 @@ use entities::{change_log, employer, vacancy};
 
 use super::{Place, Rng};
 use crate::employers::types::Sector;
-use crate::vacancies::service::{ENTITY, hourly};
+use crate::vacancies::service::{ENTITY, hourly, join};
 use crate::vacancies::types::{
     ContractType, DbsLevel, DrugTesting, PayPeriod, ShiftPattern, SocVersion, VacancySourceKind,
     VacancyStatus, WorkEnvironment,
@@ -113,13 +113,6 @@ fn environments(
 fn date_time(day: NaiveDate) -> DateTime<Utc> {
     day.and_hms_opt(9, 0, 0)
         .map_or_else(Utc::now, |t| t.and_utc())
-}
-
-fn list<T>(items: &[T], as_db: impl Fn(&T) -> &'static str) -> String {
-    let mut texts: Vec<&str> = items.iter().map(as_db).collect();
-    texts.sort_unstable();
-    texts.dedup();
-    texts.join(",")
 }
 
 /// Inserts the demo vacancies and their change-log rows.
@@ -238,7 +231,7 @@ pub async fn load(
                 title.title,
                 place.name,
                 if hours_min == hours_max { format!("{hours_min}") } else { format!("{hours_min}–{hours_max}") },
-                list(&shifts, |s: &ShiftPattern| s.as_db()).to_lowercase().replace(',', " and ").replace('_', " "),
+                join(&shifts, ShiftPattern::as_db).to_lowercase().replace(',', " and ").replace('_', " "),
             ),
             skills: String::new(),
             employer_id: employer.map(|e| e.id),
@@ -253,7 +246,7 @@ pub async fn load(
             remote: false,
             hours_min: Some(hours_min),
             hours_max: Some(hours_max),
-            shifts: list(&shifts, |s: &ShiftPattern| s.as_db()),
+            shifts: join(&shifts, ShiftPattern::as_db),
             pay_min: Some(round(shown_min)),
             pay_max: Some(round(shown_max)),
             pay_period: Some(period.as_db().into()),
@@ -264,7 +257,7 @@ pub async fn load(
             status: status.as_db().into(),
             source,
             external_id: (!developed).then(|| format!("FAJ-{:07}", 1_000_000 + i)),
-            environments: list(&environments, |e: &WorkEnvironment| e.as_db()),
+            environments: join(&environments, WorkEnvironment::as_db),
             dbs_level: dbs.as_db().into(),
             drug_testing: testing.as_db().into(),
             posted_at: Some(at),

@@ -234,14 +234,6 @@ pub async fn create_employer(
     Ok(created)
 }
 
-fn stale() -> ServiceError {
-    ServiceError::user(
-        "version",
-        UserErrorCode::StaleVersion,
-        "this record changed since you read it; reload and try again",
-    )
-}
-
 fn not_found(field: &str, what: &str) -> ServiceError {
     ServiceError::user(field, UserErrorCode::NotFound, format!("no such {what}"))
 }
@@ -328,7 +320,7 @@ pub async fn update_employer(
         .map(|l| check_locations(&mut checks, l));
     checks.finish()?;
     if input.version != current.version {
-        return Err(stale());
+        return Err(ServiceError::stale_version());
     }
     row.version = Set(current.version + 1);
     row.updated_at = Set(now());
@@ -342,7 +334,7 @@ pub async fn update_employer(
         .await
         .map_err(duplicate_employer)?;
     if result.rows_affected == 0 {
-        return Err(stale());
+        return Err(ServiceError::stale_version());
     }
     if let Some(locations) = locations {
         replace_locations(&txn, current.id, locations).await?;
@@ -475,7 +467,7 @@ pub async fn update_contact(
     }
     checks.finish()?;
     if input.version != current.version {
-        return Err(stale());
+        return Err(ServiceError::stale_version());
     }
     row.version = Set(current.version + 1);
     row.updated_at = Set(now());
@@ -487,7 +479,7 @@ pub async fn update_contact(
         .await
         .map_err(duplicate_contact)?;
     if result.rows_affected == 0 {
-        return Err(stale());
+        return Err(ServiceError::stale_version());
     }
     Ok(find_contact(db, current.id)
         .await?

@@ -225,7 +225,7 @@ pub async fn update_staff(
     }
     checks.finish()?;
     if input.version != current.version {
-        return Err(stale());
+        return Err(ServiceError::stale_version());
     }
     row.version = Set(current.version + 1);
     let result = staff::Entity::update_many()
@@ -235,17 +235,9 @@ pub async fn update_staff(
         .exec(db)
         .await?;
     if result.rows_affected == 0 {
-        return Err(stale());
+        return Err(ServiceError::stale_version());
     }
     reload(db, current.id).await
-}
-
-fn stale() -> ServiceError {
-    ServiceError::user(
-        "version",
-        UserErrorCode::StaleVersion,
-        "this record changed since you read it; reload and try again",
-    )
 }
 
 async fn reload(db: &DatabaseConnection, id: Uuid) -> Result<staff::Model, ServiceError> {

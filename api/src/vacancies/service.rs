@@ -82,7 +82,8 @@ pub async fn find_vacancy(
     Ok(vacancy::Entity::find_by_id(id).one(db).await?)
 }
 
-fn join<T: Copy>(items: &[T], as_db: fn(T) -> &'static str) -> String {
+/// A list of enum values as stored: sorted, without repeats, comma-separated.
+pub fn join<T: Copy>(items: &[T], as_db: fn(T) -> &'static str) -> String {
     let mut texts: Vec<&str> = items.iter().map(|i| as_db(*i)).collect();
     texts.sort_unstable();
     texts.dedup();
@@ -418,14 +419,6 @@ async fn existing_vacancy(
     found.ok_or_else(|| ServiceError::user("id", UserErrorCode::NotFound, "no such vacancy"))
 }
 
-fn stale() -> ServiceError {
-    ServiceError::user(
-        "version",
-        UserErrorCode::StaleVersion,
-        "this vacancy changed since you read it; reload and try again",
-    )
-}
-
 /// Writes a changed row if it is still at `version`, with its change-log row, in one transaction.
 async fn write_change(
     db: &DatabaseConnection,
@@ -445,7 +438,7 @@ async fn write_change(
         .await
         .map_err(duplicate_external)?;
     if result.rows_affected == 0 {
-        return Err(stale());
+        return Err(ServiceError::stale_version());
     }
     record(&txn, ENTITY, id, op).await?;
     txn.commit().await?;
@@ -546,7 +539,7 @@ pub async fn update_vacancy(
     check_row(&mut checks, &mut row);
     checks.finish()?;
     if input.version != current.version {
-        return Err(stale());
+        return Err(ServiceError::stale_version());
     }
     write_change(db, row, current.version, ChangeOp::Update).await
 }
@@ -566,7 +559,7 @@ pub async fn change_status(
         ));
     }
     if input.version != current.version {
-        return Err(stale());
+        return Err(ServiceError::stale_version());
     }
     if current.status == input.status.as_db() {
         return Ok(current);
