@@ -19,7 +19,7 @@ use crate::employers::types::{
 use crate::validate::name_key;
 use search_index::distance_km;
 
-mod vacancies;
+pub mod vacancies;
 pub use vacancies::VACANCIES;
 
 const PLACES: &str = include_str!("gb-places.csv");
@@ -28,10 +28,16 @@ pub const EMPLOYERS: usize = 200;
 const WEEKS_OF_HISTORY: i64 = 26;
 
 /// A small deterministic generator (SplitMix64): the demo must be the same on every machine.
-struct Rng(u64);
+pub struct Rng(u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    /// A generator that always yields the same sequence for `seed`.
+    pub fn new(seed: u64) -> Self {
+        Self(seed)
+    }
+
+    /// The next 64 random bits.
+    pub fn bits(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -39,39 +45,59 @@ impl Rng {
         z ^ (z >> 31)
     }
 
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
+    /// A number in `0..n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.bits() % n.max(1) as u64) as usize
     }
 
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+    /// One of `items` (which must not be empty).
+    pub fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
         &items[self.below(items.len())]
     }
 
-    fn chance(&mut self, percent: u64) -> bool {
-        self.next() % 100 < percent
+    /// True `percent` times in a hundred.
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.bits() % 100 < percent
     }
 
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
+    /// A number in `0.0..1.0`.
+    pub fn unit(&mut self) -> f64 {
+        (self.bits() >> 11) as f64 / (1u64 << 53) as f64
     }
 }
 
-struct Place {
-    name: String,
-    lat: f64,
-    lon: f64,
+/// A town or city in Great Britain (GeoNames).
+#[derive(Clone, Debug)]
+pub struct Place {
+    /// Its name.
+    pub name: String,
+    /// Latitude in degrees.
+    pub lat: f64,
+    /// Longitude in degrees.
+    pub lon: f64,
+    /// People living there.
+    pub population: u64,
 }
 
-fn places() -> Vec<Place> {
+/// Every GB place of the reference list (GeoNames, CC BY 4.0).
+pub fn places() -> Vec<Place> {
     PLACES
         .lines()
         .skip(1)
         .filter_map(|line| {
-            let cols: Vec<&str> = line.split(',').collect();
+            // geonameid,name,admin1,latitude,longitude,population; a name may be quoted with commas.
+            let (_, rest) = line.split_once(',')?;
+            let mut tail = rest.rsplitn(5, ',');
+            let population = tail.next()?.trim().parse().ok()?;
+            let lon = tail.next()?.parse().ok()?;
+            let lat = tail.next()?.parse().ok()?;
+            let _admin1 = tail.next()?;
+            let name = tail.next()?.trim_matches('"').to_string();
             Some(Place {
-                name: cols.get(1)?.to_string(),
-                lat: cols.get(3)?.parse().ok()?,
-                lon: cols.get(4)?.parse().ok()?,
+                name,
+                lat,
+                lon,
+                population,
             })
         })
         .collect()
@@ -285,7 +311,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
     if staff::Entity::find().count(db).await? > 0 {
         return Ok(false);
     }
-    let mut rng = Rng(0x1F5_2026);
+    let mut rng = Rng::new(0x1F5_2026);
     let places = places();
     let created = truncate_to_micros(now() - Duration::weeks(WEEKS_OF_HISTORY + 2));
     let txn = db.begin().await?;
@@ -659,16 +685,22 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
             }
         }
     }
-    let hub_places: Vec<&Place> = places
+    let hub_places: Vec<Place> = places
         .iter()
         .filter(|p| {
             teams
                 .iter()
                 .any(|(_, hub)| distance_km(*hub, (p.lat, p.lon)) < 20.0)
         })
+        .cloned()
         .collect();
     let recorder = workers.first().map_or(staff_rows[0].id, |w| w.id);
-    let vacancy_count = vacancies::load(&txn, &mut rng, &employers, &hub_places, recorder).await?;
+    let mut corpus =
+        vacancies::VacancyCorpus::new(hub_places, &employers, Utc::now().date_naive(), recorder);
+    let rows: Vec<_> = (0..VACANCIES)
+        .map(|i| corpus.vacancy(&mut rng, i))
+        .collect();
+    let vacancy_count = vacancies::insert(&txn, &rows).await?;
     for chunk in engagements.chunks(500) {
         engagement::Entity::insert_many(
             chunk

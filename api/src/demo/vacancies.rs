@@ -1,9 +1,10 @@
-//! Demo vacancies: ~5,000 jobs of the kinds people returning to work most often start in, with titles
-//! and SOC codes from the ONS coding index, in real towns around the demo teams, each logged in the
-//! change log like any other write (so the search index picks them up).
+//! Vacancies as people returning to work meet them: titles and SOC codes from the ONS coding index
+//! (entry-level jobs weigh most), pay, hours, contracts and workplace features in realistic
+//! proportions, in real towns chosen by population. The demo draws ~5,000 around its teams; the
+//! search benchmark draws any number across Great Britain, adding the index's long tail of titles.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, DatabaseTransaction, EntityTrait, NotSet, Set};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, NotSet, Set};
 
 use uuid::Uuid;
 
@@ -20,10 +21,12 @@ use crate::vacancies::types::{
 const TITLES: &str = include_str!("job-titles.csv");
 /// How many vacancies the demo holds.
 pub const VACANCIES: usize = 5_000;
-/// The external feed demo vacancies that come from outside claim to be from.
-const FEED: &str = "dwp-find-a-job";
+/// External feeds vacancies that come from outside claim to be from, most common first.
+const FEEDS: &[&str] = &["dwp-find-a-job", "dwp-find-a-job", "council-jobs"];
 
-struct Title {
+/// A job title and its SOC 2010 unit group.
+#[derive(Clone, Debug)]
+pub struct Title {
     soc: String,
     title: String,
     weight: f64,
@@ -43,6 +46,57 @@ fn titles() -> Vec<Title> {
             })
         })
         .collect()
+}
+
+/// Every title of the ONS SOC 2010 coding index (`soc2010_unit,index_title,qualifier` rows), each
+/// equally likely: the long tail of jobs beyond the common entry-level ones.
+pub fn index_titles(csv: &str) -> Vec<Title> {
+    csv.lines()
+        .skip(1)
+        .filter_map(|line| {
+            let (soc, rest) = line.split_once(',')?;
+            let title = match rest.strip_prefix('"') {
+                Some(quoted) => quoted.split_once('"')?.0,
+                None => rest.split(',').next()?,
+            };
+            let title = title.trim();
+            let valid =
+                soc.len() == 4 && soc.chars().all(|c| c.is_ascii_digit()) && title.len() >= 3;
+            valid.then(|| Title {
+                soc: soc.to_string(),
+                title: title.to_string(),
+                weight: 1.0,
+            })
+        })
+        .collect()
+}
+
+/// Items drawn in proportion to a weight, by binary search over the running total (fast enough
+/// for a million draws).
+struct Weighted<T> {
+    items: Vec<T>,
+    cumulative: Vec<f64>,
+}
+
+impl<T> Weighted<T> {
+    fn new(items: Vec<T>, weight: impl Fn(&T) -> f64) -> Self {
+        let mut total = 0.0;
+        let cumulative = items
+            .iter()
+            .map(|item| {
+                total += weight(item).max(0.0);
+                total
+            })
+            .collect();
+        Self { items, cumulative }
+    }
+
+    fn pick(&self, rng: &mut Rng) -> &T {
+        let total = self.cumulative.last().copied().unwrap_or(0.0);
+        let target = rng.unit() * total;
+        let at = self.cumulative.partition_point(|c| *c <= target);
+        &self.items[at.min(self.items.len().saturating_sub(1))]
+    }
 }
 
 fn sector_of(soc: &str) -> Sector {
@@ -115,34 +169,62 @@ fn date_time(day: NaiveDate) -> DateTime<Utc> {
         .map_or_else(Utc::now, |t| t.and_utc())
 }
 
-/// Inserts the demo vacancies and their change-log rows.
-pub async fn load(
-    txn: &DatabaseTransaction,
-    rng: &mut Rng,
-    employers: &[employer::Model],
-    hub_places: &[&Place],
+/// Generates vacancies one at a time from a seeded [`Rng`]: the same seed, the same vacancies.
+pub struct VacancyCorpus<'a> {
+    titles: Weighted<Title>,
+    long_tail: Vec<Title>,
+    long_tail_percent: u64,
+    places: Weighted<Place>,
+    employers: &'a [employer::Model],
+    today: NaiveDate,
     created_by: Uuid,
-) -> anyhow::Result<usize> {
-    let titles = titles();
-    let total_weight: f64 = titles.iter().map(|t| t.weight).sum();
-    let today = Utc::now().date_naive();
-    let mut rows = Vec::with_capacity(VACANCIES);
-    for i in 0..VACANCIES {
-        let mut pick = rng.unit() * total_weight;
-        let title = titles
-            .iter()
-            .find(|t| {
-                pick -= t.weight;
-                pick <= 0.0
-            })
-            .unwrap_or(&titles[0]);
+}
+
+impl<'a> VacancyCorpus<'a> {
+    /// Vacancies in `places` (chosen by population; there must be one), posted up to 60 days
+    /// before `today`; developed ones belong to `employers` of their sector and were recorded by
+    /// `created_by`.
+    pub fn new(
+        places: Vec<Place>,
+        employers: &'a [employer::Model],
+        today: NaiveDate,
+        created_by: Uuid,
+    ) -> Self {
+        Self {
+            titles: Weighted::new(titles(), |t| t.weight),
+            long_tail: Vec::new(),
+            long_tail_percent: 0,
+            places: Weighted::new(places, |p| p.population as f64),
+            employers,
+            today,
+            created_by,
+        }
+    }
+
+    /// Draws `percent` of titles evenly from `titles` (see [`index_titles`]) instead of the
+    /// common entry-level ones.
+    pub fn with_long_tail(mut self, titles: Vec<Title>, percent: u64) -> Self {
+        self.long_tail_percent = if titles.is_empty() { 0 } else { percent };
+        self.long_tail = titles;
+        self
+    }
+
+    /// The `i`th vacancy (`i` numbers external ids).
+    pub fn vacancy(&mut self, rng: &mut Rng, i: usize) -> vacancy::Model {
+        let today = self.today;
+        let employers = self.employers;
+        let title = if rng.chance(self.long_tail_percent) {
+            rng.pick(&self.long_tail)
+        } else {
+            self.titles.pick(rng)
+        };
         let same_sector: Vec<&employer::Model> = employers
             .iter()
             .filter(|e| e.sector == sector_of(&title.soc).as_db())
             .collect();
         let developed = !same_sector.is_empty() && rng.chance(35);
         let employer = developed.then(|| *rng.pick(&same_sector));
-        let place = rng.pick(hub_places);
+        let place = self.places.pick(rng);
         let (low, high) = pay_band(&title.soc);
         let pay_min = low + (high - low) * rng.unit() * 0.5;
         let pay_max = pay_min + (high - pay_min) * rng.unit();
@@ -207,10 +289,13 @@ pub async fn load(
         } else {
             DrugTesting::None
         };
+        let from_feed = !developed && !rng.chance(15);
         let source = if developed {
             VacancySourceKind::Developed.as_db().to_string()
+        } else if from_feed {
+            (*rng.pick(FEEDS)).to_string()
         } else {
-            FEED.to_string()
+            VacancySourceKind::Employer.as_db().to_string()
         };
         let (lat, lon) = match employer {
             Some(_) => (
@@ -223,22 +308,43 @@ pub async fn load(
             ),
         };
         let at = date_time(posted);
-        rows.push(vacancy::Model {
-            id: Uuid::now_v7(),
+        let mut id = [0u8; 16];
+        id[..8].copy_from_slice(&rng.bits().to_le_bytes());
+        id[8..].copy_from_slice(&rng.bits().to_le_bytes());
+        vacancy::Model {
+            id: uuid::Builder::from_random_bytes(id).into_uuid(),
             title: title.title.clone(),
             description: format!(
                 "{} wanted in {}. {} hours a week, {}. Full training given; no experience needed for the right person.",
                 title.title,
                 place.name,
-                if hours_min == hours_max { format!("{hours_min}") } else { format!("{hours_min}–{hours_max}") },
-                join(&shifts, ShiftPattern::as_db).to_lowercase().replace(',', " and ").replace('_', " "),
+                if hours_min == hours_max {
+                    format!("{hours_min}")
+                } else {
+                    format!("{hours_min}–{hours_max}")
+                },
+                join(&shifts, ShiftPattern::as_db)
+                    .to_lowercase()
+                    .replace(',', " and ")
+                    .replace('_', " "),
             ),
             skills: String::new(),
             employer_id: employer.map(|e| e.id),
-            employer_name: if developed { None } else { Some(format!("{} {}", place.name, rng.pick(&["Services Ltd", "Group", "Co", "Ltd", "Trust", "& Co"]))) },
+            employer_name: if developed {
+                None
+            } else {
+                Some(format!(
+                    "{} {}",
+                    place.name,
+                    rng.pick(&["Services Ltd", "Group", "Co", "Ltd", "Trust", "& Co"])
+                ))
+            },
             soc_code: Some(title.soc.clone()),
             soc_version: Some(SocVersion::Soc2010.as_db().into()),
-            sector: Some(employer.map_or_else(|| sector_of(&title.soc).as_db().to_string(), |e| e.sector.clone())),
+            sector: Some(employer.map_or_else(
+                || sector_of(&title.soc).as_db().to_string(),
+                |e| e.sector.clone(),
+            )),
             town: Some(place.name.clone()),
             postcode: None,
             latitude: Some(lat),
@@ -256,24 +362,29 @@ pub async fn load(
             closing_date: Some(closing),
             status: status.as_db().into(),
             source,
-            external_id: (!developed).then(|| format!("FAJ-{:07}", 1_000_000 + i)),
+            external_id: from_feed.then(|| format!("FAJ-{:07}", 1_000_000 + i)),
             environments: join(&environments, WorkEnvironment::as_db),
             dbs_level: dbs.as_db().into(),
             drug_testing: testing.as_db().into(),
             posted_at: Some(at),
-            created_by_id: developed.then_some(created_by),
+            created_by_id: developed.then_some(self.created_by),
             created_at: at,
             updated_at: at,
             version: 1,
-        });
+        }
     }
+}
+
+/// Inserts vacancies and their change-log rows (so the search index picks them up like any other
+/// write). Returns how many.
+pub async fn insert(conn: &impl ConnectionTrait, rows: &[vacancy::Model]) -> anyhow::Result<usize> {
     for chunk in rows.chunks(200) {
         vacancy::Entity::insert_many(
             chunk
                 .iter()
                 .map(|v| vacancy::ActiveModel::from(v.clone()).reset_all()),
         )
-        .exec(txn)
+        .exec(conn)
         .await?;
         change_log::Entity::insert_many(chunk.iter().map(|v| change_log::ActiveModel {
             seq: NotSet,
@@ -283,7 +394,7 @@ pub async fn load(
             tx_id: NotSet,
             changed_at: Set(v.created_at),
         }))
-        .exec(txn)
+        .exec(conn)
         .await?;
     }
     Ok(rows.len())
