@@ -69,3 +69,15 @@ pub async fn latest_seq(conn: &impl ConnectionTrait, entity_id: Uuid) -> Result<
         .flatten()
         .unwrap_or(0))
 }
+
+/// The newest change-log sequence of all (0 for an empty log).
+pub async fn max_seq(conn: &impl ConnectionTrait) -> Result<i64, ApiError> {
+    Ok(change_log::Entity::find()
+        .select_only()
+        .column_as(change_log::Column::Seq.max(), "max")
+        .into_tuple::<Option<i64>>()
+        .one(conn)
+        .await?
+        .flatten()
+        .unwrap_or(0))
+}

@@ -339,7 +339,8 @@ impl VacancyIndex {
 
         // Every match within the radius (when there is one) counts and is faceted; the page is
         // taken in the requested order.
-        let (page, total, facet_counts): (Vec<DocAddress>, usize, FacetCounts) =
+        // The page, with each hit's score when the order already computed it.
+        let (page, total, facet_counts): (Vec<(Option<f32>, DocAddress)>, usize, FacetCounts) =
             match (request.sort, request.near) {
                 (Sort::Newest, near) => {
                     let top = TopDocs::with_limit(limit)
@@ -348,7 +349,7 @@ impl VacancyIndex {
                     let (top, total, facet_counts) =
                         run(&searcher, &*query, near, (top, Count, facets))?;
                     (
-                        top.into_iter().map(|(_, a)| a).collect(),
+                        top.into_iter().map(|(_, a)| (None, a)).collect(),
                         total,
                         facet_counts,
                     )
@@ -360,7 +361,7 @@ impl VacancyIndex {
                     let (top, total, facet_counts) =
                         run(&searcher, &*query, near, (top, Count, facets))?;
                     (
-                        top.into_iter().map(|(_, a)| a).collect(),
+                        top.into_iter().map(|(_, a)| (None, a)).collect(),
                         total,
                         facet_counts,
                     )
@@ -381,7 +382,7 @@ impl VacancyIndex {
                         .into_iter()
                         .skip(request.offset)
                         .take(limit)
-                        .map(|(_, a)| a)
+                        .map(|(_, a)| (None, a))
                         .collect();
                     (page, total, facet_counts)
                 }
@@ -392,7 +393,7 @@ impl VacancyIndex {
                     let (top, total, facet_counts) =
                         run(&searcher, &*query, near, (top, Count, facets))?;
                     (
-                        top.into_iter().map(|(_, a)| a).collect(),
+                        top.into_iter().map(|(score, a)| (Some(score), a)).collect(),
                         total,
                         facet_counts,
                     )
@@ -404,19 +405,31 @@ impl VacancyIndex {
         let mut description_snippets =
             SnippetGenerator::create(&searcher, &*query, self.fields.description)?;
         description_snippets.set_max_num_chars(160);
-        let scorer = query.weight(tantivy::query::EnableScoring::enabled_from_searcher(
-            &searcher,
-        ))?;
+        // Orders other than relevance score only the page's hits, through an explanation.
+        let scorer = if page.iter().any(|(score, _)| score.is_none()) {
+            Some(
+                query.weight(tantivy::query::EnableScoring::enabled_from_searcher(
+                    &searcher,
+                ))?,
+            )
+        } else {
+            None
+        };
         let mut hits = Vec::with_capacity(page.len());
-        for address in page {
+        for (score, address) in page {
             let doc: TantivyDocument = searcher.doc(address)?;
             let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_str()) else {
                 continue;
             };
-            let score = scorer
-                .explain(searcher.segment_reader(address.segment_ord), address.doc_id)
-                .map(|e| e.value())
-                .unwrap_or(0.0);
+            let score = score.unwrap_or_else(|| {
+                scorer
+                    .as_ref()
+                    .and_then(|s| {
+                        s.explain(searcher.segment_reader(address.segment_ord), address.doc_id)
+                            .ok()
+                    })
+                    .map_or(0.0, |e| e.value())
+            });
             let distance_km = match request.near {
                 Some(near) => self.distance_to(&searcher, address, near)?,
                 None => None,

@@ -3,6 +3,7 @@
 
 mod auth;
 mod conventions;
+mod crash;
 mod database;
 mod demo;
 mod employers;

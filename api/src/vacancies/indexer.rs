@@ -182,14 +182,9 @@ pub async fn rebuild(
     progress: &mut (dyn FnMut(u64, u64) + Send),
 ) -> anyhow::Result<u64> {
     // Rows changed after this point are applied again by the follower, which is harmless.
-    let upto = change_log::Entity::find()
-        .select_only()
-        .column_as(change_log::Column::Seq.max(), "max")
-        .into_tuple::<Option<i64>>()
-        .one(db)
-        .await?
-        .flatten()
-        .unwrap_or(0);
+    let upto = crate::change_log::max_seq(db)
+        .await
+        .map_err(|err| anyhow::anyhow!("reading the change log: {err:?}"))?;
     // Every change up to `upto` must be committed (or rolled back) before the vacancies are read.
     wait_for_older_transactions(db).await?;
     let employers = employer_names(db).await?;
