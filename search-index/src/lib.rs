@@ -6,27 +6,30 @@
 //! tokenizer, so no input can fail. Each word matches exactly (ranked first) or, for longer words,
 //! within one or two edits (`warehose` finds `warehouse`).
 
+mod facets;
 mod radius;
 mod schema;
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use std::ops::Bound;
 
-use tantivy::collector::{Collector, Count, FacetCollector, FacetCounts, TopDocs};
+use tantivy::collector::{Collector, Count, TopDocs};
+use tantivy::columnar::ColumnValues;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery,
-    TermSetQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery,
+    TermQuery,
 };
-use tantivy::schema::{Facet, IndexRecordOption, Value};
+use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TokenStream;
 use tantivy::{
-    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument,
-    Term,
+    DocAddress, DocId, Index, IndexReader, IndexWriter, ReloadPolicy, Score, Searcher,
+    SegmentReader, TantivyDocument, Term,
 };
 
+use facets::FacetCounter;
 use radius::WithinRadius;
 
 use schema::Fields;
@@ -50,6 +53,11 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 /// Memory the one index writer may use before it flushes a segment.
 const WRITER_MEMORY_BYTES: usize = 50_000_000;
+/// English words too common to narrow a job search.
+const STOP_WORDS: &[&str] = &[
+    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "of",
+    "on", "or", "the", "to", "with", "job", "jobs", "work", "working",
+];
 /// Words shorter than this must match exactly.
 const FUZZY_MIN_LEN: usize = 4;
 /// Words at least this long may be two edits away; shorter ones one.
@@ -173,6 +181,8 @@ pub struct SearchRequest {
     pub offset: usize,
     /// Hits to return.
     pub limit: usize,
+    /// Whether to count facet values over all matches (costs time on broad searches).
+    pub count_facets: bool,
 }
 
 /// One matching vacancy.
@@ -262,7 +272,7 @@ impl VacancyIndex {
 
     fn from_index(index: Index) -> Result<Self> {
         let fields = Fields::from_schema(&index.schema())?;
-        let writer = index.writer(WRITER_MEMORY_BYTES)?;
+        let writer = index.writer_with_num_threads(1, WRITER_MEMORY_BYTES)?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -321,6 +331,11 @@ impl VacancyIndex {
         self.reader.searcher().num_docs()
     }
 
+    /// Segments the searchable index is made of (each search visits every one).
+    pub fn segment_count(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
+    }
+
     /// True when nothing is searchable.
     pub fn is_empty(&self) -> bool {
         self.len() == 0
@@ -331,72 +346,59 @@ impl VacancyIndex {
         let words = self.words(&request.text)?;
         let query = self.build_query(&words, request)?;
         let searcher = self.reader.searcher();
-        let limit = request.limit.max(1);
-        let mut facets = FacetCollector::for_field("facet");
-        for dimension in FACET_DIMENSIONS {
-            facets.add_facet(Facet::from_path([dimension]));
-        }
+        let (limit, offset) = (request.limit.max(1), request.offset);
 
         // Every match within the radius (when there is one) counts and is faceted; the page is
-        // taken in the requested order.
-        // The page, with each hit's score when the order already computed it.
-        let (page, total, facet_counts): (Vec<(Option<f32>, DocAddress)>, usize, FacetCounts) =
-            match (request.sort, request.near) {
-                (Sort::Newest, near) => {
-                    let top = TopDocs::with_limit(limit)
-                        .and_offset(request.offset)
-                        .order_by_fast_field::<i64>("posted_at", Order::Desc);
-                    let (top, total, facet_counts) =
-                        run(&searcher, &*query, near, (top, Count, facets))?;
-                    (
-                        top.into_iter().map(|(_, a)| (None, a)).collect(),
-                        total,
-                        facet_counts,
-                    )
+        // taken in the requested order, ties broken by relevance, each hit keeping its score.
+        let near = request.near;
+        let facets = FacetCounter {
+            enabled: request.count_facets,
+        };
+        let (page, total, counts): (Vec<(Score, DocAddress)>, usize, facets::Counts) =
+            match (request.sort, near) {
+                (Sort::Newest, _) => {
+                    let top = TopDocs::with_limit(limit).and_offset(offset).tweak_score(
+                        |segment: &SegmentReader| {
+                            let posted = i64_column(segment, "posted_at");
+                            move |doc: DocId, score: Score| (posted(doc), score)
+                        },
+                    );
+                    let (top, total, counts) = run(&searcher, &*query, near, (top, Count, facets))?;
+                    (unkey(top), total, counts)
                 }
-                (Sort::Pay, near) => {
-                    let top = TopDocs::with_limit(limit)
-                        .and_offset(request.offset)
-                        .order_by_fast_field::<f64>("pay_max_hourly", Order::Desc);
-                    let (top, total, facet_counts) =
-                        run(&searcher, &*query, near, (top, Count, facets))?;
-                    (
-                        top.into_iter().map(|(_, a)| (None, a)).collect(),
-                        total,
-                        facet_counts,
-                    )
+                (Sort::Pay, _) => {
+                    let top = TopDocs::with_limit(limit).and_offset(offset).tweak_score(
+                        |segment: &SegmentReader| {
+                            let pay = f64_column(segment, "pay_max_hourly");
+                            move |doc: DocId, score: Score| (pay(doc), score)
+                        },
+                    );
+                    let (top, total, counts) = run(&searcher, &*query, near, (top, Count, facets))?;
+                    (unkey(top), total, counts)
                 }
-                (Sort::Distance, Some(near)) => {
-                    // Every match in the radius, then nearest first.
-                    let total = run(&searcher, &*query, Some(near), Count)?;
-                    let all = TopDocs::with_limit(total.max(1)).order_by_score();
-                    let (all, facet_counts) = run(&searcher, &*query, Some(near), (all, facets))?;
-                    let mut by_distance: Vec<(f64, DocAddress)> = all
-                        .into_iter()
-                        .map(|(_, a)| {
-                            Ok((self.distance_to(&searcher, a, near)?.unwrap_or(f64::MAX), a))
-                        })
-                        .collect::<Result<_>>()?;
-                    by_distance.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
-                    let page = by_distance
-                        .into_iter()
-                        .skip(request.offset)
-                        .take(limit)
-                        .map(|(_, a)| (None, a))
-                        .collect();
-                    (page, total, facet_counts)
+                (Sort::Distance, Some(point)) => {
+                    let top = TopDocs::with_limit(limit).and_offset(offset).tweak_score(
+                        move |segment: &SegmentReader| {
+                            let lat = f64_column(segment, "latitude");
+                            let lon = f64_column(segment, "longitude");
+                            move |doc: DocId, score: Score| {
+                                let away = distance_km(
+                                    (point.latitude, point.longitude),
+                                    (lat(doc), lon(doc)),
+                                );
+                                // Nearest first: the largest key is the smallest distance.
+                                (-away, score)
+                            }
+                        },
+                    );
+                    let (top, total, counts) = run(&searcher, &*query, near, (top, Count, facets))?;
+                    (unkey(top), total, counts)
                 }
-                (Sort::Relevance | Sort::Distance, near) => {
+                (Sort::Relevance | Sort::Distance, _) => {
                     let top = TopDocs::with_limit(limit)
-                        .and_offset(request.offset)
+                        .and_offset(offset)
                         .order_by_score();
-                    let (top, total, facet_counts) =
-                        run(&searcher, &*query, near, (top, Count, facets))?;
-                    (
-                        top.into_iter().map(|(score, a)| (Some(score), a)).collect(),
-                        total,
-                        facet_counts,
-                    )
+                    run(&searcher, &*query, near, (top, Count, facets))?
                 }
             };
 
@@ -405,31 +407,12 @@ impl VacancyIndex {
         let mut description_snippets =
             SnippetGenerator::create(&searcher, &*query, self.fields.description)?;
         description_snippets.set_max_num_chars(160);
-        // Orders other than relevance score only the page's hits, through an explanation.
-        let scorer = if page.iter().any(|(score, _)| score.is_none()) {
-            Some(
-                query.weight(tantivy::query::EnableScoring::enabled_from_searcher(
-                    &searcher,
-                ))?,
-            )
-        } else {
-            None
-        };
         let mut hits = Vec::with_capacity(page.len());
         for (score, address) in page {
             let doc: TantivyDocument = searcher.doc(address)?;
             let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_str()) else {
                 continue;
             };
-            let score = score.unwrap_or_else(|| {
-                scorer
-                    .as_ref()
-                    .and_then(|s| {
-                        s.explain(searcher.segment_reader(address.segment_ord), address.doc_id)
-                            .ok()
-                    })
-                    .map_or(0.0, |e| e.value())
-            });
             let distance_km = match request.near {
                 Some(near) => self.distance_to(&searcher, address, near)?,
                 None => None,
@@ -450,7 +433,7 @@ impl VacancyIndex {
         Ok(SearchResults {
             hits,
             total,
-            facets: facet_list(&facet_counts),
+            facets: facet_list(counts),
         })
     }
 
@@ -480,6 +463,11 @@ impl VacancyIndex {
                 words.push(word);
             }
         }
+        // "help in a shop" means help and shop: little words match nearly every vacancy and only
+        // cost time, unless they are all there is.
+        if words.iter().any(|w| !STOP_WORDS.contains(&w.as_str())) {
+            words.retain(|w| !STOP_WORDS.contains(&w.as_str()));
+        }
         Ok(words)
     }
 
@@ -488,16 +476,31 @@ impl VacancyIndex {
         let filters = &request.filters;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         if words.is_empty() {
-            clauses.push((Occur::Must, Box::new(AllQuery)));
+            // Every vacancy the filters let through (a filter-less search needs something to match).
+            if filters.statuses.is_empty() {
+                clauses.push((Occur::Must, Box::new(AllQuery)));
+            }
         } else {
             // Each word may match any text field; more matching words rank higher.
             let per_word: Vec<Box<dyn Query>> = words.iter().map(|w| self.word_query(w)).collect();
             clauses.push((Occur::Must, Box::new(BooleanQuery::union(per_word))));
         }
+        // Filters never change the ranking (score 0). A union of plain term queries costs less
+        // per search than a term set, which builds an automaton each time.
         let any_of = |field, values: &[String]| -> Option<Box<dyn Query>> {
             (!values.is_empty()).then(|| {
-                Box::new(TermSetQuery::new(
-                    values.iter().map(|v| Term::from_field_text(field, v)),
+                let terms: Vec<Box<dyn Query>> = values
+                    .iter()
+                    .map(|v| {
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(field, v),
+                            IndexRecordOption::Basic,
+                        )) as Box<dyn Query>
+                    })
+                    .collect();
+                Box::new(ConstScoreQuery::new(
+                    Box::new(BooleanQuery::union(terms)),
+                    0.0,
                 )) as Box<dyn Query>
             })
         };
@@ -606,25 +609,34 @@ impl VacancyIndex {
             _ => 0,
         };
         let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
-        for (field, weight) in [
-            (f.title, 3.0),
-            (f.skills, 1.5),
-            (f.employer_name, 1.5),
-            (f.description, 1.0),
+        // Misspellings are forgiven where people aim their words (the title and the skills);
+        // employer names and descriptions match exactly.
+        for (field, weight, forgiving) in [
+            (f.title, 3.0, true),
+            (f.skills, 1.5, true),
+            (f.employer_name, 1.5, false),
+            (f.description, 1.0, false),
         ] {
             let term = Term::from_field_text(field, word);
             alternatives.push(Box::new(BoostQuery::new(
                 Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
                 weight * 2.0,
             )));
-            // Closer spellings weigh more: a one-edit match also counts as a two-edit one.
-            for (edits, share) in [(1, 0.5), (2, 0.2)] {
-                if edits <= distance {
-                    alternatives.push(Box::new(BoostQuery::new(
-                        Box::new(FuzzyTermQuery::new(term.clone(), edits, true)),
-                        weight * share,
-                    )));
-                }
+            if !forgiving || distance == 0 {
+                continue;
+            }
+            // Closer spellings weigh more in the title: a one-edit match also counts as a
+            // two-edit one. Every automaton costs a little on each search, so skills get one.
+            let levels: &[(u8, f32)] = if field == f.title && distance == 2 {
+                &[(1, 0.5), (2, 0.2)]
+            } else {
+                &[(distance, 0.4)]
+            };
+            for (edits, share) in levels {
+                alternatives.push(Box::new(BoostQuery::new(
+                    Box::new(FuzzyTermQuery::new(term.clone(), *edits, true)),
+                    weight * share,
+                )));
             }
         }
         Box::new(BooleanQuery::union(alternatives))
@@ -651,25 +663,49 @@ fn run<C: Collector>(
 }
 
 /// The counted values of every dimension, largest first.
-fn facet_list(counts: &FacetCounts) -> Vec<FacetCount> {
+fn facet_list(counts: facets::Counts) -> Vec<FacetCount> {
     let mut out = Vec::new();
     for dimension in FACET_DIMENSIONS {
         let mut values: Vec<FacetCount> = counts
-            .get(Facet::from_path([dimension]))
-            .map(|(facet, count)| FacetCount {
+            .iter()
+            .filter(|((d, _), _)| *d == dimension)
+            .map(|((_, value), count)| FacetCount {
                 dimension: dimension.to_string(),
-                value: facet
-                    .to_path()
-                    .last()
-                    .map(|s| s.to_string())
-                    .unwrap_or_default(),
-                count,
+                value: value.clone(),
+                count: *count,
             })
             .collect();
         values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
         out.extend(values);
     }
     out
+}
+
+/// Drops the sort keys of a page, keeping each hit's score.
+fn unkey<K>(top: Vec<((K, Score), DocAddress)>) -> Vec<(Score, DocAddress)> {
+    top.into_iter()
+        .map(|((_, score), address)| (score, address))
+        .collect()
+}
+
+/// A segment's values of an i64 fast field, the lowest value standing in for none.
+fn i64_column(segment: &SegmentReader, field: &str) -> impl Fn(DocId) -> i64 + use<> {
+    let column: Option<Arc<dyn ColumnValues<i64>>> = segment
+        .fast_fields()
+        .i64(field)
+        .ok()
+        .map(|c| c.first_or_default_col(i64::MIN));
+    move |doc| column.as_ref().map_or(i64::MIN, |c| c.get_val(doc))
+}
+
+/// A segment's values of an f64 fast field, the lowest value standing in for none.
+fn f64_column(segment: &SegmentReader, field: &str) -> impl Fn(DocId) -> f64 + use<> {
+    let column: Option<Arc<dyn ColumnValues<f64>>> = segment
+        .fast_fields()
+        .f64(field)
+        .ok()
+        .map(|c| c.first_or_default_col(f64::MIN));
+    move |doc| column.as_ref().map_or(f64::MIN, |c| c.get_val(doc))
 }
 
 /// The whole of `text`, HTML-escaped, with the snippet's matches in `<b>`.

@@ -24,6 +24,7 @@ pub(crate) struct Fields {
     pub employer_id: Field,
     pub environment: Field,
     pub facet: Field,
+    pub soc_major: Field,
     pub pay_max_hourly: Field,
     pub hours_min: Field,
     pub hours_max: Field,
@@ -41,17 +42,19 @@ pub(crate) fn build() -> Schema {
     builder.add_text_field("description", TEXT | STORED);
     builder.add_text_field("skills", TEXT);
     builder.add_text_field("employer_name", TEXT);
+    // Keywords filter through their terms and are counted through their fast columns.
     for keyword in [
         "status",
         "contract_type",
         "shift",
         "sector",
         "source",
-        "employer_id",
         "environment",
     ] {
-        builder.add_text_field(keyword, STRING);
+        builder.add_text_field(keyword, STRING | FAST);
     }
+    builder.add_text_field("employer_id", STRING);
+    builder.add_text_field("soc_major", FAST);
     builder.add_facet_field("facet", FacetOptions::default());
     for number in [
         "pay_max_hourly",
@@ -85,6 +88,7 @@ impl Fields {
             employer_id: f("employer_id")?,
             environment: f("environment")?,
             facet: f("facet")?,
+            soc_major: f("soc_major")?,
             pay_max_hourly: f("pay_max_hourly")?,
             hours_min: f("hours_min")?,
             hours_max: f("hours_max")?,
@@ -134,6 +138,9 @@ impl Fields {
         }
         if let Some(code) = &doc.soc_code {
             out.add_facet(self.facet, soc_facet(code));
+            if let Some(major) = code.get(..1) {
+                out.add_text(self.soc_major, major);
+            }
         }
         if let Some(pay) = doc.pay_max_hourly.or(doc.pay_min_hourly) {
             out.add_f64(self.pay_max_hourly, pay);

@@ -284,10 +284,23 @@ fn facet_counts_cover_all_matches_not_just_the_page() {
         .search(&SearchRequest {
             text: "warehouse".into(),
             limit: 5,
+            count_facets: true,
             ..Default::default()
         })
         .expect("search");
     assert_eq!((results.hits.len(), results.total), (5, 30));
+    let uncounted = index
+        .search(&SearchRequest {
+            text: "warehouse".into(),
+            limit: 5,
+            ..Default::default()
+        })
+        .expect("search");
+    assert!(
+        uncounted.facets.is_empty(),
+        "facets are counted only when asked"
+    );
+    assert_eq!(uncounted.total, 30);
     let count = |dimension: &str, value: &str| {
         results
             .facets
@@ -450,4 +463,30 @@ fn closer_spellings_rank_above_farther_ones() {
     ]);
     // "operatve" is one edit from "operative" and two from "operator".
     assert_eq!(ids(&search(&index, "operatve")), ["operative", "operator"]);
+}
+
+#[test]
+fn little_words_do_not_match_everything() {
+    let mut shop = vacancy("shop", "Shop assistant");
+    shop.description = "Helping customers in a busy shop.".into();
+    let mut warehouse = vacancy("warehouse", "Warehouse operative");
+    warehouse.description = "Picking in a warehouse, for a team of ten.".into();
+    let index = index_of(&[shop, warehouse]);
+    let search = |text: &str| {
+        index
+            .search(&SearchRequest {
+                text: text.into(),
+                limit: 10,
+                ..Default::default()
+            })
+            .expect("search")
+    };
+    let results = search("help in a shop");
+    assert_eq!(results.total, 1, "`in` and `a` narrow nothing");
+    assert_eq!(results.hits[0].id, "shop");
+    assert_eq!(
+        search("in a").total,
+        2,
+        "a search of only little words still finds them"
+    );
 }

@@ -157,6 +157,14 @@ enum Variant {
 impl Variant {
     const ALL: [Variant; 3] = [Variant::Plain, Variant::Filtered, Variant::FilteredRadius];
 
+    fn slot(self) -> usize {
+        match self {
+            Variant::Plain => 0,
+            Variant::Filtered => 1,
+            Variant::FilteredRadius => 2,
+        }
+    }
+
     fn label(self) -> &'static str {
         match self {
             Variant::Plain => "plain",
@@ -267,7 +275,7 @@ impl Case {
             .collect()
     }
 
-    fn index_request(&self) -> SearchRequest {
+    fn index_request(&self, count_facets: bool) -> SearchRequest {
         let mut filters = Filters {
             statuses: vec!["OPEN".into()],
             ..Filters::default()
@@ -293,6 +301,7 @@ impl Case {
             },
             offset: 0,
             limit: PAGE,
+            count_facets,
         }
     }
 
@@ -354,23 +363,33 @@ impl Case {
 // Measurements
 // ---------------------------------------------------------------------------------------------
 
-/// Latencies of one system, by variant and overall.
+/// Latencies of one system, by variant, by query family, and overall.
 #[derive(Default)]
 struct Timings {
     by_variant: [Vec<Duration>; 3],
+    by_family: Vec<(&'static str, Vec<Duration>)>,
     /// Matches each case found (for reading the results, not for timing).
     matches: Vec<u64>,
 }
 
 impl Timings {
-    fn add(&mut self, variant: Variant, took: Duration) {
-        let slot = Variant::ALL.iter().position(|v| *v == variant).unwrap_or(0);
-        self.by_variant[slot].push(took);
+    fn add(&mut self, case: &Case, took: Duration) {
+        self.by_variant[case.variant.slot()].push(took);
+        match self.by_family.iter_mut().find(|(f, _)| *f == case.family) {
+            Some((_, samples)) => samples.push(took),
+            None => self.by_family.push((case.family, vec![took])),
+        }
     }
 
     fn variant(&self, variant: Variant) -> Stats {
-        let slot = Variant::ALL.iter().position(|v| *v == variant).unwrap_or(0);
-        Stats::of(&self.by_variant[slot])
+        Stats::of(&self.by_variant[variant.slot()])
+    }
+
+    fn family(&self, family: &str) -> Stats {
+        self.by_family
+            .iter()
+            .find(|(f, _)| *f == family)
+            .map_or_else(Stats::default, |(_, samples)| Stats::of(samples))
     }
 
     fn all(&self) -> Stats {
@@ -427,7 +446,7 @@ async fn measure(
         for case in cases {
             let started = Instant::now();
             query(case).await?;
-            timings.add(case.variant, started.elapsed());
+            timings.add(case, started.elapsed());
         }
     }
     Ok(timings)
@@ -439,7 +458,9 @@ struct SizeReport {
     load_seconds: f64,
     rebuild_seconds: f64,
     tantivy: Timings,
+    tantivy_facets: Timings,
     http: Timings,
+    http_facets: Timings,
     sqlite: Timings,
     sqlite_build_seconds: f64,
     postgres: Option<(Timings, f64)>,
@@ -541,20 +562,31 @@ async fn bench_size(
         indexed as f64 / rebuild_seconds
     );
 
-    eprintln!("  tantivy…");
+    eprintln!("  tantivy ({} segments)…", index.segment_count());
     let tantivy = measure(cases, options.runs, async |case| {
-        Ok(index.search(&case.index_request())?.total as u64)
+        Ok(index.search(&case.index_request(false))?.total as u64)
+    })
+    .await?;
+    let tantivy_facets = measure(cases, options.runs, async |case| {
+        Ok(index.search(&case.index_request(true))?.total as u64)
     })
     .await?;
     drop(index);
 
     eprintln!("  GraphQL over HTTP…");
     let server = Server::start(&settings).await?;
-    let http = measure(cases, options.runs, async |case| server.search(case).await).await;
+    let http = measure(cases, options.runs, async |case| {
+        server.search(case, false).await
+    })
+    .await;
+    let http_facets = measure(cases, options.runs, async |case| {
+        server.search(case, true).await
+    })
+    .await;
     let probes = server.commit_to_searchable().await;
     let (rss_steady_mb, rss_peak_mb) = server.memory_mb();
     server.stop();
-    let http = http?;
+    let (http, http_facets) = (http?, http_facets?);
     let commit_to_searchable = probes?;
 
     eprintln!("  SQLite FTS5…");
@@ -579,7 +611,9 @@ async fn bench_size(
         load_seconds,
         rebuild_seconds,
         tantivy,
+        tantivy_facets,
         http,
+        http_facets,
         sqlite,
         sqlite_build_seconds,
         postgres,
@@ -600,7 +634,15 @@ struct Server {
     client: reqwest::Client,
 }
 
+/// A page of hits and the total, as the SQL baselines compute.
 const SEARCH: &str = "query Bench($text: String, $filter: VacancySearchFilter, $near: NearInput, $sort: VacancySort!, $first: Int) {
+  vacancySearch(text: $text, filter: $filter, near: $near, sort: $sort, first: $first) {
+    hits { totalCount edges { cursor node { score distanceKm titleHtml descriptionHtml vacancy { id title employerName location { town } pay { min max period } } } } }
+  }
+}";
+
+/// The same, with the facet counts a search screen shows beside the hits.
+const SEARCH_WITH_FACETS: &str = "query Bench($text: String, $filter: VacancySearchFilter, $near: NearInput, $sort: VacancySort!, $first: Int) {
   vacancySearch(text: $text, filter: $filter, near: $near, sort: $sort, first: $first) {
     hits { totalCount edges { cursor node { score distanceKm titleHtml descriptionHtml vacancy { id title employerName location { town } pay { min max period } } } } }
     facets { dimension value count }
@@ -617,7 +659,7 @@ impl Server {
             "--database-url".into(),
             settings.effective_database_url(),
             "--log".into(),
-            "warn".into(),
+            std::env::var("IPSMATCH_BENCH_SERVER_LOG").unwrap_or_else(|_| "warn".into()),
         ];
         let status = Command::new(&exe)
             .args(["admin-create", "--name", "Bench Runner", "--email"])
@@ -692,20 +734,37 @@ impl Server {
         Ok(response)
     }
 
-    async fn search(&self, case: &Case) -> anyhow::Result<u64> {
-        let response = self.graphql(SEARCH, case.graphql_variables()).await?;
+    async fn search(&self, case: &Case, facets: bool) -> anyhow::Result<u64> {
+        let query = if facets { SEARCH_WITH_FACETS } else { SEARCH };
+        let response = self.graphql(query, case.graphql_variables()).await?;
         response["data"]["vacancySearch"]["hits"]["totalCount"]
             .as_u64()
             .context("totalCount")
     }
 
-    /// Creates open vacancies one at a time and times each from the mutation's answer (the commit)
-    /// until a search finds it.
+    /// The change-log sequence the server's index has applied, from `/readyz`.
+    async fn applied_seq(&self) -> anyhow::Result<i64> {
+        let ready: Json = self
+            .client
+            .get(format!("{}/readyz", self.base))
+            .send()
+            .await?
+            .json()
+            .await?;
+        ready["searchIndexAppliedSeq"]
+            .as_i64()
+            .context("searchIndexAppliedSeq")
+    }
+
+    /// Creates open vacancies one at a time (nothing else writes meanwhile) and times each from the
+    /// mutation's answer (its commit) until the server reports its index has applied the change;
+    /// then checks a search finds it.
     async fn commit_to_searchable(&self) -> anyhow::Result<Stats> {
         const CREATE: &str = "mutation($input: VacancyCreateInput!) { vacancyCreate(input: $input) { vacancy { id } userErrors { message } } }";
         const FIND: &str = "query($text: String) { vacancySearch(text: $text, first: 5) { hits { nodes { vacancy { id } } } } }";
         let mut samples = Vec::with_capacity(PROBES);
         for n in 0..PROBES {
+            let before = self.applied_seq().await?;
             let word = format!("benchprobe{n}x{}", std::process::id());
             let created = self
                 .graphql(
@@ -718,20 +777,21 @@ impl Server {
                 .as_str()
                 .with_context(|| format!("vacancyCreate: {created}"))?
                 .to_string();
-            loop {
-                let found = self.graphql(FIND, json!({"text": word})).await?;
-                let hits = found["data"]["vacancySearch"]["hits"]["nodes"]
-                    .as_array()
-                    .cloned()
-                    .unwrap_or_default();
-                if hits.iter().any(|h| h["vacancy"]["id"] == id.as_str()) {
-                    samples.push(committed.elapsed());
-                    break;
-                }
+            while self.applied_seq().await? <= before {
                 if committed.elapsed() > Duration::from_secs(10) {
-                    bail!("vacancy {id} not searchable after 10 s");
+                    bail!("vacancy {id} not applied after 10 s");
                 }
             }
+            samples.push(committed.elapsed());
+            let found = self.graphql(FIND, json!({"text": word})).await?;
+            let hits = found["data"]["vacancySearch"]["hits"]["nodes"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            anyhow::ensure!(
+                hits.iter().any(|h| h["vacancy"]["id"] == id.as_str()),
+                "vacancy {id} applied but not found"
+            );
         }
         Ok(Stats::of(&samples))
     }
@@ -950,6 +1010,9 @@ fn print_report(r: &SizeReport, cases: &[Case], runs: usize) {
         row(variant.label(), &|t: &Timings| t.variant(variant));
     }
     row("all", &|t: &Timings| t.all());
+    for (family, _) in QUERIES {
+        row(&format!("  {family}"), &|t: &Timings| t.family(family));
+    }
     println!();
     println!(
         "{:<18} {:>17} {:>17}",
@@ -1075,6 +1138,7 @@ fn timings_json(t: &Timings) -> Json {
         "filtered": t.variant(Variant::Filtered).json(),
         "filtered_radius": t.variant(Variant::FilteredRadius).json(),
         "all": t.all().json(),
+        "by_family": QUERIES.iter().map(|(family, _)| (family.to_string(), t.family(family).json())).collect::<serde_json::Map<_, _>>(),
         "matches_per_query": t.matches,
     })
 }
@@ -1086,7 +1150,9 @@ fn report_json(r: &SizeReport) -> Json {
         "rebuild_seconds": round3(r.rebuild_seconds),
         "rebuild_docs_per_second": (r.size as f64 / r.rebuild_seconds).round(),
         "tantivy": timings_json(&r.tantivy),
+        "tantivy_with_facets": timings_json(&r.tantivy_facets),
         "graphql_http": timings_json(&r.http),
+        "graphql_http_with_facets": timings_json(&r.http_facets),
         "sqlite_fts5": timings_json(&r.sqlite),
         "sqlite_fts5_build_seconds": round3(r.sqlite_build_seconds),
         "postgresql_fts": r.postgres.as_ref().map(|(t, _)| timings_json(t)),

@@ -127,8 +127,15 @@ async fn follow(db: DatabaseConnection, dir: PathBuf, state: Arc<SearchIndex>) {
         if *stop.borrow() {
             return;
         }
+        let started = std::time::Instant::now();
         match apply_batch(&db, &index, watermark, &mut gaps).await {
             Ok(Some(next)) => {
+                tracing::debug!(
+                    from = watermark + 1,
+                    to = next,
+                    ms = started.elapsed().as_secs_f64() * 1e3,
+                    "applied the change log to the search index"
+                );
                 watermark = next;
                 state.applied.send_replace(watermark);
                 continue;

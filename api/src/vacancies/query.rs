@@ -81,6 +81,8 @@ impl VacancyQuery {
             sort,
             first,
             after,
+            // Facet counts cost time on broad searches: only when the caller selects them.
+            count_facets: ctx.look_ahead().field("facets").exists(),
         };
         Ok(search_vacancies(db, search, args).await?)
     }

@@ -48,6 +48,8 @@ pub struct SearchArgs {
     pub first: Option<i32>,
     /// Cursor of the hit before the page.
     pub after: Option<String>,
+    /// Whether to count facet values.
+    pub count_facets: bool,
 }
 
 fn names<T: Copy>(values: &Option<Vec<T>>, as_db: fn(T) -> &'static str) -> Vec<String> {
@@ -126,6 +128,7 @@ pub async fn search_vacancies(
         },
         offset,
         limit: size as usize,
+        count_facets: args.count_facets,
     };
     let index = search.ready()?;
     let results = tokio::task::spawn_blocking(move || index.search(&request))
