@@ -106,6 +106,15 @@ pub struct Settings {
     /// Log filter (`tracing` syntax), e.g. `info` or `ipsmatch=debug,info`.
     #[arg(long, env = "IPSMATCH_LOG", default_value = "info")]
     pub log: String,
+
+    /// Weights of the match factors, `name=weight` for each of occupation, distance, pay, hours,
+    /// shift, skills and employer_openness.
+    #[arg(
+        long,
+        env = "IPSMATCH_MATCH_WEIGHTS",
+        default_value = "occupation=3,distance=2,pay=1.5,hours=1.5,shift=1,skills=1,employer_openness=1"
+    )]
+    pub match_weights: String,
 }
 
 impl Settings {
@@ -133,6 +142,7 @@ impl Settings {
             request_timeout_ms: 30_000,
             expiry_sweep_secs: 60,
             log: "info".into(),
+            match_weights: crate::clients::matching::MatchWeights::DEFAULT.into(),
         }
     }
 

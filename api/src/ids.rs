@@ -21,6 +21,8 @@ pub enum Kind {
     Engagement,
     /// A job vacancy.
     Vacancy,
+    /// A person on a caseload.
+    Client,
 }
 
 impl Kind {
@@ -32,6 +34,7 @@ impl Kind {
             Kind::EmployerContact => "EmployerContact",
             Kind::Engagement => "Engagement",
             Kind::Vacancy => "Vacancy",
+            Kind::Client => "Client",
         }
     }
 
@@ -43,6 +46,7 @@ impl Kind {
             Kind::EmployerContact,
             Kind::Engagement,
             Kind::Vacancy,
+            Kind::Client,
         ]
         .into_iter()
         .find(|k| k.tag() == tag)

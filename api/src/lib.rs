@@ -2,9 +2,11 @@
 //! clients and disclosure consent. `startup::Application` is the running service; `cli` is the
 //! `ipsmatch` command.
 
+pub mod audit;
 pub mod auth;
 pub mod change_log;
 pub mod cli;
+pub mod clients;
 pub mod config;
 pub mod dates;
 pub mod db;

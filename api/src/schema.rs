@@ -6,7 +6,10 @@ use async_graphql::{
 };
 use sea_orm::DatabaseConnection;
 
-use crate::auth::viewer;
+use crate::auth::{Viewer, viewer};
+use crate::clients::mutation::ClientMutation;
+use crate::clients::query::ClientQuery;
+use crate::clients::types::Client;
 use crate::config::Settings;
 use crate::employers::mutation::EmployerMutation;
 use crate::employers::query::EmployerQuery;
@@ -47,13 +50,19 @@ pub enum Node {
     Engagement(Engagement),
     /// A job vacancy.
     Vacancy(Vacancy),
+    /// A client (only within your reach).
+    Client(Client),
 }
 
 /// `node` and `nodes`.
 #[derive(Default)]
 pub struct NodeQuery;
 
-async fn load_node(db: &DatabaseConnection, id: &ID) -> Result<Option<Node>, ApiError> {
+async fn load_node(
+    db: &DatabaseConnection,
+    me: &Viewer,
+    id: &ID,
+) -> Result<Option<Node>, ApiError> {
     use sea_orm::EntityTrait;
     let Some((kind, uuid)) = ids::decode(id) else {
         return Ok(None);
@@ -79,6 +88,9 @@ async fn load_node(db: &DatabaseConnection, id: &ID) -> Result<Option<Node>, Api
         Kind::Vacancy => crate::vacancies::service::find_vacancy(db, uuid)
             .await?
             .map(|m| Node::Vacancy(Vacancy(m))),
+        Kind::Client => crate::clients::access::find_client(db, me, uuid)
+            .await?
+            .map(|m| Node::Client(Client(m))),
     })
 }
 
@@ -90,9 +102,9 @@ impl NodeQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "A global id.")] id: ID,
     ) -> Result<Option<Node>> {
-        viewer(ctx)?;
+        let me = viewer(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(load_node(db, &id).await?)
+        Ok(load_node(db, me, &id).await?)
     }
 
     /// Records by global id, in the order asked (at most 100); null for each you cannot see.
@@ -101,14 +113,14 @@ impl NodeQuery {
         ctx: &Context<'_>,
         #[graphql(desc = "Global ids.")] ids: Vec<ID>,
     ) -> Result<Vec<Option<Node>>> {
-        viewer(ctx)?;
+        let me = viewer(ctx)?;
         if ids.len() > MAX_NODES {
             return Err(ApiError::BadUserInput(format!("at most {MAX_NODES} ids at once")).into());
         }
         let db = ctx.data::<DatabaseConnection>()?;
         let mut found = Vec::with_capacity(ids.len());
         for id in &ids {
-            found.push(load_node(db, id).await?);
+            found.push(load_node(db, me, id).await?);
         }
         Ok(found)
     }
@@ -117,12 +129,23 @@ impl NodeQuery {
 /// Every query.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Query")]
-pub struct QueryRoot(NodeQuery, StaffQuery, EmployerQuery, VacancyQuery);
+pub struct QueryRoot(
+    NodeQuery,
+    StaffQuery,
+    EmployerQuery,
+    VacancyQuery,
+    ClientQuery,
+);
 
 /// Every mutation.
 #[derive(MergedObject, Default)]
 #[graphql(name = "Mutation")]
-pub struct MutationRoot(StaffMutation, EmployerMutation, VacancyMutation);
+pub struct MutationRoot(
+    StaffMutation,
+    EmployerMutation,
+    VacancyMutation,
+    ClientMutation,
+);
 
 /// Builds the schema with the configured limits. Per-request data (the caller, loaders) is added
 /// by the HTTP layer.
@@ -130,10 +153,13 @@ pub fn build_schema(
     settings: &Settings,
     db: DatabaseConnection,
     search: std::sync::Arc<crate::vacancies::indexer::SearchIndex>,
-) -> StaffSchema {
+) -> anyhow::Result<StaffSchema> {
+    let weights = crate::clients::matching::MatchWeights::parse(&settings.match_weights)
+        .map_err(|e| anyhow::anyhow!("IPSMATCH_MATCH_WEIGHTS: {e}"))?;
     let mut builder = builder()
         .data(db)
         .data(search)
+        .data(weights)
         .limit_depth(settings.max_depth)
         .limit_complexity(settings.max_complexity)
         .limit_recursive_depth(32)
@@ -141,7 +167,7 @@ pub fn build_schema(
     if !settings.introspection {
         builder = builder.disable_introspection();
     }
-    builder.finish()
+    Ok(builder.finish())
 }
 
 /// The schema's SDL, as committed in `api/schema.graphql`.

@@ -65,7 +65,7 @@ impl Application {
         let (search, follower) =
             crate::vacancies::indexer::start(db.clone(), settings.effective_index_dir());
         let state = Arc::new(AppState {
-            schema: build_schema(&settings, db.clone(), search.clone()),
+            schema: build_schema(&settings, db.clone(), search.clone())?,
             db,
             verifier,
             settings,

@@ -148,6 +148,15 @@ fn label(field: &str) -> &str {
     field.rsplit('.').next().unwrap_or(field)
 }
 
+/// A LIKE pattern matching `word` anywhere, with LIKE's wildcards in it escaped.
+pub fn like_pattern(word: &str) -> sea_orm::sea_query::LikeExpr {
+    let escaped = word
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    sea_orm::sea_query::LikeExpr::new(format!("%{escaped}%")).escape('\\')
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

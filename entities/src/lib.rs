@@ -2,11 +2,18 @@
 //!
 //! Enumerations are stored as upper-case text (`FACE_TO_FACE`); the `api` crate owns their meaning.
 
+pub mod audit_event;
+pub mod caseload_assignment;
 pub mod change_log;
+pub mod client;
+pub mod client_sensitive;
+pub mod client_status_episode;
 pub mod employer;
 pub mod employer_contact;
 pub mod employer_location;
 pub mod engagement;
+pub mod job_preference;
 pub mod staff;
 pub mod team;
 pub mod vacancy;
+pub mod vocational_profile;

@@ -5,6 +5,7 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20261126_000001_staff_and_employers;
 mod m20261126_000002_vacancies;
+mod m20261126_000003_clients;
 
 /// Applies all migrations in order.
 pub struct Migrator;
@@ -15,6 +16,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m20261126_000001_staff_and_employers::Migration),
             Box::new(m20261126_000002_vacancies::Migration),
+            Box::new(m20261126_000003_clients::Migration),
         ]
     }
 }

@@ -129,6 +129,8 @@ pub struct Filters {
     pub occupation_prefix: Option<String>,
     /// Never return a vacancy with any of these workplace features.
     pub exclude_environments: Vec<String>,
+    /// Never return a vacancy with any of these shift patterns.
+    pub exclude_shifts: Vec<String>,
     /// Only vacancies that may pay at least this much an hour.
     pub min_hourly_pay: Option<f64>,
     /// Only vacancies offering at least this many hours a week.
@@ -533,8 +535,13 @@ impl VacancyIndex {
                 Box::new(TermQuery::new(term, IndexRecordOption::Basic)),
             ));
         }
-        for environment in &filters.exclude_environments {
-            let term = Term::from_field_text(f.environment, environment);
+        let excluded = filters
+            .exclude_environments
+            .iter()
+            .map(|e| (f.environment, e))
+            .chain(filters.exclude_shifts.iter().map(|s| (f.shift, s)));
+        for (field, value) in excluded {
+            let term = Term::from_field_text(field, value);
             clauses.push((
                 Occur::MustNot,
                 Box::new(TermQuery::new(term, IndexRecordOption::Basic)),

@@ -2,6 +2,7 @@
 //! to over HTTP. Each test runs on SQLite and, when `IPSMATCH_TEST_POSTGRES_URL` is set, PostgreSQL.
 
 mod auth;
+mod clients;
 mod conventions;
 mod crash;
 mod database;
@@ -11,6 +12,7 @@ mod engagements;
 mod failures;
 mod helpers;
 mod http;
+mod matching;
 mod search;
 mod staff;
 mod vacancies;

@@ -2,7 +2,7 @@
 
 use async_graphql::{ID, MaybeUndefined};
 use chrono::{Duration, NaiveDate};
-use sea_orm::sea_query::{Expr, LikeExpr};
+use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, Order,
     QueryFilter, QueryOrder, Set, TransactionTrait,
@@ -17,7 +17,7 @@ use crate::db::{now, truncate_to_micros};
 use crate::error::{ApiError, ServiceError, UserErrorCode, is_unique_violation};
 use crate::ids::{self, Kind};
 use crate::pagination::{Keyset, Page, PageArgs, SortValue, fetch_page};
-use crate::validate::{Checks, LONG_TEXT, SHORT_TEXT, name_key};
+use crate::validate::{Checks, LONG_TEXT, SHORT_TEXT, like_pattern, name_key};
 
 /// How far ahead of the server clock an engagement time may be (clocks on phones drift).
 const FUTURE_TOLERANCE_MINUTES: i64 = 10;
@@ -55,14 +55,6 @@ pub async fn find_superseding(
         .filter(engagement::Column::SupersedesId.eq(id))
         .one(db)
         .await?)
-}
-
-fn like_pattern(word: &str) -> LikeExpr {
-    let escaped = word
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    LikeExpr::new(format!("%{escaped}%")).escape('\\')
 }
 
 /// One page of employers by name.

@@ -21,11 +21,13 @@ use crate::pagination::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageInfo};
 /// Largest radius accepted.
 pub const MAX_RADIUS_KM: f64 = 500.0;
 
-fn offset_cursor(offset: usize) -> String {
+/// The cursor of the item at `offset` in a ranked list.
+pub fn offset_cursor(offset: usize) -> String {
     URL_SAFE_NO_PAD.encode(format!("offset:{offset}"))
 }
 
-fn read_offset_cursor(cursor: &str) -> Result<usize, ApiError> {
+/// The offset an `offset_cursor` names.
+pub fn read_offset_cursor(cursor: &str) -> Result<usize, ApiError> {
     let bad = || ApiError::BadUserInput(format!("`{cursor}` is not a cursor from this search"));
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
     let text = String::from_utf8(bytes).map_err(|_| bad())?;
@@ -106,6 +108,7 @@ pub async fn search_vacancies(
         }),
         occupation_prefix: f.occupation_prefix.clone(),
         exclude_environments: excluded.iter().map(|e| e.as_db().to_string()).collect(),
+        exclude_shifts: Vec::new(),
         min_hourly_pay: f.min_hourly_pay,
         hours_at_least: f.hours_per_week_at_least,
         hours_at_most: f.hours_per_week_at_most,

@@ -357,6 +357,32 @@ impl Vacancy {
     async fn version(&self) -> i32 {
         self.0.version
     }
+
+    /// The clients you support (your caseload; your team's as a team lead) ranked for this
+    /// vacancy, with the same explanations as `Client.matches`.
+    async fn candidates(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many clients (at most 100).")] first: Option<i32>,
+        #[graphql(
+            desc = "Also list clients a hard rule keeps apart, with the rule.",
+            default
+        )]
+        include_excluded: bool,
+    ) -> Result<Vec<crate::clients::suggestions::CandidateMatch>> {
+        let me = crate::auth::viewer(ctx)?;
+        let db = ctx.data::<sea_orm::DatabaseConnection>()?;
+        let weights = ctx.data::<crate::clients::matching::MatchWeights>()?;
+        Ok(crate::clients::suggestions::vacancy_candidates(
+            db,
+            me,
+            weights,
+            &self.0,
+            first,
+            include_excluded,
+        )
+        .await?)
+    }
 }
 
 /// An occupation: a unit group of the Standard Occupational Classification.

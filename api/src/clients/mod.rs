@@ -1,0 +1,11 @@
+//! Clients and their caseloads: registration, dated status episodes, assignment to specialists,
+//! who may see whom (`access`), special-category facts behind a stated purpose, and the versioned
+//! vocational profile and job preferences that drive matching.
+
+pub mod access;
+pub mod matching;
+pub mod mutation;
+pub mod query;
+pub mod service;
+pub mod suggestions;
+pub mod types;

@@ -1,0 +1,921 @@
+//! GraphQL types of clients: the client, their caseload and status history, the special-category
+//! facts (reached only through `Client.sensitive` with a purpose), the vocational profile and the
+//! job preferences.
+
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+
+use entities::{
+    caseload_assignment, client, client_sensitive, client_status_episode, job_preference,
+    vocational_profile,
+};
+
+use crate::auth::viewer;
+use crate::dates::Date;
+use crate::employers::types::Sector;
+use crate::ids::{self, Kind};
+use crate::loaders::{load_failed, loaders};
+use crate::staff::types::{Staff, Team};
+use crate::stored_enum;
+use crate::vacancies::types::{ContractType, ShiftPattern, WorkEnvironment};
+
+stored_enum! {
+    /// Where a client is in the service.
+    pub enum ClientStatus {
+        /// Looking for work with the specialist's support.
+        Active = "ACTIVE",
+        /// Support paused (at the client's wish, or while treatment comes first).
+        Paused = "PAUSED",
+        /// In paid work, with in-work support.
+        InWork = "IN_WORK",
+        /// Left the service.
+        Discharged = "DISCHARGED",
+    }
+}
+
+stored_enum! {
+    /// Who referred the client to the employment service.
+    pub enum ReferralSource {
+        /// Their treatment keyworker.
+        TreatmentKeyworker = "TREATMENT_KEYWORKER",
+        /// They asked themselves.
+        SelfReferral = "SELF_REFERRAL",
+        /// A peer mentor or recovery community.
+        PeerSupport = "PEER_SUPPORT",
+        /// Jobcentre Plus.
+        Jobcentre = "JOBCENTRE",
+        /// Anyone else.
+        Other = "OTHER",
+    }
+}
+
+stored_enum! {
+    /// Why special-category facts are being read; written to the audit log with every read.
+    pub enum SensitivePurpose {
+        /// Planning the client's support with them.
+        SupportPlanning = "SUPPORT_PLANNING",
+        /// Assessing a risk to the client or others.
+        RiskAssessment = "RISK_ASSESSMENT",
+        /// A safeguarding concern.
+        Safeguarding = "SAFEGUARDING",
+        /// Statutory or commissioner reporting.
+        ServiceReporting = "SERVICE_REPORTING",
+        /// The client asked to see what is held about them.
+        ClientRequest = "CLIENT_REQUEST",
+    }
+}
+
+stored_enum! {
+    /// The substance group a client is in treatment for (as NDTMS groups them).
+    pub enum SubstanceGroup {
+        /// Opiates (with or without others).
+        Opiates = "OPIATES",
+        /// Non-opiates only.
+        NonOpiatesOnly = "NON_OPIATES_ONLY",
+        /// Alcohol only.
+        AlcoholOnly = "ALCOHOL_ONLY",
+        /// Non-opiates and alcohol.
+        NonOpiatesAndAlcohol = "NON_OPIATES_AND_ALCOHOL",
+    }
+}
+
+stored_enum! {
+    /// Where the client is in treatment.
+    pub enum TreatmentStatus {
+        /// In structured treatment.
+        InTreatment = "IN_TREATMENT",
+        /// In recovery support after structured treatment.
+        RecoverySupport = "RECOVERY_SUPPORT",
+        /// Completed treatment.
+        Completed = "COMPLETED",
+        /// Left treatment before completing.
+        LeftTreatment = "LEFT_TREATMENT",
+    }
+}
+
+stored_enum! {
+    /// Criminal record, as the client reports it.
+    pub enum CriminalRecordStatus {
+        /// None declared.
+        NoneDeclared = "NONE_DECLARED",
+        /// Only spent convictions.
+        SpentOnly = "SPENT_ONLY",
+        /// Unspent convictions.
+        Unspent = "UNSPENT",
+        /// Charges pending.
+        PendingCharges = "PENDING_CHARGES",
+        /// The client prefers not to say.
+        PrefersNotToSay = "PREFERS_NOT_TO_SAY",
+    }
+}
+
+stored_enum! {
+    /// Benefits the client receives.
+    pub enum BenefitsStatus {
+        /// None.
+        NoBenefits = "NONE",
+        /// Universal Credit.
+        UniversalCredit = "UNIVERSAL_CREDIT",
+        /// Universal Credit with limited capability for work (and work-related activity).
+        UniversalCreditLimitedCapability = "UNIVERSAL_CREDIT_LCW",
+        /// Employment and Support Allowance.
+        Esa = "ESA",
+        /// Personal Independence Payment.
+        Pip = "PIP",
+        /// Something else.
+        Other = "OTHER",
+    }
+}
+
+stored_enum! {
+    /// A licence or card that opens jobs.
+    pub enum Licence {
+        /// Full UK car driving licence (a drink-drive ban removes it for a while).
+        Car = "CAR",
+        /// Van (category C1).
+        Van = "VAN",
+        /// Heavy goods vehicle (C / C+E).
+        Hgv = "HGV",
+        /// Bus and coach (D).
+        Pcv = "PCV",
+        /// Counterbalance or reach forklift.
+        Forklift = "FORKLIFT",
+        /// Construction Skills Certification Scheme card.
+        Cscs = "CSCS",
+        /// Security Industry Authority licence.
+        Sia = "SIA",
+        /// Food hygiene certificate.
+        FoodHygiene = "FOOD_HYGIENE",
+        /// First aid at work.
+        FirstAid = "FIRST_AID",
+    }
+}
+
+stored_enum! {
+    /// A day of the week.
+    pub enum Weekday {
+        /// Monday.
+        Mon = "MON",
+        /// Tuesday.
+        Tue = "TUE",
+        /// Wednesday.
+        Wed = "WED",
+        /// Thursday.
+        Thu = "THU",
+        /// Friday.
+        Fri = "FRI",
+        /// Saturday.
+        Sat = "SAT",
+        /// Sunday.
+        Sun = "SUN",
+    }
+}
+
+fn list<T: Copy>(
+    stored: &str,
+    from_db: fn(&str) -> Result<T, crate::error::ApiError>,
+) -> Result<Vec<T>> {
+    Ok(stored
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(from_db)
+        .collect::<Result<_, _>>()?)
+}
+
+fn lines(stored: &str) -> Vec<String> {
+    stored
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+async fn staff_by_id(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<Staff>> {
+    Ok(loaders(ctx)?
+        .staff
+        .load_one(id)
+        .await
+        .map_err(load_failed)?
+        .map(Staff))
+}
+
+/// A person on an IPS caseload. Reached only by their specialist and their team's lead.
+#[derive(Clone)]
+pub struct Client(pub client::Model);
+
+/// A person on an IPS caseload. Reached only by their specialist and their team's lead.
+#[Object]
+impl Client {
+    /// Global id.
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Client, self.0.id)
+    }
+
+    /// Full name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Phone number.
+    async fn phone(&self) -> Option<&str> {
+        self.0.phone.as_deref()
+    }
+
+    /// E-mail address.
+    async fn email(&self) -> Option<&str> {
+        self.0.email.as_deref()
+    }
+
+    /// Home town.
+    async fn town(&self) -> Option<&str> {
+        self.0.town.as_deref()
+    }
+
+    /// Home postcode.
+    async fn postcode(&self) -> Option<&str> {
+        self.0.postcode.as_deref()
+    }
+
+    /// The team (and site) supporting the client.
+    async fn team(&self, ctx: &Context<'_>) -> Result<Option<Team>> {
+        Ok(loaders(ctx)?
+            .teams
+            .load_one(self.0.team_id)
+            .await
+            .map_err(load_failed)?
+            .map(Team))
+    }
+
+    /// When the client was referred to the employment service.
+    async fn referral_date(&self) -> Date {
+        Date(self.0.referral_date)
+    }
+
+    /// Who referred them.
+    async fn referral_source(&self) -> Result<ReferralSource> {
+        Ok(ReferralSource::from_db(&self.0.referral_source)?)
+    }
+
+    /// Their treatment keyworker's name.
+    async fn keyworker_name(&self) -> Option<&str> {
+        self.0.keyworker_name.as_deref()
+    }
+
+    /// How to reach their keyworker.
+    async fn keyworker_contact(&self) -> Option<&str> {
+        self.0.keyworker_contact.as_deref()
+    }
+
+    /// Current status.
+    async fn status(&self) -> Result<ClientStatus> {
+        Ok(ClientStatus::from_db(&self.0.status)?)
+    }
+
+    /// Every status episode, oldest first.
+    async fn status_history(&self, ctx: &Context<'_>) -> Result<Vec<ClientStatusEpisode>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        Ok(client_status_episode::Entity::find()
+            .filter(client_status_episode::Column::ClientId.eq(self.0.id))
+            .order_by_asc(client_status_episode::Column::StartedOn)
+            .order_by_asc(client_status_episode::Column::RecordedAt)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(ClientStatusEpisode)
+            .collect())
+    }
+
+    /// The specialist supporting the client now.
+    async fn specialist(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        let current = caseload_assignment::Entity::find()
+            .filter(caseload_assignment::Column::ClientId.eq(self.0.id))
+            .filter(caseload_assignment::Column::AssignedTo.is_null())
+            .one(db)
+            .await?;
+        match current {
+            Some(row) => staff_by_id(ctx, row.specialist_id).await,
+            None => Ok(None),
+        }
+    }
+
+    /// Every assignment to a specialist, oldest first (reassigning keeps the history).
+    async fn assignments(&self, ctx: &Context<'_>) -> Result<Vec<CaseloadAssignment>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        Ok(caseload_assignment::Entity::find()
+            .filter(caseload_assignment::Column::ClientId.eq(self.0.id))
+            .order_by_asc(caseload_assignment::Column::AssignedFrom)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(CaseloadAssignment)
+            .collect())
+    }
+
+    /// Special-category facts (substance group, treatment, criminal record, benefits). Reading them
+    /// needs a purpose and writes an audit event first; null when none are recorded.
+    async fn sensitive(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Why you need them; recorded in the audit log.")]
+        purpose: SensitivePurpose,
+    ) -> Result<Option<ClientSensitive>> {
+        let me = viewer(ctx)?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        Ok(super::service::read_sensitive(db, me, self.0.id, purpose)
+            .await?
+            .map(ClientSensitive))
+    }
+
+    /// The current vocational profile; null before one is recorded.
+    async fn profile(&self, ctx: &Context<'_>) -> Result<Option<VocationalProfile>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        Ok(super::service::current_profile(db, self.0.id)
+            .await?
+            .map(VocationalProfile))
+    }
+
+    /// Every version of the vocational profile, newest first.
+    async fn profile_history(&self, ctx: &Context<'_>) -> Result<Vec<VocationalProfile>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        Ok(vocational_profile::Entity::find()
+            .filter(vocational_profile::Column::ClientId.eq(self.0.id))
+            .order_by_desc(vocational_profile::Column::Version)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(VocationalProfile)
+            .collect())
+    }
+
+    /// The current job preferences; null before they are recorded.
+    async fn preferences(&self, ctx: &Context<'_>) -> Result<Option<JobPreferences>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        Ok(super::service::current_preferences(db, self.0.id)
+            .await?
+            .map(JobPreferences))
+    }
+
+    /// Every version of the job preferences, newest first.
+    async fn preferences_history(&self, ctx: &Context<'_>) -> Result<Vec<JobPreferences>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        Ok(job_preference::Entity::find()
+            .filter(job_preference::Column::ClientId.eq(self.0.id))
+            .order_by_desc(job_preference::Column::Version)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(JobPreferences)
+            .collect())
+    }
+
+    /// Vacancies to talk over with the client, best fit first, each with its factors and warnings.
+    /// Hard rules (avoided workplaces, travel, minimum pay, hours, free times, open vacancies only)
+    /// are never broken; `includeNearMisses` lists vacancies that matched but broke one, and why.
+    async fn matches(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many suggestions (at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Suggestions after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Also list near misses with the rule each broke.", default)]
+        include_near_misses: bool,
+    ) -> Result<super::suggestions::ClientMatches> {
+        super::suggestions::client_matches(ctx, &self.0, first, after, include_near_misses).await
+    }
+
+    /// When the client was registered.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When the record last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// Optimistic-concurrency version: send it back with a change.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// One stretch of a client's status.
+pub struct ClientStatusEpisode(pub client_status_episode::Model);
+
+/// One stretch of a client's status.
+#[Object]
+impl ClientStatusEpisode {
+    /// The status.
+    async fn status(&self) -> Result<ClientStatus> {
+        Ok(ClientStatus::from_db(&self.0.status)?)
+    }
+
+    /// First day of it.
+    async fn started_on(&self) -> Date {
+        Date(self.0.started_on)
+    }
+
+    /// Day it ended; null while it lasts.
+    async fn ended_on(&self) -> Option<Date> {
+        self.0.ended_on.map(Date)
+    }
+
+    /// Why it began.
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+
+    /// Who recorded it.
+    async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
+        staff_by_id(ctx, self.0.recorded_by_id).await
+    }
+}
+
+/// A stretch of time a specialist supported a client.
+pub struct CaseloadAssignment(pub caseload_assignment::Model);
+
+/// A stretch of time a specialist supported a client.
+#[Object]
+impl CaseloadAssignment {
+    /// The specialist.
+    async fn specialist(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
+        staff_by_id(ctx, self.0.specialist_id).await
+    }
+
+    /// From when.
+    async fn assigned_from(&self) -> DateTime<Utc> {
+        self.0.assigned_from
+    }
+
+    /// Until when; null while current.
+    async fn assigned_to(&self) -> Option<DateTime<Utc>> {
+        self.0.assigned_to
+    }
+
+    /// Why the client was assigned (or reassigned).
+    async fn reason(&self) -> Option<&str> {
+        self.0.reason.as_deref()
+    }
+
+    /// Who assigned them.
+    async fn assigned_by(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
+        staff_by_id(ctx, self.0.assigned_by_id).await
+    }
+}
+
+/// Special-category facts about a client, one version. Every read is in the audit log.
+pub struct ClientSensitive(pub client_sensitive::Model);
+
+/// Special-category facts about a client, one version. Every read is in the audit log.
+#[Object]
+impl ClientSensitive {
+    /// The substance group they are in treatment for.
+    async fn primary_substance_group(&self) -> Result<Option<SubstanceGroup>> {
+        Ok(self
+            .0
+            .primary_substance_group
+            .as_deref()
+            .map(SubstanceGroup::from_db)
+            .transpose()?)
+    }
+
+    /// Where they are in treatment.
+    async fn treatment_status(&self) -> Result<Option<TreatmentStatus>> {
+        Ok(self
+            .0
+            .treatment_status
+            .as_deref()
+            .map(TreatmentStatus::from_db)
+            .transpose()?)
+    }
+
+    /// Criminal record, as they report it.
+    async fn criminal_record_status(&self) -> Result<Option<CriminalRecordStatus>> {
+        Ok(self
+            .0
+            .criminal_record_status
+            .as_deref()
+            .map(CriminalRecordStatus::from_db)
+            .transpose()?)
+    }
+
+    /// Benefits they receive.
+    async fn benefits_status(&self) -> Result<Option<BenefitsStatus>> {
+        Ok(self
+            .0
+            .benefits_status
+            .as_deref()
+            .map(BenefitsStatus::from_db)
+            .transpose()?)
+    }
+
+    /// Version number (1 for the first record).
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// When this version was recorded.
+    async fn recorded_at(&self) -> DateTime<Utc> {
+        self.0.recorded_at
+    }
+
+    /// Who recorded it.
+    async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
+        staff_by_id(ctx, self.0.recorded_by_id).await
+    }
+}
+
+/// What a client brings to work, one version.
+pub struct VocationalProfile(pub vocational_profile::Model);
+
+/// What a client brings to work, one version.
+#[Object]
+impl VocationalProfile {
+    /// Version number (1 for the first).
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// The work they are aiming for, in their words.
+    async fn work_goal(&self) -> &str {
+        &self.0.work_goal
+    }
+
+    /// Jobs they have done.
+    async fn work_history(&self) -> &str {
+        &self.0.work_history
+    }
+
+    /// Skills.
+    async fn skills(&self) -> Vec<String> {
+        lines(&self.0.skills)
+    }
+
+    /// Qualifications.
+    async fn qualifications(&self) -> Vec<String> {
+        lines(&self.0.qualifications)
+    }
+
+    /// Licences and cards held.
+    async fn licences(&self) -> Result<Vec<Licence>> {
+        list(&self.0.licences, Licence::from_db)
+    }
+
+    /// What stands in the way, as they see it.
+    async fn barriers(&self) -> &str {
+        &self.0.barriers
+    }
+
+    /// When this version was recorded.
+    async fn recorded_at(&self) -> DateTime<Utc> {
+        self.0.recorded_at
+    }
+
+    /// Who recorded it.
+    async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
+        staff_by_id(ctx, self.0.recorded_by_id).await
+    }
+}
+
+/// A time that must stay free every week (a treatment appointment, supervised dispensing).
+#[derive(
+    SimpleObject, InputObject, Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize,
+)]
+#[graphql(input_name = "FreeWindowInput")]
+pub struct FreeWindow {
+    /// The days it applies to.
+    pub days: Vec<Weekday>,
+    /// Start, `HH:MM` (24-hour).
+    pub from: String,
+    /// End, `HH:MM` (24-hour), after `from`.
+    pub to: String,
+    /// Why (e.g. "dispensing"); kept general, never clinical detail.
+    pub reason: Option<String>,
+}
+
+impl serde::Serialize for Weekday {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_db())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Weekday {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Weekday::from_db(&text).map_err(|_| serde::de::Error::custom("unknown weekday"))
+    }
+}
+
+/// The work a client wants, one version; it drives matching.
+pub struct JobPreferences(pub job_preference::Model);
+
+/// The work a client wants, one version; it drives matching.
+#[Object]
+impl JobPreferences {
+    /// Version number (1 for the first).
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// Wanted occupations as SOC 2010 codes (unit groups, or shorter prefixes for a whole group).
+    async fn occupations(&self) -> Vec<String> {
+        self.0
+            .occupations
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// Wanted jobs in the client's own words.
+    async fn occupation_titles(&self) -> Vec<String> {
+        lines(&self.0.occupation_titles)
+    }
+
+    /// Other words to look for in vacancies.
+    async fn keywords(&self) -> Vec<String> {
+        lines(&self.0.keywords)
+    }
+
+    /// Sectors of interest (empty: any).
+    async fn sectors(&self) -> Result<Vec<Sector>> {
+        list(&self.0.sectors, Sector::from_db)
+    }
+
+    /// Fewest hours a week wanted.
+    async fn hours_per_week_min(&self) -> Option<f64> {
+        self.0.hours_min
+    }
+
+    /// Most hours a week wanted.
+    async fn hours_per_week_max(&self) -> Option<f64> {
+        self.0.hours_max
+    }
+
+    /// Shift patterns the client can work (empty: any).
+    async fn shifts(&self) -> Result<Vec<ShiftPattern>> {
+        list(&self.0.shifts, ShiftPattern::from_db)
+    }
+
+    /// Times that must stay free every week.
+    async fn free_windows(&self) -> Vec<FreeWindow> {
+        serde_json::from_str(&self.0.free_windows).unwrap_or_default()
+    }
+
+    /// Acceptable contract types (empty: any).
+    async fn contract_types(&self) -> Result<Vec<ContractType>> {
+        list(&self.0.contract_types, ContractType::from_db)
+    }
+
+    /// Lowest acceptable pay, pounds an hour.
+    async fn min_hourly_pay(&self) -> Option<f64> {
+        self.0.min_hourly_pay
+    }
+
+    /// Home town (for travel).
+    async fn home_town(&self) -> Option<&str> {
+        self.0.home_town.as_deref()
+    }
+
+    /// Home latitude.
+    async fn home_latitude(&self) -> Option<f64> {
+        self.0.home_latitude
+    }
+
+    /// Home longitude.
+    async fn home_longitude(&self) -> Option<f64> {
+        self.0.home_longitude
+    }
+
+    /// Furthest the client will travel, in kilometres.
+    async fn max_travel_km(&self) -> Option<f64> {
+        self.0.max_travel_km
+    }
+
+    /// Whether remote work suits.
+    async fn remote_ok(&self) -> bool {
+        self.0.remote_ok
+    }
+
+    /// Workplace features the client must not be matched with (hard exclusions).
+    async fn avoid_environments(&self) -> Result<Vec<WorkEnvironment>> {
+        list(&self.0.avoid_environments, WorkEnvironment::from_db)
+    }
+
+    /// Workplace features the client would like.
+    async fn prefer_environments(&self) -> Result<Vec<WorkEnvironment>> {
+        list(&self.0.prefer_environments, WorkEnvironment::from_db)
+    }
+
+    /// When this version was recorded.
+    async fn recorded_at(&self) -> DateTime<Utc> {
+        self.0.recorded_at
+    }
+
+    /// Who recorded it.
+    async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
+        staff_by_id(ctx, self.0.recorded_by_id).await
+    }
+}
+
+crate::connection_types!(
+    ClientConnection,
+    ClientEdge,
+    Client,
+    "A page of clients, by name.",
+    "A client with their cursor."
+);
+
+/// Narrows the client list.
+#[derive(InputObject, Default)]
+pub struct ClientFilter {
+    /// Words that must appear in the name (any case).
+    pub text: Option<String>,
+    /// Only these statuses.
+    pub statuses: Option<Vec<ClientStatus>>,
+    /// Only clients on this specialist's caseload now.
+    pub specialist_id: Option<ID>,
+}
+
+/// A new client.
+#[derive(InputObject)]
+pub struct ClientRegisterInput {
+    /// Full name.
+    pub name: String,
+    /// Phone number.
+    pub phone: Option<String>,
+    /// E-mail address.
+    pub email: Option<String>,
+    /// Home town.
+    pub town: Option<String>,
+    /// Home postcode.
+    pub postcode: Option<String>,
+    /// Day of referral (not in the future).
+    pub referral_date: Date,
+    /// Who referred them.
+    pub referral_source: ReferralSource,
+    /// Treatment keyworker's name.
+    pub keyworker_name: Option<String>,
+    /// How to reach the keyworker.
+    pub keyworker_contact: Option<String>,
+    /// The specialist to support them: yourself when you are a specialist (default); a team lead
+    /// must name one of their team.
+    pub specialist_id: Option<ID>,
+}
+
+/// Changes to a client's details; absent fields stay as they are, null clears.
+#[derive(InputObject)]
+pub struct ClientUpdateInput {
+    /// The client.
+    pub id: ID,
+    /// The version you read.
+    pub version: i32,
+    /// Full name.
+    #[graphql(default)]
+    pub name: MaybeUndefined<String>,
+    /// Phone number.
+    #[graphql(default)]
+    pub phone: MaybeUndefined<String>,
+    /// E-mail address.
+    #[graphql(default)]
+    pub email: MaybeUndefined<String>,
+    /// Home town.
+    #[graphql(default)]
+    pub town: MaybeUndefined<String>,
+    /// Home postcode.
+    #[graphql(default)]
+    pub postcode: MaybeUndefined<String>,
+    /// Treatment keyworker's name.
+    #[graphql(default)]
+    pub keyworker_name: MaybeUndefined<String>,
+    /// How to reach the keyworker.
+    #[graphql(default)]
+    pub keyworker_contact: MaybeUndefined<String>,
+}
+
+/// A new status for a client, from a day on.
+#[derive(InputObject)]
+pub struct ClientStatusChangeInput {
+    /// The client.
+    pub id: ID,
+    /// The version you read.
+    pub version: i32,
+    /// The new status.
+    pub status: ClientStatus,
+    /// First day of it (default: today; not before the current episode began).
+    pub on: Option<Date>,
+    /// Why.
+    pub reason: Option<String>,
+}
+
+/// Moves a client to another specialist of their team (team leads).
+#[derive(InputObject)]
+pub struct ClientAssignInput {
+    /// The client.
+    pub id: ID,
+    /// The specialist who supports them from now.
+    pub specialist_id: ID,
+    /// Why.
+    pub reason: Option<String>,
+}
+
+/// A new version of a client's special-category facts (absent fields: not recorded).
+#[derive(InputObject)]
+pub struct ClientSensitiveRecordInput {
+    /// The client.
+    pub client_id: ID,
+    /// Substance group in treatment for.
+    pub primary_substance_group: Option<SubstanceGroup>,
+    /// Where they are in treatment.
+    pub treatment_status: Option<TreatmentStatus>,
+    /// Criminal record, as they report it.
+    pub criminal_record_status: Option<CriminalRecordStatus>,
+    /// Benefits received.
+    pub benefits_status: Option<BenefitsStatus>,
+}
+
+/// A new version of a client's vocational profile.
+#[derive(InputObject)]
+pub struct VocationalProfileRecordInput {
+    /// The client.
+    pub client_id: ID,
+    /// The work they are aiming for.
+    #[graphql(default)]
+    pub work_goal: String,
+    /// Jobs they have done.
+    #[graphql(default)]
+    pub work_history: String,
+    /// Skills.
+    #[graphql(default)]
+    pub skills: Vec<String>,
+    /// Qualifications.
+    #[graphql(default)]
+    pub qualifications: Vec<String>,
+    /// Licences and cards held.
+    #[graphql(default)]
+    pub licences: Vec<Licence>,
+    /// What stands in the way.
+    #[graphql(default)]
+    pub barriers: String,
+}
+
+/// A new version of a client's job preferences.
+#[derive(InputObject)]
+pub struct JobPreferencesRecordInput {
+    /// The client.
+    pub client_id: ID,
+    /// SOC 2010 codes (4-digit unit groups, or 1–3 digit prefixes).
+    #[graphql(default)]
+    pub occupations: Vec<String>,
+    /// Wanted jobs in the client's words.
+    #[graphql(default)]
+    pub occupation_titles: Vec<String>,
+    /// Other words to look for.
+    #[graphql(default)]
+    pub keywords: Vec<String>,
+    /// Sectors of interest (empty: any).
+    #[graphql(default)]
+    pub sectors: Vec<Sector>,
+    /// Fewest hours a week.
+    pub hours_per_week_min: Option<f64>,
+    /// Most hours a week.
+    pub hours_per_week_max: Option<f64>,
+    /// Shift patterns they can work (empty: any).
+    #[graphql(default)]
+    pub shifts: Vec<ShiftPattern>,
+    /// Times that must stay free.
+    #[graphql(default)]
+    pub free_windows: Vec<FreeWindow>,
+    /// Acceptable contract types (empty: any).
+    #[graphql(default)]
+    pub contract_types: Vec<ContractType>,
+    /// Lowest acceptable pay, pounds an hour.
+    pub min_hourly_pay: Option<f64>,
+    /// Home town.
+    pub home_town: Option<String>,
+    /// Home latitude (with longitude).
+    pub home_latitude: Option<f64>,
+    /// Home longitude (with latitude).
+    pub home_longitude: Option<f64>,
+    /// Furthest they will travel, km (needs a home location).
+    pub max_travel_km: Option<f64>,
+    /// Whether remote work suits.
+    #[graphql(default)]
+    pub remote_ok: bool,
+    /// Workplace features to avoid (never matched).
+    #[graphql(default)]
+    pub avoid_environments: Vec<WorkEnvironment>,
+    /// Workplace features they would like.
+    #[graphql(default)]
+    pub prefer_environments: Vec<WorkEnvironment>,
+}
+
+crate::mutation_payload!(ClientRegisterPayload, client: Client, "Result of `clientRegister`.");
+crate::mutation_payload!(ClientUpdatePayload, client: Client, "Result of `clientUpdate`.");
+crate::mutation_payload!(ClientStatusChangePayload, client: Client, "Result of `clientStatusChange`.");
+crate::mutation_payload!(ClientAssignPayload, client: Client, "Result of `clientAssign`.");
+crate::mutation_payload!(ClientSensitiveRecordPayload, client: Client, "Result of `clientSensitiveRecord` (the facts themselves are read through `Client.sensitive`).");
+crate::mutation_payload!(VocationalProfileRecordPayload, profile: VocationalProfile, "Result of `vocationalProfileRecord`.");
+crate::mutation_payload!(JobPreferencesRecordPayload, preferences: JobPreferences, "Result of `jobPreferencesRecord`.");
