@@ -90,6 +90,9 @@ pub enum UserErrorCode {
     Archived,
     /// The engagement has already been corrected or retracted; correct the newest entry instead.
     AlreadySuperseded,
+    /// The client has not consented to this employer being told about them (or the consent does
+    /// not cover what this needs).
+    DisclosureNotConsented,
 }
 
 /// An expected failure of a mutation, tied to the input field that caused it.

@@ -23,6 +23,10 @@ pub enum Kind {
     Vacancy,
     /// A person on a caseload.
     Client,
+    /// A client's application to a vacancy.
+    Application,
+    /// A job a client started.
+    JobStart,
 }
 
 impl Kind {
@@ -35,6 +39,8 @@ impl Kind {
             Kind::Engagement => "Engagement",
             Kind::Vacancy => "Vacancy",
             Kind::Client => "Client",
+            Kind::Application => "Application",
+            Kind::JobStart => "JobStart",
         }
     }
 
@@ -47,6 +53,8 @@ impl Kind {
             Kind::Engagement,
             Kind::Vacancy,
             Kind::Client,
+            Kind::Application,
+            Kind::JobStart,
         ]
         .into_iter()
         .find(|k| k.tag() == tag)

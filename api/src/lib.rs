@@ -17,6 +17,7 @@ pub mod http;
 pub mod ids;
 pub mod loaders;
 pub mod pagination;
+pub mod pipeline;
 pub mod schema;
 pub mod staff;
 pub mod startup;

@@ -52,6 +52,10 @@ pub enum Node {
     Vacancy(Vacancy),
     /// A client (only within your reach).
     Client(Client),
+    /// A client's application (only within your reach).
+    Application(crate::pipeline::types::Application),
+    /// A job a client started (only within your reach).
+    JobStart(crate::pipeline::types::JobStart),
 }
 
 /// `node` and `nodes`.
@@ -91,6 +95,12 @@ async fn load_node(
         Kind::Client => crate::clients::access::find_client(db, me, uuid)
             .await?
             .map(|m| Node::Client(Client(m))),
+        Kind::Application => crate::pipeline::service::find_application(db, me, uuid)
+            .await?
+            .map(|m| Node::Application(crate::pipeline::types::Application(m))),
+        Kind::JobStart => crate::pipeline::service::find_job_start(db, me, uuid)
+            .await?
+            .map(|m| Node::JobStart(crate::pipeline::types::JobStart(m))),
     })
 }
 
@@ -145,6 +155,7 @@ pub struct MutationRoot(
     EmployerMutation,
     VacancyMutation,
     ClientMutation,
+    crate::pipeline::mutation::PipelineMutation,
 );
 
 /// Builds the schema with the configured limits. Per-request data (the caller, loaders) is added

@@ -2,6 +2,8 @@
 //!
 //! Enumerations are stored as upper-case text (`FACE_TO_FACE`); the `api` crate owns their meaning.
 
+pub mod application;
+pub mod application_stage;
 pub mod audit_event;
 pub mod caseload_assignment;
 pub mod change_log;
@@ -13,7 +15,9 @@ pub mod employer_contact;
 pub mod employer_location;
 pub mod engagement;
 pub mod job_preference;
+pub mod job_start;
 pub mod staff;
+pub mod support_contact;
 pub mod team;
 pub mod vacancy;
 pub mod vocational_profile;

@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261126_000001_staff_and_employers;
 mod m20261126_000002_vacancies;
 mod m20261126_000003_clients;
+mod m20261126_000004_pipeline;
 
 /// Applies all migrations in order.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000001_staff_and_employers::Migration),
             Box::new(m20261126_000002_vacancies::Migration),
             Box::new(m20261126_000003_clients::Migration),
+            Box::new(m20261126_000004_pipeline::Migration),
         ]
     }
 }

@@ -33,6 +33,19 @@ async fn the_demo_data_set_answers_the_readme_query() {
         assert_eq!(r.data("viewer.team.members").as_array().map(Vec::len), Some(5));
         assert_eq!(r.data("staffMembers.totalCount"), 16);
 
+        // A living caseload: around 25 clients each, with preferences that find matches.
+        let r = app.ok(&token, "{ clients(first: 100) { totalCount nodes { id status applications { stage } } } }", json!({})).await;
+        let caseload = r.data("clients.totalCount").as_u64().expect("count");
+        assert!((20..=30).contains(&caseload), "{caseload}");
+        let stages: std::collections::HashSet<String> = r.data("clients.nodes").as_array().expect("nodes").iter()
+            .flat_map(|c| c["applications"].as_array().cloned().unwrap_or_default())
+            .filter_map(|a| a["stage"].as_str().map(str::to_string))
+            .collect();
+        assert!(stages.len() >= 5, "applications in most stages: {stages:?}");
+        let admin = ipsmatch::demo::first_with_role(&app.db, ipsmatch::auth::Role::Admin).await.expect("query").expect("an admin");
+        let admin_view = app.ok(&app.token_for(admin.id), "{ clients { totalCount } }", json!({})).await;
+        assert_eq!(admin_view.data("clients.totalCount"), 0, "admins see no clients");
+
         // The follower indexes the demo vacancies from the change log.
         let r = app.ok(&token, "{ vacancies { totalCount } }", json!({})).await;
         assert_eq!(r.data("vacancies.totalCount"), ipsmatch::demo::VACANCIES);
@@ -55,6 +68,14 @@ async fn the_demo_data_set_answers_the_readme_query() {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
         assert!(applied >= last, "index applied {applied} of {last}");
+        let mut matched = 0;
+        for client in r_clients(&app, &token).await {
+            let m = app.ok(&token, "query($id: ID!) { client(id: $id) { matches(first: 5) { suggestions { totalCount } } } }", json!({ "id": client })).await;
+            if m.data("client.matches.suggestions.totalCount").as_u64().is_some_and(|n| n > 0) {
+                matched += 1;
+            }
+        }
+        assert!(matched >= 10, "most demo clients have suggestions: {matched}");
         let search = "{ vacancySearch(text: \"warehose operatve\", first: 3) { hits { totalCount nodes { vacancy { title status } } } facets { dimension value count } } }";
         let r = app.ok(&token, search, json!({})).await;
         assert!(r.data("vacancySearch.hits.totalCount").as_u64().is_some_and(|n| n > 10), "{}", r.body);
@@ -63,4 +84,15 @@ async fn the_demo_data_set_answers_the_readme_query() {
         }
     })
     .await;
+}
+
+async fn r_clients(app: &crate::helpers::TestApp, token: &str) -> Vec<String> {
+    app.ok(token, "{ clients(first: 100) { nodes { id } } }", json!({}))
+        .await
+        .data("clients.nodes")
+        .as_array()
+        .expect("nodes")
+        .iter()
+        .filter_map(|c| c["id"].as_str().map(str::to_string))
+        .collect()
 }

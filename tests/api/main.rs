@@ -13,6 +13,7 @@ mod failures;
 mod helpers;
 mod http;
 mod matching;
+mod pipeline;
 mod search;
 mod staff;
 mod vacancies;

@@ -21,6 +21,8 @@ use chrono::NaiveDate;
 use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait, Value};
 use serde_json::{Value as Json, json};
 
+use entities::job_preference;
+use ipsmatch::clients::matching::{MatchWeights, Wants, match_client};
 use ipsmatch::config::Settings;
 use ipsmatch::demo::vacancies::{VacancyCorpus, index_titles, insert};
 use ipsmatch::demo::{Rng, places};
@@ -465,6 +467,12 @@ struct SizeReport {
     sqlite_build_seconds: f64,
     postgres: Option<(Timings, f64)>,
     commit_to_searchable: Stats,
+    /// One client matched (top suggestions with explanations), each of the generated clients.
+    matching: Stats,
+    /// All generated clients matched one after another, in seconds.
+    matching_seconds: f64,
+    /// Suggestions made in all.
+    suggestions: usize,
     rss_steady_mb: f64,
     rss_peak_mb: f64,
 }
@@ -550,7 +558,7 @@ async fn bench_size(
 
     // Full rebuild from the database, into the folder the server will open.
     let index_dir = settings.effective_index_dir();
-    let index = VacancyIndex::open_or_create(&index_dir)?;
+    let index = std::sync::Arc::new(VacancyIndex::open_or_create(&index_dir)?);
     let started = Instant::now();
     let indexed = ipsmatch::vacancies::indexer::rebuild(&db, &index, &mut |done, total| {
         eprint!("\r  indexing {done}/{total}");
@@ -571,6 +579,9 @@ async fn bench_size(
         Ok(index.search(&case.index_request(true))?.total as u64)
     })
     .await?;
+    eprintln!("  matching {CLIENTS} generated clients…");
+    let (matching, matching_seconds, suggestions) =
+        measure_matching(&db, &index, options.seed).await?;
     drop(index);
 
     eprintln!("  GraphQL over HTTP…");
@@ -618,9 +629,119 @@ async fn bench_size(
         sqlite_build_seconds,
         postgres,
         commit_to_searchable,
+        matching,
+        matching_seconds,
+        suggestions,
         rss_steady_mb,
         rss_peak_mb,
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matching
+// ---------------------------------------------------------------------------------------------
+
+/// Generated clients matched per corpus size.
+const CLIENTS: usize = 200;
+
+/// Preferences of generated clients: homes in towns by population, common wishes, some avoided
+/// workplaces, free windows and minimum pay.
+fn generated_wants(seed: u64) -> Vec<Wants> {
+    let mut rng = Rng::new(seed ^ 0x0C11_E175);
+    let towns: Vec<_> = places()
+        .into_iter()
+        .filter(|p| p.population > 50_000)
+        .collect();
+    let titles = [
+        "warehouse operative",
+        "cleaner",
+        "care assistant",
+        "kitchen porter",
+        "retail assistant",
+        "delivery driver",
+        "labourer",
+        "receptionist",
+    ];
+    let environments = ["ALCOHOL_SERVED", "CASH_HANDLING", "DRIVING", "NIGHT_WORK"];
+    (0..CLIENTS)
+        .map(|_| {
+            let home = &towns[rng.below(towns.len())];
+            let hours_min = *rng.pick(&[8.0, 16.0, 20.0, 30.0]);
+            let avoid: Vec<&str> = environments
+                .iter()
+                .copied()
+                .filter(|_| rng.chance(30))
+                .collect();
+            let windows = if rng.chance(25) {
+                r#"[{"days":["MON","WED","FRI"],"from":"07:30","to":"09:00","reason":"dispensing"}]"#
+            } else {
+                "[]"
+            };
+            let prefs = job_preference::Model {
+                id: uuid::Uuid::nil(),
+                client_id: uuid::Uuid::nil(),
+                version: 1,
+                occupations: String::new(),
+                occupation_titles: if rng.chance(25) {
+                    String::new()
+                } else {
+                    format!("{}\n{}", rng.pick(&titles), rng.pick(&titles))
+                },
+                keywords: String::new(),
+                sectors: String::new(),
+                hours_min: Some(hours_min),
+                hours_max: Some(hours_min + *rng.pick(&[4.0, 10.0, 20.0])),
+                shifts: String::new(),
+                free_windows: windows.into(),
+                contract_types: String::new(),
+                min_hourly_pay: rng.chance(70).then(|| *rng.pick(&[11.5, 12.2, 12.8])),
+                home_town: Some(home.name.clone()),
+                home_latitude: Some(home.lat),
+                home_longitude: Some(home.lon),
+                max_travel_km: Some(*rng.pick(&[10.0, 20.0, 30.0, 50.0])),
+                remote_ok: false,
+                avoid_environments: avoid.join(","),
+                prefer_environments: String::new(),
+                recorded_by_id: uuid::Uuid::nil(),
+                recorded_at: chrono::Utc::now(),
+            };
+            Wants::new(prefs, None)
+        })
+        .collect()
+}
+
+/// Matches every generated client in turn (suggestions with explanations, no near misses).
+async fn measure_matching(
+    db: &DatabaseConnection,
+    index: &std::sync::Arc<VacancyIndex>,
+    seed: u64,
+) -> anyhow::Result<(Stats, f64, usize)> {
+    let weights = MatchWeights::parse(MatchWeights::DEFAULT).map_err(anyhow::Error::msg)?;
+    let wants = generated_wants(seed);
+    let today = chrono::Utc::now().date_naive();
+    // One untimed pass warms the caches, as the query benchmark does.
+    for w in wants.iter().take(10) {
+        match_client(db, index, w, &weights, false, today)
+            .await
+            .map_err(|e| anyhow::anyhow!("matching: {e:?}"))?;
+    }
+    let mut samples = Vec::with_capacity(wants.len());
+    let mut suggestions = 0;
+    let started = Instant::now();
+    for w in &wants {
+        let one = Instant::now();
+        suggestions += match_client(db, index, w, &weights, false, today)
+            .await
+            .map_err(|e| anyhow::anyhow!("matching: {e:?}"))?
+            .suggestions
+            .len();
+        samples.push(one.elapsed());
+    }
+    Ok((
+        Stats::of(&samples),
+        started.elapsed().as_secs_f64(),
+        suggestions,
+    ))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1062,6 +1183,16 @@ fn print_report(r: &SizeReport, cases: &[Case], runs: usize) {
             "; PostgreSQL tsvector+GIN build {b:.1} s"
         ))
     );
+    let filtered = r.tantivy.variant(Variant::Filtered);
+    println!(
+        "matching one client p50 {:.2} ms, p99 {:.2} ms ({:.1}× / {:.1}× one filtered search); {CLIENTS} clients in sequence {:.2} s, {} suggestions",
+        r.matching.p50_ms,
+        r.matching.p99_ms,
+        ratio(r.matching.p50_ms, filtered.p50_ms),
+        ratio(r.matching.p99_ms, filtered.p99_ms),
+        r.matching_seconds,
+        r.suggestions
+    );
     println!(
         "commit→searchable p50 {:.1} ms, p99 {:.1} ms ({} writes); server RSS steady {:.0} MB, peak {:.0} MB",
         r.commit_to_searchable.p50_ms,
@@ -1110,6 +1241,15 @@ fn targets(r: &SizeReport) -> Vec<(String, bool)> {
             ));
         }
     }
+    let filtered_search = r.tantivy.variant(Variant::Filtered);
+    let (m50, m99) = (
+        ratio(r.matching.p50_ms, filtered_search.p50_ms),
+        ratio(r.matching.p99_ms, filtered_search.p99_ms),
+    );
+    out.push((
+        format!("matching one client ≤3× one filtered search: {m50:.1}× / {m99:.1}× (p50 / p99)"),
+        m50 <= 3.0 && m99 <= 3.0,
+    ));
     let e2e = ratio(r.http.all().p50_ms, ours.p50_ms);
     out.push((
         format!("GraphQL over HTTP ≤2.5× the raw index at p50: {e2e:.2}×"),
@@ -1163,6 +1303,10 @@ fn report_json(r: &SizeReport) -> Json {
         "postgresql_fts": r.postgres.as_ref().map(|(t, _)| timings_json(t)),
         "postgresql_build_seconds": r.postgres.as_ref().map(|(_, b)| round3(*b)),
         "commit_to_searchable": r.commit_to_searchable.json(),
+        "matching_one_client": r.matching.json(),
+        "matching_clients": CLIENTS,
+        "matching_all_clients_seconds": round3(r.matching_seconds),
+        "matching_suggestions": r.suggestions,
         "server_rss_steady_mb": r.rss_steady_mb.round(),
         "server_rss_peak_mb": r.rss_peak_mb.round(),
         "targets": targets(r).into_iter().map(|(t, met)| json!({"target": t, "met": met})).collect::<Vec<_>>(),

@@ -4,23 +4,23 @@
 //! client's occupations and words, then a weighted score per factor, each explained.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use async_graphql::{Enum, SimpleObject};
 use chrono::{NaiveDate, NaiveTime};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
-use search_index::{Filters, Near, SearchRequest, Sort, distance_km};
+use search_index::{Filters, Near, SearchRequest, Sort, VacancyIndex, distance_km};
 use uuid::Uuid;
 
 use entities::{employer, job_preference, vacancy, vocational_profile};
 
 use super::types::{FreeWindow, Weekday};
 use crate::error::ApiError;
-use crate::vacancies::indexer::SearchIndex;
 use crate::vacancies::service::soc_title;
 use crate::vacancies::types::{SocVersion, VacancyStatus};
 
 /// Candidates taken from the index before scoring.
-const CANDIDATES: usize = 300;
+const CANDIDATES: usize = 120;
 /// Near misses listed at most.
 const NEAR_MISSES: usize = 20;
 /// Travel distance assumed when the client gave none, for the distance factor only.
@@ -744,12 +744,12 @@ async fn rows_by_id(
 }
 
 async fn retrieve(
-    search: &SearchIndex,
+    index: &Arc<VacancyIndex>,
     text: String,
     filters: Filters,
     near: Option<Near>,
 ) -> Result<Vec<Uuid>, ApiError> {
-    let index = search.ready()?;
+    let index = index.clone();
     let request = SearchRequest {
         sort: if text.trim().is_empty() {
             Sort::Newest
@@ -778,7 +778,7 @@ async fn retrieve(
 /// then scored; near misses when asked.
 pub async fn match_client(
     db: &DatabaseConnection,
-    search: &SearchIndex,
+    index: &Arc<VacancyIndex>,
     wants: &Wants,
     weights: &MatchWeights,
     include_near_misses: bool,
@@ -786,7 +786,7 @@ pub async fn match_client(
 ) -> Result<Matches, ApiError> {
     let text = wants.retrieval_text();
     let (filters, near) = wants.filters();
-    let ids = retrieve(search, text.clone(), filters, near).await?;
+    let ids = retrieve(index, text.clone(), filters, near).await?;
     let (vacancies, employers) = rows_by_id(db, &ids).await?;
     let mut suggestions: Vec<Suggestion> = ids
         .iter()
@@ -815,7 +815,7 @@ pub async fn match_client(
             statuses: vec![VacancyStatus::Open.as_db().into()],
             ..Filters::default()
         };
-        let ids = retrieve(search, text, open, None).await?;
+        let ids = retrieve(index, text, open, None).await?;
         let (vacancies, _) = rows_by_id(db, &ids).await?;
         for v in ids.iter().filter_map(|id| vacancies.get(id)) {
             let excluded_by = wants.violations(v, today);

@@ -39,7 +39,7 @@ fn forbidden_for_admin(viewer: &Viewer) -> Result<(), ServiceError> {
 }
 
 /// The client `id` names, if the viewer may reach them; otherwise a `NOT_FOUND` on `field`.
-async fn reachable(
+pub(crate) async fn reachable(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     field: &str,

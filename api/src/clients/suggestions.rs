@@ -132,7 +132,8 @@ pub async fn client_matches(
     let profile = current_profile(db, client.id).await?;
     let wants = Wants::new(prefs, profile.as_ref());
     let today = chrono::Utc::now().date_naive();
-    let matches = match_client(db, search, &wants, weights, include_near_misses, today).await?;
+    let index = search.ready()?;
+    let matches = match_client(db, &index, &wants, weights, include_near_misses, today).await?;
     let total = matches.suggestions.len();
     let items: Vec<(String, MatchSuggestion)> = matches
         .suggestions

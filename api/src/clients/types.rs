@@ -385,6 +385,51 @@ impl Client {
         super::suggestions::client_matches(ctx, &self.0, first, after, include_near_misses).await
     }
 
+    /// The client's applications, newest first.
+    async fn applications(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::pipeline::types::Application>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        Ok(entities::application::Entity::find()
+            .filter(entities::application::Column::ClientId.eq(self.0.id))
+            .order_by_desc(entities::application::Column::CreatedAt)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(crate::pipeline::types::Application)
+            .collect())
+    }
+
+    /// Jobs the client started, newest first.
+    async fn jobs(&self, ctx: &Context<'_>) -> Result<Vec<crate::pipeline::types::JobStart>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        Ok(entities::job_start::Entity::find()
+            .filter(entities::job_start::Column::ClientId.eq(self.0.id))
+            .order_by_desc(entities::job_start::Column::StartDate)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(crate::pipeline::types::JobStart)
+            .collect())
+    }
+
+    /// In-work support contacts, newest first.
+    async fn support_contacts(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::pipeline::types::SupportContact>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        Ok(entities::support_contact::Entity::find()
+            .filter(entities::support_contact::Column::ClientId.eq(self.0.id))
+            .order_by_desc(entities::support_contact::Column::OccurredAt)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(crate::pipeline::types::SupportContact)
+            .collect())
+    }
+
     /// When the client was registered.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

@@ -19,6 +19,7 @@ use crate::employers::types::{
 use crate::validate::name_key;
 use search_index::distance_km;
 
+pub mod clients;
 pub mod vacancies;
 pub use vacancies::VACANCIES;
 
@@ -710,8 +711,22 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
         .exec(&txn)
         .await?;
     }
+    let caseholders: Vec<clients::Caseholder> = staff_rows
+        .iter()
+        .filter(|s| s.role == Role::Specialist.as_db())
+        .filter_map(|s| {
+            let (team, hub) = teams.iter().find(|(t, _)| Some(t.id) == s.team_id)?;
+            Some(clients::Caseholder {
+                id: s.id,
+                team_id: team.id,
+                hub: *hub,
+            })
+        })
+        .collect();
+    let client_count = clients::load(&txn, &mut rng, &caseholders, &places, &rows).await?;
     txn.commit().await?;
     tracing::info!(
+        clients = client_count,
         teams = teams.len(),
         staff = staff_rows.len(),
         employers = employers.len(),

@@ -24,7 +24,7 @@ const FUTURE_TOLERANCE_MINUTES: i64 = 10;
 
 /// An employer by id.
 pub async fn find_employer(
-    db: &DatabaseConnection,
+    db: &impl sea_orm::ConnectionTrait,
     id: Uuid,
 ) -> Result<Option<employer::Model>, ApiError> {
     Ok(employer::Entity::find_by_id(id).one(db).await?)

@@ -6,8 +6,9 @@
 //! PostgreSQL can commit a lower sequence number after a higher one. When the follower meets a gap it
 //! notes the next transaction id at that moment; every transaction that could hold the missing number
 //! had its id by then (a vacancy row is written before its change-log row), so once the oldest running
-//! transaction is past that id the gap is settled (rolled back) and the follower moves on. Until then
-//! it waits at the gap. SQLite has one writer, so its log has no gaps that can still fill.
+//! transaction — observed *before* a read of the log — is past that id, that read shows the missing
+//! row if it committed; if it does not, the gap is settled (rolled back) and the follower moves on.
+//! Until then it waits at the gap. SQLite has one writer, so its log has no gaps that can still fill.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -241,6 +242,10 @@ async fn apply_batch(
     watermark: i64,
     gaps: &mut HashMap<i64, i64>,
 ) -> anyhow::Result<Option<i64>> {
+    // Taken before the rows: every transaction finished by now has its committed rows in the
+    // read below. (Judging a gap by a horizon taken after the read would skip a row whose
+    // transaction committed in between — the crash test caught exactly that.)
+    let before = transaction_horizon(db).await?;
     let rows = change_log::Entity::find()
         .filter(change_log::Column::Seq.gt(watermark))
         .order_by(change_log::Column::Seq, Order::Asc)
@@ -248,20 +253,17 @@ async fn apply_batch(
         .all(db)
         .await?;
     // Taken after the rows: any transaction holding a missing number had its id before this.
-    let horizon = transaction_horizon(db).await?;
+    let after = transaction_horizon(db).await?;
     let mut next = watermark;
     let mut changed: Vec<Uuid> = Vec::new();
     for row in &rows {
         while row.seq > next + 1 {
             // A gap: wait for it unless it can no longer fill.
             let missing = next + 1;
-            match horizon {
-                None => {}
-                Some((oldest_running, next_xid)) => {
-                    let settled_after = *gaps.entry(missing).or_insert(next_xid);
-                    if oldest_running < settled_after {
-                        break;
-                    }
+            if let (Some((oldest_running_before, _)), Some((_, next_xid_after))) = (before, after) {
+                let settled_after = *gaps.entry(missing).or_insert(next_xid_after);
+                if oldest_running_before < settled_after {
+                    break;
                 }
             }
             gaps.remove(&missing);

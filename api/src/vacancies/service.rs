@@ -76,7 +76,7 @@ pub fn read_source(text: &str) -> VacancySource {
 
 /// A vacancy by id.
 pub async fn find_vacancy(
-    db: &DatabaseConnection,
+    db: &impl sea_orm::ConnectionTrait,
     id: Uuid,
 ) -> Result<Option<vacancy::Model>, ApiError> {
     Ok(vacancy::Entity::find_by_id(id).one(db).await?)

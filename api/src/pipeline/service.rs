@@ -1,0 +1,504 @@
+//! Pipeline rules: an application per client and vacancy, moving forward only (or ending as not
+//! progressed, with a reason), each step dated; job starts with raw hours and pay; job ends; and
+//! support contacts — with an employer only under the client's consent, which arrives with the
+//! consent work, so such contacts are refused for now.
+
+use async_graphql::ID;
+use chrono::NaiveDate;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    Set, TransactionTrait,
+};
+use uuid::Uuid;
+
+use entities::{application, application_stage, client, job_start, support_contact};
+
+use super::types::*;
+use crate::auth::Viewer;
+use crate::clients::access::ClientScope;
+use crate::clients::service::reachable;
+use crate::db::now;
+use crate::error::{ApiError, ServiceError, UserErrorCode, is_unique_violation};
+use crate::ids::{self, Kind};
+use crate::validate::{Checks, LONG_TEXT, SHORT_TEXT};
+
+fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+fn not_in_future(checks: &mut Checks, field: &str, day: NaiveDate) {
+    if day > today() {
+        checks.fail(
+            field,
+            UserErrorCode::Invalid,
+            "this cannot be in the future",
+        );
+    }
+}
+
+async fn step(
+    conn: &impl ConnectionTrait,
+    application_id: Uuid,
+    stage: ApplicationStageKind,
+    on: NaiveDate,
+    reason: Option<String>,
+    viewer: &Viewer,
+) -> Result<(), ApiError> {
+    application_stage::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        application_id: Set(application_id),
+        stage: Set(stage.as_db().into()),
+        on_date: Set(on),
+        reason: Set(reason),
+        recorded_by_id: Set(viewer.id()),
+        recorded_at: Set(now()),
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
+}
+
+/// Starts an application (one per client and vacancy).
+pub async fn create_application(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    input: ApplicationCreateInput,
+) -> Result<application::Model, ServiceError> {
+    let txn = db.begin().await?;
+    let client = reachable(&txn, viewer, "clientId", &input.client_id).await?;
+    let mut checks = Checks::new();
+    let vacancy = match ids::decode_as(&input.vacancy_id, Kind::Vacancy) {
+        Some(id) => crate::vacancies::service::find_vacancy(&txn, id).await?,
+        None => None,
+    };
+    if vacancy.is_none() {
+        checks.fail("vacancyId", UserErrorCode::NotFound, "no such vacancy");
+    }
+    if input.stage.is_final() {
+        checks.fail("stage", UserErrorCode::Invalid, "an application starts before STARTED or NOT_PROGRESSED; record the job start or advance it");
+    }
+    let on = input.on.map_or_else(today, |d| d.0);
+    not_in_future(&mut checks, "on", on);
+    checks.finish()?;
+    let Some(vacancy) = vacancy else {
+        return Err(ServiceError::user(
+            "vacancyId",
+            UserErrorCode::NotFound,
+            "no such vacancy",
+        ));
+    };
+    let at = now();
+    let created = application::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        client_id: Set(client.id),
+        vacancy_id: Set(vacancy.id),
+        stage: Set(input.stage.as_db().into()),
+        submitted_by: Set(input.submitted_by.as_db().into()),
+        created_by_id: Set(viewer.id()),
+        created_at: Set(at),
+        updated_at: Set(at),
+        version: Set(1),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|err| {
+        if is_unique_violation(&err) {
+            ServiceError::user(
+                "vacancyId",
+                UserErrorCode::Duplicate,
+                "the client already has an application for this vacancy",
+            )
+        } else {
+            err.into()
+        }
+    })?;
+    step(&txn, created.id, input.stage, on, None, viewer).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// An application, if the viewer reaches its client.
+pub async fn find_application(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: Uuid,
+) -> Result<Option<application::Model>, ApiError> {
+    let Some(row) = application::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let visible = crate::clients::access::find_client(db, viewer, row.client_id)
+        .await?
+        .is_some();
+    Ok(visible.then_some(row))
+}
+
+/// A job start, if the viewer reaches its client.
+pub async fn find_job_start(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    id: Uuid,
+) -> Result<Option<job_start::Model>, ApiError> {
+    let Some(row) = job_start::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let visible = crate::clients::access::find_client(db, viewer, row.client_id)
+        .await?
+        .is_some();
+    Ok(visible.then_some(row))
+}
+
+/// An application whose client the viewer reaches.
+async fn reachable_application(
+    conn: &impl ConnectionTrait,
+    viewer: &Viewer,
+    field: &str,
+    id: &ID,
+) -> Result<application::Model, ServiceError> {
+    let missing = || ServiceError::user(field, UserErrorCode::NotFound, "no such application");
+    let Some(uuid) = ids::decode_as(id, Kind::Application) else {
+        return Err(missing());
+    };
+    let Some(row) = application::Entity::find_by_id(uuid).one(conn).await? else {
+        return Err(missing());
+    };
+    let visible = ClientScope::of(viewer)
+        .apply(client::Entity::find_by_id(row.client_id))
+        .one(conn)
+        .await?
+        .is_some();
+    if visible { Ok(row) } else { Err(missing()) }
+}
+
+/// Moves an application to a later stage, or ends it as not progressed.
+pub async fn advance_application(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    input: ApplicationAdvanceInput,
+) -> Result<application::Model, ServiceError> {
+    let txn = db.begin().await?;
+    let current = reachable_application(&txn, viewer, "id", &input.id).await?;
+    let from = ApplicationStageKind::from_db(&current.stage)?;
+    let mut checks = Checks::new();
+    let reason = checks.optional_text("reason", input.reason.as_deref(), LONG_TEXT);
+    if from.is_final() {
+        checks.fail(
+            "stage",
+            UserErrorCode::Invalid,
+            format!("the application is {} and goes no further", from.as_db()),
+        );
+    } else if input.stage.rank() <= from.rank() {
+        checks.fail(
+            "stage",
+            UserErrorCode::Invalid,
+            format!("an application moves forward: it is at {}", from.as_db()),
+        );
+    }
+    if input.stage == ApplicationStageKind::NotProgressed && reason.is_none() {
+        checks.fail(
+            "reason",
+            UserErrorCode::Required,
+            "say why it went no further",
+        );
+    }
+    if input.stage == ApplicationStageKind::Started {
+        checks.fail(
+            "stage",
+            UserErrorCode::Invalid,
+            "record the job with jobStartRecord, which moves the application to STARTED",
+        );
+    }
+    let on = input.on.map_or_else(today, |d| d.0);
+    not_in_future(&mut checks, "on", on);
+    checks.finish()?;
+    let updated = set_stage(&txn, &current, input.version, input.stage).await?;
+    step(&txn, current.id, input.stage, on, reason, viewer).await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+async fn set_stage(
+    conn: &impl ConnectionTrait,
+    current: &application::Model,
+    version: i32,
+    stage: ApplicationStageKind,
+) -> Result<application::Model, ServiceError> {
+    let claimed = application::Entity::update_many()
+        .col_expr(
+            application::Column::Version,
+            sea_orm::sea_query::Expr::val(version + 1),
+        )
+        .col_expr(
+            application::Column::Stage,
+            sea_orm::sea_query::Expr::val(stage.as_db()),
+        )
+        .col_expr(
+            application::Column::UpdatedAt,
+            sea_orm::sea_query::Expr::val(now()),
+        )
+        .filter(application::Column::Id.eq(current.id))
+        .filter(application::Column::Version.eq(version))
+        .exec(conn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Err(ServiceError::stale_version());
+    }
+    Ok(application::Entity::find_by_id(current.id)
+        .one(conn)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("application vanished")))?)
+}
+
+/// Records a job start (moving its application, if any, to STARTED).
+pub async fn record_job_start(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    input: JobStartRecordInput,
+) -> Result<job_start::Model, ServiceError> {
+    let txn = db.begin().await?;
+    let client = reachable(&txn, viewer, "clientId", &input.client_id).await?;
+    let mut checks = Checks::new();
+    let title = checks.required_text("title", &input.title, SHORT_TEXT);
+    if let Some(code) = &input.soc_code
+        && !(code.len() == 4 && code.chars().all(|c| c.is_ascii_digit()))
+    {
+        checks.fail(
+            "socCode",
+            UserErrorCode::Invalid,
+            "a SOC 2010 unit group is 4 digits",
+        );
+    }
+    if !(0.0..=80.0).contains(&input.hours_per_week) {
+        checks.fail(
+            "hoursPerWeek",
+            UserErrorCode::Invalid,
+            "hours a week must be between 0 and 80",
+        );
+    }
+    if !(0.0..=500.0).contains(&input.hourly_pay) {
+        checks.fail(
+            "hourlyPay",
+            UserErrorCode::Invalid,
+            "pay an hour must be between 0 and 500",
+        );
+    }
+    not_in_future(&mut checks, "startDate", input.start_date.0);
+    let employer = match &input.employer_id {
+        Some(id) => {
+            let found = match ids::decode_as(id, Kind::Employer) {
+                Some(uuid) => crate::employers::service::find_employer(&txn, uuid).await?,
+                None => None,
+            };
+            if found.is_none() {
+                checks.fail("employerId", UserErrorCode::NotFound, "no such employer");
+            }
+            found
+        }
+        None => None,
+    };
+    let employer_name = match (&input.employer_name, &employer) {
+        (Some(name), _) => checks.required_text("employerName", name, SHORT_TEXT),
+        (None, Some(e)) => e.name.clone(),
+        (None, None) => {
+            checks.fail("employerName", UserErrorCode::Required, "name the employer");
+            String::new()
+        }
+    };
+    let application = match &input.application_id {
+        Some(id) => match reachable_application(&txn, viewer, "applicationId", id).await {
+            Ok(a) if a.client_id == client.id => Some(a),
+            Ok(_) => {
+                checks.fail(
+                    "applicationId",
+                    UserErrorCode::Invalid,
+                    "the application is another client's",
+                );
+                None
+            }
+            Err(_) => {
+                checks.fail(
+                    "applicationId",
+                    UserErrorCode::NotFound,
+                    "no such application",
+                );
+                None
+            }
+        },
+        None => None,
+    };
+    if let Some(a) = &application
+        && ApplicationStageKind::from_db(&a.stage)?.is_final()
+    {
+        checks.fail(
+            "applicationId",
+            UserErrorCode::Invalid,
+            format!("the application is already {}", a.stage),
+        );
+    }
+    checks.finish()?;
+    if let Some(a) = &application {
+        set_stage(&txn, a, a.version, ApplicationStageKind::Started).await?;
+        step(
+            &txn,
+            a.id,
+            ApplicationStageKind::Started,
+            input.start_date.0,
+            None,
+            viewer,
+        )
+        .await?;
+    }
+    let saved = job_start::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        client_id: Set(client.id),
+        application_id: Set(application.map(|a| a.id)),
+        employer_id: Set(employer.map(|e| e.id)),
+        employer_name: Set(employer_name),
+        title: Set(title),
+        soc_code: Set(input.soc_code),
+        start_date: Set(input.start_date.0),
+        hours_per_week: Set(input.hours_per_week),
+        hourly_pay: Set(input.hourly_pay),
+        contract_type: Set(input.contract_type.as_db().into()),
+        competitive: Set(input.competitive),
+        end_date: Set(None),
+        end_reason: Set(None),
+        recorded_by_id: Set(viewer.id()),
+        recorded_at: Set(now()),
+        version: Set(1),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// A job start whose client the viewer reaches.
+async fn reachable_job(
+    conn: &impl ConnectionTrait,
+    viewer: &Viewer,
+    field: &str,
+    id: &ID,
+) -> Result<job_start::Model, ServiceError> {
+    let missing = || ServiceError::user(field, UserErrorCode::NotFound, "no such job start");
+    let Some(uuid) = ids::decode_as(id, Kind::JobStart) else {
+        return Err(missing());
+    };
+    let Some(row) = job_start::Entity::find_by_id(uuid).one(conn).await? else {
+        return Err(missing());
+    };
+    let visible = ClientScope::of(viewer)
+        .apply(client::Entity::find_by_id(row.client_id))
+        .one(conn)
+        .await?
+        .is_some();
+    if visible { Ok(row) } else { Err(missing()) }
+}
+
+/// Records the end of a job.
+pub async fn record_job_end(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    input: JobEndRecordInput,
+) -> Result<job_start::Model, ServiceError> {
+    let txn = db.begin().await?;
+    let current = reachable_job(&txn, viewer, "id", &input.id).await?;
+    let mut checks = Checks::new();
+    let reason = checks.required_text("reason", &input.reason, LONG_TEXT);
+    if input.end_date.0 < current.start_date {
+        checks.fail(
+            "endDate",
+            UserErrorCode::Invalid,
+            "a job cannot end before it starts",
+        );
+    }
+    not_in_future(&mut checks, "endDate", input.end_date.0);
+    if current.end_date.is_some() {
+        checks.fail("id", UserErrorCode::Invalid, "this job has already ended");
+    }
+    checks.finish()?;
+    let claimed = job_start::Entity::update_many()
+        .col_expr(
+            job_start::Column::EndDate,
+            sea_orm::sea_query::Expr::val(input.end_date.0),
+        )
+        .col_expr(
+            job_start::Column::EndReason,
+            sea_orm::sea_query::Expr::val(reason),
+        )
+        .col_expr(
+            job_start::Column::Version,
+            sea_orm::sea_query::Expr::val(input.version + 1),
+        )
+        .filter(job_start::Column::Id.eq(current.id))
+        .filter(job_start::Column::Version.eq(input.version))
+        .exec(&txn)
+        .await?;
+    if claimed.rows_affected != 1 {
+        return Err(ServiceError::stale_version());
+    }
+    let saved = job_start::Entity::find_by_id(current.id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("job start vanished")))?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Records an in-work support contact. Contacts with the employer need the client's disclosure
+/// consent, which this service does not hold yet: they are refused.
+pub async fn record_support_contact(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    input: SupportContactRecordInput,
+) -> Result<support_contact::Model, ServiceError> {
+    let txn = db.begin().await?;
+    let client = reachable(&txn, viewer, "clientId", &input.client_id).await?;
+    if input.with_whom == SupportParty::Employer {
+        return Err(ServiceError::user(
+            "withWhom",
+            UserErrorCode::DisclosureNotConsented,
+            "contacting the employer about the client needs the client's recorded consent to at least service affiliation for that employer; none is recorded",
+        ));
+    }
+    let mut checks = Checks::new();
+    let notes = checks
+        .optional_text("notes", Some(&input.notes), LONG_TEXT)
+        .unwrap_or_default();
+    if input.occurred_at > chrono::Utc::now() + chrono::Duration::minutes(5) {
+        checks.fail(
+            "occurredAt",
+            UserErrorCode::Invalid,
+            "this cannot be in the future",
+        );
+    }
+    let job = match &input.job_start_id {
+        Some(id) => match reachable_job(&txn, viewer, "jobStartId", id).await {
+            Ok(job) if job.client_id == client.id => Some(job),
+            _ => {
+                checks.fail(
+                    "jobStartId",
+                    UserErrorCode::NotFound,
+                    "no such job start for this client",
+                );
+                None
+            }
+        },
+        None => None,
+    };
+    checks.finish()?;
+    let saved = support_contact::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        client_id: Set(client.id),
+        job_start_id: Set(job.map(|j| j.id)),
+        with_whom: Set(input.with_whom.as_db().into()),
+        mode: Set(input.mode.as_db().into()),
+        occurred_at: Set(crate::db::truncate_to_micros(input.occurred_at)),
+        notes: Set(notes),
+        recorded_by_id: Set(viewer.id()),
+        recorded_at: Set(now()),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
