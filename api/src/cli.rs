@@ -54,6 +54,11 @@ enum Command {
         #[command(flatten)]
         settings: Settings,
     },
+    /// Check the append-only logs.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
     /// Rebuild the search index from the database (stop the server first).
     Reindex {
         #[command(flatten)]
@@ -72,6 +77,16 @@ enum Command {
     },
     /// Print the staff schema (SDL).
     Schema,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk the audit log and the disclosure log hash by hash; report the first broken link of each
+    /// (a non-zero exit when either is broken).
+    Verify {
+        #[command(flatten)]
+        settings: Settings,
+    },
 }
 
 /// Runs the command line and reports failure as a non-zero exit.
@@ -162,6 +177,31 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 "{}",
                 issuer.mint(subject, Duration::from_secs(ttl_hours * 3600))?
             );
+            Ok(())
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { settings },
+        } => {
+            let settings = with_database_url_fallback(settings);
+            init_logging(&settings.log);
+            let db = prepare_database(&settings).await?;
+            let mut broken = false;
+            for (name, first) in [
+                ("audit log", crate::audit::first_broken_link(&db).await),
+                (
+                    "disclosure log",
+                    crate::consent::service::first_broken_link(&db).await,
+                ),
+            ] {
+                match first.map_err(|e| anyhow::anyhow!("reading the {name}: {e:?}"))? {
+                    None => println!("{name}: intact"),
+                    Some(seq) => {
+                        broken = true;
+                        println!("{name}: BROKEN at entry {seq}");
+                    }
+                }
+            }
+            anyhow::ensure!(!broken, "a log does not verify");
             Ok(())
         }
         Command::Reindex { settings } => {

@@ -6,7 +6,10 @@ use std::time::Duration;
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, DbErr, TransactionTrait,
+};
 
 use crate::config::Settings;
 
@@ -64,4 +67,18 @@ pub fn truncate_to_micros(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<
     t.trunc_subsecs(6)
         .with_nanosecond(t.nanosecond() / 1000 * 1000)
         .unwrap_or(t)
+}
+
+/// Begins a transaction that will write. On SQLite it takes the write lock at once (like `BEGIN
+/// IMMEDIATE`): a transaction that reads first and writes later fails outright
+/// (`SQLITE_BUSY_SNAPSHOT`, no waiting) when another writer committed in between; taking the lock
+/// first makes it wait its turn instead, and its reads see the latest data.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
+    let txn = db.begin().await?;
+    if txn.get_database_backend() == DatabaseBackend::Sqlite {
+        // A write statement takes the lock when it starts, whether or not it changes a row.
+        txn.execute_unprepared("UPDATE change_log SET seq = seq WHERE 0")
+            .await?;
+    }
+    Ok(txn)
 }

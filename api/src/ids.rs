@@ -27,6 +27,8 @@ pub enum Kind {
     Application,
     /// A job a client started.
     JobStart,
+    /// A client's consent to tell an employer (all its versions).
+    Consent,
 }
 
 impl Kind {
@@ -41,6 +43,7 @@ impl Kind {
             Kind::Client => "Client",
             Kind::Application => "Application",
             Kind::JobStart => "JobStart",
+            Kind::Consent => "Consent",
         }
     }
 
@@ -55,6 +58,7 @@ impl Kind {
             Kind::Client,
             Kind::Application,
             Kind::JobStart,
+            Kind::Consent,
         ]
         .into_iter()
         .find(|k| k.tag() == tag)

@@ -8,6 +8,7 @@ pub mod change_log;
 pub mod cli;
 pub mod clients;
 pub mod config;
+pub mod consent;
 pub mod dates;
 pub mod db;
 pub mod demo;

@@ -101,6 +101,8 @@ async fn load_node(
         Kind::JobStart => crate::pipeline::service::find_job_start(db, me, uuid)
             .await?
             .map(|m| Node::JobStart(crate::pipeline::types::JobStart(m))),
+        // Consents are read through their client (`Client.consents`).
+        Kind::Consent => None,
     })
 }
 
@@ -145,6 +147,7 @@ pub struct QueryRoot(
     EmployerQuery,
     VacancyQuery,
     ClientQuery,
+    crate::consent::query::ConsentQuery,
 );
 
 /// Every mutation.
@@ -156,6 +159,7 @@ pub struct MutationRoot(
     VacancyMutation,
     ClientMutation,
     crate::pipeline::mutation::PipelineMutation,
+    crate::consent::mutation::ConsentMutation,
 );
 
 /// Builds the schema with the configured limits. Per-request data (the caller, loaders) is added

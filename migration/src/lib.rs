@@ -7,6 +7,7 @@ mod m20261126_000001_staff_and_employers;
 mod m20261126_000002_vacancies;
 mod m20261126_000003_clients;
 mod m20261126_000004_pipeline;
+mod m20261126_000005_consent;
 
 /// Applies all migrations in order.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000002_vacancies::Migration),
             Box::new(m20261126_000003_clients::Migration),
             Box::new(m20261126_000004_pipeline::Migration),
+            Box::new(m20261126_000005_consent::Migration),
         ]
     }
 }

@@ -198,8 +198,14 @@ async fn reading_special_category_facts_is_audited_before_anything_is_returned()
         assert!(r.body["errors"].is_array(), "{}", r.body);
         assert_eq!(audit_rows().await.len(), 2);
 
-        // The chain holds, and a tampered row is found.
+        // The database refuses edits and deletions of the log.
         assert_eq!(ipsmatch::audit::first_broken_link(&app.db).await.expect("verify"), None);
+        for sql in ["UPDATE audit_event SET purpose = 'CLIENT_REQUEST'", "DELETE FROM audit_event"] {
+            let refused = sea_orm::ConnectionTrait::execute_unprepared(&app.db, sql).await;
+            assert!(refused.is_err(), "{sql} must be refused");
+        }
+        // Someone with rights over the schema lifts the guard and edits a row: the chain shows it.
+        crate::consent::lift_append_only_guard(&app, "audit_event").await;
         sea_orm::ConnectionTrait::execute_unprepared(&app.db, "UPDATE audit_event SET purpose = 'CLIENT_REQUEST' WHERE action = 'SENSITIVE_READ'")
             .await
             .expect("tamper");

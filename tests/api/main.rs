@@ -3,6 +3,7 @@
 
 mod auth;
 mod clients;
+mod consent;
 mod conventions;
 mod crash;
 mod database;

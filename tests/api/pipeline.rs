@@ -111,20 +111,3 @@ async fn a_job_start_closes_its_application_and_keeps_raw_hours_pay_and_dates() 
     })
     .await;
 }
-
-#[tokio::test]
-async fn employer_side_support_waits_for_consent_and_writes_nothing() {
-    on_each_database(|app| async move {
-        let (_, _, token) = app.specialist().await;
-        let (client, _) = client_and_vacancy(&app, &token).await;
-        let record = "mutation($input: SupportContactRecordInput!) { supportContactRecord(input: $input) { contact { withWhom mode notes } userErrors { field code message } } }";
-        let contact = |with: &str| json!({ "input": { "clientId": client, "withWhom": with, "mode": "PHONE", "occurredAt": "2026-11-02T10:00:00Z", "notes": "Settling in; rota fine." } });
-        let r = app.ok(&token, record, contact("EMPLOYER")).await;
-        assert_eq!(r.user_errors("supportContactRecord"), vec![("input.withWhom".to_string(), "DISCLOSURE_NOT_CONSENTED".to_string())], "{}", r.body);
-        let r = app.ok(&token, record, contact("CLIENT")).await;
-        assert_eq!(r.user_errors("supportContactRecord"), vec![], "{}", r.body);
-        let r = app.ok(&token, "query($id: ID!) { client(id: $id) { supportContacts { withWhom notes } } }", json!({ "id": client })).await;
-        assert_eq!(r.data("client.supportContacts"), &json!([{ "withWhom": "CLIENT", "notes": "Settling in; rota fine." }]), "only the client contact was written");
-    })
-    .await;
-}

@@ -6,7 +6,7 @@ use async_graphql::{ID, MaybeUndefined};
 use chrono::NaiveTime;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, NotSet,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -163,7 +163,7 @@ pub async fn register_client(
     };
 
     let at = now();
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let created = client::ActiveModel {
         id: Set(Uuid::now_v7()),
         team_id: Set(team_id),
@@ -255,7 +255,7 @@ pub async fn update_client(
     viewer: &Viewer,
     input: ClientUpdateInput,
 ) -> Result<client::Model, ServiceError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = reachable(&txn, viewer, "id", &input.id).await?;
     let mut checks = Checks::new();
     let name = match &input.name {
@@ -334,7 +334,7 @@ pub async fn change_status(
     viewer: &Viewer,
     input: ClientStatusChangeInput,
 ) -> Result<client::Model, ServiceError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = reachable(&txn, viewer, "id", &input.id).await?;
     let mut checks = Checks::new();
     let reason = checks.optional_text("reason", input.reason.as_deref(), LONG_TEXT);
@@ -398,7 +398,7 @@ pub async fn assign_client(
     viewer: &Viewer,
     input: ClientAssignInput,
 ) -> Result<client::Model, ServiceError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = reachable(&txn, viewer, "id", &input.id).await?;
     if viewer.role != Role::TeamLead {
         // Only a team lead reassigns clients.
@@ -482,7 +482,7 @@ pub async fn record_sensitive(
     viewer: &Viewer,
     input: ClientSensitiveRecordInput,
 ) -> Result<client::Model, ServiceError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = reachable(&txn, viewer, "clientId", &input.client_id).await?;
     let version = next_version(
         client_sensitive::Entity::find()
@@ -564,7 +564,7 @@ pub async fn record_profile(
     viewer: &Viewer,
     input: VocationalProfileRecordInput,
 ) -> Result<vocational_profile::Model, ServiceError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = reachable(&txn, viewer, "clientId", &input.client_id).await?;
     let mut checks = Checks::new();
     let work_goal = checks
@@ -609,7 +609,7 @@ pub async fn record_preferences(
     viewer: &Viewer,
     input: JobPreferencesRecordInput,
 ) -> Result<job_preference::Model, ServiceError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = reachable(&txn, viewer, "clientId", &input.client_id).await?;
     let mut checks = Checks::new();
     for code in &input.occupations {

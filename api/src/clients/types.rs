@@ -430,6 +430,78 @@ impl Client {
             .collect())
     }
 
+    /// The client's consents, newest version of each (in force or not), newest first.
+    async fn consents(&self, ctx: &Context<'_>) -> Result<Vec<crate::consent::types::Consent>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        let rows = entities::disclosure_consent::Entity::find()
+            .filter(entities::disclosure_consent::Column::ClientId.eq(self.0.id))
+            .order_by_desc(entities::disclosure_consent::Column::CapturedAt)
+            .all(db)
+            .await?;
+        let mut newest: Vec<entities::disclosure_consent::Model> = Vec::new();
+        for row in rows {
+            match newest.iter_mut().find(|n| n.consent_id == row.consent_id) {
+                Some(n) if n.version < row.version => *n = row,
+                Some(_) => {}
+                None => newest.push(row),
+            }
+        }
+        Ok(newest
+            .into_iter()
+            .map(crate::consent::types::Consent)
+            .collect())
+    }
+
+    /// Every version of every consent, with its evidence, oldest first.
+    async fn consent_history(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::consent::types::Consent>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        Ok(entities::disclosure_consent::Entity::find()
+            .filter(entities::disclosure_consent::Column::ClientId.eq(self.0.id))
+            .order_by_asc(entities::disclosure_consent::Column::CapturedAt)
+            .order_by_asc(entities::disclosure_consent::Column::Version)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(crate::consent::types::Consent)
+            .collect())
+    }
+
+    /// Conversations about disclosure, oldest first.
+    async fn disclosure_discussions(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::consent::types::DisclosureDiscussion>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        Ok(entities::disclosure_discussion::Entity::find()
+            .filter(entities::disclosure_discussion::Column::ClientId.eq(self.0.id))
+            .order_by_asc(entities::disclosure_discussion::Column::DiscussedOn)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(crate::consent::types::DisclosureDiscussion)
+            .collect())
+    }
+
+    /// The accounting of disclosures: every time an employer was told about the client — who, what,
+    /// when, under which consent version. Oldest first.
+    async fn disclosures(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::consent::types::Disclosure>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        Ok(entities::disclosure_event::Entity::find()
+            .filter(entities::disclosure_event::Column::ClientId.eq(self.0.id))
+            .order_by_asc(entities::disclosure_event::Column::Seq)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(crate::consent::types::Disclosure)
+            .collect())
+    }
+
     /// When the client was registered.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at

@@ -5,7 +5,7 @@ use chrono::{Duration, NaiveDate};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, Order,
-    QueryFilter, QueryOrder, Set, TransactionTrait,
+    QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -219,7 +219,7 @@ pub async fn create_employer(
         updated_at: Set(at),
         version: Set(1),
     };
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let created = row.insert(&txn).await.map_err(duplicate_employer)?;
     replace_locations(&txn, created.id, locations).await?;
     txn.commit().await?;
@@ -317,7 +317,7 @@ pub async fn update_employer(
     row.version = Set(current.version + 1);
     row.updated_at = Set(now());
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let result = employer::Entity::update_many()
         .set(row)
         .filter(employer::Column::Id.eq(current.id))
@@ -698,7 +698,55 @@ pub async fn create_engagement(
         recorded_by_id: Set(viewer.id()),
         recorded_at: Set(now()),
     };
-    Ok(row.insert(db).await?)
+    let txn = crate::db::begin_write(db).await?;
+    let saved = row.insert(&txn).await?;
+    // Naming a client to an employer is a disclosure: each needs consent, checked and logged here.
+    for (n, id) in input.client_ids.iter().enumerate() {
+        let field = format!("clientIds.{n}");
+        let client = crate::clients::service::reachable(&txn, viewer, &field, id).await?;
+        let items = [crate::consent::types::DisclosureItem::ServiceAffiliation];
+        let consent = crate::consent::service::require(
+            &txn,
+            &crate::consent::service::Need {
+                client_id: client.id,
+                employer_id: employer.id,
+                contact_id: saved.contact_id,
+                items: &items,
+                field: &field,
+            },
+        )
+        .await?;
+        entities::engagement_client::ActiveModel {
+            engagement_id: Set(saved.id),
+            client_id: Set(client.id),
+        }
+        .insert(&txn)
+        .await?;
+        crate::consent::service::log(
+            &txn,
+            crate::consent::service::Act {
+                consent: &consent,
+                act: crate::consent::types::DisclosureAct::Engagement,
+                channel: engagement_channel(input.mode),
+                items: &items,
+                contact_id: saved.contact_id,
+                vacancy_id: None,
+                actor_id: viewer.id(),
+            },
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// The disclosure-log channel of an engagement mode (an event is told face to face).
+fn engagement_channel(mode: EngagementMode) -> &'static str {
+    match mode {
+        EngagementMode::FaceToFace | EngagementMode::Event => ContactChannel::FaceToFace.as_db(),
+        EngagementMode::Phone => ContactChannel::Phone.as_db(),
+        EngagementMode::Email => ContactChannel::Email.as_db(),
+    }
 }
 
 /// The entry to supersede, if the caller may: its specialist, or a team lead of their team.

@@ -714,6 +714,10 @@ pub struct EngagementCreateInput {
     pub next_step: Option<String>,
     /// When the next step is due (needs a next step).
     pub next_step_due: Option<Date>,
+    /// Clients the contact was on behalf of. Naming a client needs their consent for this employer
+    /// (at least service affiliation, told by the specialist); each is logged as a disclosure.
+    #[graphql(default)]
+    pub client_ids: Vec<ID>,
 }
 
 /// A correction: a new entry that supersedes `id`. Absent fields keep the corrected entry's

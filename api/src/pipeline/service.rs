@@ -1,13 +1,13 @@
 //! Pipeline rules: an application per client and vacancy, moving forward only (or ending as not
 //! progressed, with a reason), each step dated; job starts with raw hours and pay; job ends; and
-//! support contacts — with an employer only under the client's consent, which arrives with the
-//! consent work, so such contacts are refused for now.
+//! support contacts. An application sent by the specialist and a support contact with the employer
+//! each tell the employer about the client: they pass the consent gate and are logged.
 
 use async_graphql::ID;
 use chrono::NaiveDate;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
-    Set, TransactionTrait,
+    Set,
 };
 use uuid::Uuid;
 
@@ -58,13 +58,64 @@ async fn step(
     Ok(())
 }
 
+/// An application the specialist sends names the client to the employer: it needs consent for the
+/// vacancy's employer and is logged. Applies when the application reaches APPLIED (or later) sent
+/// by the specialist or jointly.
+async fn disclose_application(
+    conn: &impl ConnectionTrait,
+    viewer: &Viewer,
+    client_id: Uuid,
+    vacancy_id: Uuid,
+) -> Result<(), ServiceError> {
+    use crate::consent::service::{Act, Need, log, require};
+    use crate::consent::types::{DisclosureAct, DisclosureItem};
+    let vacancy = crate::vacancies::service::find_vacancy(conn, vacancy_id).await?;
+    let Some(employer_id) = vacancy.and_then(|v| v.employer_id) else {
+        return Err(ServiceError::user(
+            "submittedBy",
+            UserErrorCode::DisclosureNotConsented,
+            "this vacancy's employer has no record to hold the client's consent: the client applies alone, or link the vacancy to an employer first",
+        ));
+    };
+    let items = [DisclosureItem::ServiceAffiliation];
+    let consent = require(
+        conn,
+        &Need {
+            client_id,
+            employer_id,
+            contact_id: None,
+            items: &items,
+            field: "submittedBy",
+        },
+    )
+    .await?;
+    log(
+        conn,
+        Act {
+            consent: &consent,
+            act: DisclosureAct::Application,
+            channel: crate::employers::types::ContactChannel::Email.as_db(),
+            items: &items,
+            contact_id: None,
+            vacancy_id: Some(vacancy_id),
+            actor_id: viewer.id(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+fn sent_by_specialist(submitted_by: &str) -> bool {
+    submitted_by != SubmittedBy::Client.as_db()
+}
+
 /// Starts an application (one per client and vacancy).
 pub async fn create_application(
     db: &DatabaseConnection,
     viewer: &Viewer,
     input: ApplicationCreateInput,
 ) -> Result<application::Model, ServiceError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let client = reachable(&txn, viewer, "clientId", &input.client_id).await?;
     let mut checks = Checks::new();
     let vacancy = match ids::decode_as(&input.vacancy_id, Kind::Vacancy) {
@@ -113,6 +164,11 @@ pub async fn create_application(
         }
     })?;
     step(&txn, created.id, input.stage, on, None, viewer).await?;
+    if input.stage.rank() >= ApplicationStageKind::Applied.rank()
+        && sent_by_specialist(&created.submitted_by)
+    {
+        disclose_application(&txn, viewer, client.id, vacancy.id).await?;
+    }
     txn.commit().await?;
     Ok(created)
 }
@@ -175,7 +231,7 @@ pub async fn advance_application(
     viewer: &Viewer,
     input: ApplicationAdvanceInput,
 ) -> Result<application::Model, ServiceError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = reachable_application(&txn, viewer, "id", &input.id).await?;
     let from = ApplicationStageKind::from_db(&current.stage)?;
     let mut checks = Checks::new();
@@ -212,6 +268,12 @@ pub async fn advance_application(
     checks.finish()?;
     let updated = set_stage(&txn, &current, input.version, input.stage).await?;
     step(&txn, current.id, input.stage, on, reason, viewer).await?;
+    let reaches_applied = from.rank() < ApplicationStageKind::Applied.rank()
+        && (ApplicationStageKind::Applied.rank()..ApplicationStageKind::Started.rank())
+            .contains(&input.stage.rank());
+    if reaches_applied && sent_by_specialist(&current.submitted_by) {
+        disclose_application(&txn, viewer, current.client_id, current.vacancy_id).await?;
+    }
     txn.commit().await?;
     Ok(updated)
 }
@@ -254,7 +316,7 @@ pub async fn record_job_start(
     viewer: &Viewer,
     input: JobStartRecordInput,
 ) -> Result<job_start::Model, ServiceError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let client = reachable(&txn, viewer, "clientId", &input.client_id).await?;
     let mut checks = Checks::new();
     let title = checks.required_text("title", &input.title, SHORT_TEXT);
@@ -400,7 +462,7 @@ pub async fn record_job_end(
     viewer: &Viewer,
     input: JobEndRecordInput,
 ) -> Result<job_start::Model, ServiceError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let current = reachable_job(&txn, viewer, "id", &input.id).await?;
     let mut checks = Checks::new();
     let reason = checks.required_text("reason", &input.reason, LONG_TEXT);
@@ -444,22 +506,15 @@ pub async fn record_job_end(
     Ok(saved)
 }
 
-/// Records an in-work support contact. Contacts with the employer need the client's disclosure
-/// consent, which this service does not hold yet: they are refused.
+/// Records an in-work support contact. A contact with the employer names the job (at an employer on
+/// record) and needs the client's consent for that employer; it is logged as a disclosure.
 pub async fn record_support_contact(
     db: &DatabaseConnection,
     viewer: &Viewer,
     input: SupportContactRecordInput,
 ) -> Result<support_contact::Model, ServiceError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let client = reachable(&txn, viewer, "clientId", &input.client_id).await?;
-    if input.with_whom == SupportParty::Employer {
-        return Err(ServiceError::user(
-            "withWhom",
-            UserErrorCode::DisclosureNotConsented,
-            "contacting the employer about the client needs the client's recorded consent to at least service affiliation for that employer; none is recorded",
-        ));
-    }
     let mut checks = Checks::new();
     let notes = checks
         .optional_text("notes", Some(&input.notes), LONG_TEXT)
@@ -485,7 +540,43 @@ pub async fn record_support_contact(
         },
         None => None,
     };
+    if input.with_whom == SupportParty::Employer
+        && job.as_ref().is_none_or(|j| j.employer_id.is_none())
+    {
+        checks.fail("jobStartId", UserErrorCode::Required, "a contact with the employer names the job, at an employer on record (consent is given per employer)");
+    }
     checks.finish()?;
+    if input.with_whom == SupportParty::Employer
+        && let Some(employer_id) = job.as_ref().and_then(|j| j.employer_id)
+    {
+        use crate::consent::service::{Act, Need, log, require};
+        use crate::consent::types::{DisclosureAct, DisclosureItem};
+        let items = [DisclosureItem::ServiceAffiliation];
+        let consent = require(
+            &txn,
+            &Need {
+                client_id: client.id,
+                employer_id,
+                contact_id: None,
+                items: &items,
+                field: "withWhom",
+            },
+        )
+        .await?;
+        log(
+            &txn,
+            Act {
+                consent: &consent,
+                act: DisclosureAct::InWorkSupport,
+                channel: input.mode.as_db(),
+                items: &items,
+                contact_id: None,
+                vacancy_id: None,
+                actor_id: viewer.id(),
+            },
+        )
+        .await?;
+    }
     let saved = support_contact::ActiveModel {
         id: Set(Uuid::now_v7()),
         client_id: Set(client.id),

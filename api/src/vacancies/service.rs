@@ -8,7 +8,6 @@ use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, Order, QueryFilter,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -397,7 +396,7 @@ pub async fn create_vacancy(
     check_row(&mut checks, &mut row);
     checks.finish()?;
 
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let created = vacancy::ActiveModel::from(row)
         .reset_all()
         .insert(&txn)
@@ -429,7 +428,7 @@ async fn write_change(
     row.version = version + 1;
     row.updated_at = now();
     let id = row.id;
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let result = vacancy::Entity::update_many()
         .set(vacancy::ActiveModel::from(row).reset_all())
         .filter(vacancy::Column::Id.eq(id))
@@ -596,7 +595,7 @@ pub async fn expire_overdue(db: &DatabaseConnection, today: NaiveDate) -> Result
             .add(vacancy::Column::Status.eq(VacancyStatus::Open.as_db()))
             .add(vacancy::Column::ClosingDate.lt(today))
     };
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     let ids: Vec<Uuid> = vacancy::Entity::find()
         .filter(overdue())
         .all(&txn)

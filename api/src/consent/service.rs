@@ -1,0 +1,768 @@
+//! Consent rules. A consent names one employer, lists exactly what may be told, says who may tell
+//! it, and expires. Every act that tells an employer about a client passes [`require`] in the same
+//! transaction as its write and is appended to the hash-chained disclosure log by [`log`]; a
+//! revocation takes the same per-client-and-employer lock, so it either lands first (the act is
+//! refused) or after (the act is logged under the version it relied on) — never an unlogged
+//! disclosure.
+
+use async_graphql::ID;
+use chrono::{DateTime, Duration, Utc};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
+    EntityTrait, NotSet, QueryFilter, QueryOrder, Set, Statement,
+};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use entities::{
+    client, client_sensitive, disclosure_consent, disclosure_discussion, disclosure_event,
+    employer_contact, job_preference,
+};
+
+use super::types::*;
+use crate::audit::{self, AuditAction, AuditEntry};
+use crate::auth::Viewer;
+use crate::clients::service::reachable;
+use crate::db::now;
+use crate::error::{ApiError, ServiceError, UserErrorCode};
+use crate::ids::{self, Kind};
+use crate::validate::{Checks, LONG_TEXT};
+
+/// Longest a consent may run.
+const MAX_TERM_DAYS: i64 = 730;
+
+fn join_items(items: &[DisclosureItem]) -> String {
+    let mut names: Vec<&str> = items.iter().map(|i| i.as_db()).collect();
+    names.sort_unstable();
+    names.dedup();
+    names.join(",")
+}
+
+fn items_of(stored: &str) -> Vec<&str> {
+    stored.split(',').filter(|s| !s.is_empty()).collect()
+}
+
+fn check_terms(
+    checks: &mut Checks,
+    level: DisclosureLevel,
+    items: &[DisclosureItem],
+    wording: &str,
+    effective_from: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) -> String {
+    if level == DisclosureLevel::None && !items.is_empty() {
+        checks.fail(
+            "items",
+            UserErrorCode::Invalid,
+            "a consent at level NONE lists no items",
+        );
+    }
+    if level != DisclosureLevel::None && !items.contains(&DisclosureItem::ServiceAffiliation) {
+        checks.fail("items", UserErrorCode::Invalid, "any disclosure includes SERVICE_AFFILIATION: contacting an employer about a client reveals it");
+    }
+    for item in items {
+        if !level.allows(*item) {
+            checks.fail(
+                "items",
+                UserErrorCode::Invalid,
+                format!("{} is beyond level {}", item.as_db(), level.as_db()),
+            );
+        }
+    }
+    if expires_at <= effective_from {
+        checks.fail(
+            "expiresAt",
+            UserErrorCode::Invalid,
+            "a consent must expire after it takes effect",
+        );
+    } else if expires_at - effective_from > Duration::days(MAX_TERM_DAYS) {
+        checks.fail(
+            "expiresAt",
+            UserErrorCode::Invalid,
+            format!("a consent runs at most {MAX_TERM_DAYS} days; ask again then"),
+        );
+    }
+    checks.required_text("wording", wording, LONG_TEXT)
+}
+
+/// Serialises consent changes and gated acts for one client and employer (PostgreSQL: an advisory
+/// lock; SQLite: taking the write lock with a no-op write, so the reads that follow are current).
+pub async fn lock_pair(
+    conn: &impl ConnectionTrait,
+    client_id: Uuid,
+    employer_id: Uuid,
+) -> Result<(), ApiError> {
+    match conn.get_database_backend() {
+        DatabaseBackend::Postgres => {
+            let key = i64::from_le_bytes(
+                Sha256::digest(format!("{client_id}:{employer_id}").as_bytes())[..8]
+                    .try_into()
+                    .unwrap_or([0; 8]),
+            );
+            conn.execute_raw(Statement::from_sql_and_values(
+                DatabaseBackend::Postgres,
+                "SELECT pg_advisory_xact_lock($1)",
+                [key.into()],
+            ))
+            .await?;
+        }
+        _ => {
+            client::Entity::update_many()
+                .col_expr(
+                    client::Column::Version,
+                    sea_orm::sea_query::Expr::col(client::Column::Version),
+                )
+                .filter(client::Column::Id.eq(client_id))
+                .exec(conn)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn employer_id(
+    conn: &impl ConnectionTrait,
+    checks: &mut Checks,
+    field: &str,
+    id: &ID,
+) -> Result<Option<Uuid>, ApiError> {
+    let found = match ids::decode_as(id, Kind::Employer) {
+        Some(uuid) => crate::employers::service::find_employer(conn, uuid).await?,
+        None => None,
+    };
+    if found.is_none() {
+        checks.fail(field, UserErrorCode::NotFound, "no such employer");
+    }
+    Ok(found.map(|e| e.id))
+}
+
+async fn contact_of(
+    conn: &impl ConnectionTrait,
+    checks: &mut Checks,
+    field: &str,
+    id: Option<&ID>,
+    employer: Option<Uuid>,
+) -> Result<Option<Uuid>, ApiError> {
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    let found = match ids::decode_as(id, Kind::EmployerContact) {
+        Some(uuid) => employer_contact::Entity::find_by_id(uuid).one(conn).await?,
+        None => None,
+    };
+    match found {
+        Some(c) if Some(c.employer_id) == employer => Ok(Some(c.id)),
+        _ => {
+            checks.fail(
+                field,
+                UserErrorCode::NotFound,
+                "no such contact at this employer",
+            );
+            Ok(None)
+        }
+    }
+}
+
+/// Grants a consent (version 1).
+pub async fn grant(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    input: ConsentGrantInput,
+) -> Result<disclosure_consent::Model, ServiceError> {
+    let txn = crate::db::begin_write(db).await?;
+    let client = reachable(&txn, viewer, "clientId", &input.client_id).await?;
+    let mut checks = Checks::new();
+    let employer = employer_id(&txn, &mut checks, "employerId", &input.employer_id).await?;
+    let contact = contact_of(
+        &txn,
+        &mut checks,
+        "contactId",
+        input.contact_id.as_ref(),
+        employer,
+    )
+    .await?;
+    let at = now();
+    let effective_from = input
+        .effective_from
+        .map_or(at, crate::db::truncate_to_micros);
+    let wording = check_terms(
+        &mut checks,
+        input.level,
+        &input.items,
+        &input.wording,
+        effective_from,
+        input.expires_at,
+    );
+    checks.finish()?;
+    let Some(employer) = employer else {
+        return Err(ServiceError::user(
+            "employerId",
+            UserErrorCode::NotFound,
+            "no such employer",
+        ));
+    };
+    lock_pair(&txn, client.id, employer).await?;
+    let saved = disclosure_consent::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        consent_id: Set(Uuid::now_v7()),
+        version: Set(1),
+        client_id: Set(client.id),
+        employer_id: Set(employer),
+        contact_id: Set(contact),
+        purpose: Set(input.purpose.as_db().into()),
+        level: Set(input.level.as_db().into()),
+        items: Set(join_items(&input.items)),
+        who_discloses: Set(input.who_discloses.as_db().into()),
+        wording: Set(wording),
+        captured_how: Set(input.captured_how.as_db().into()),
+        captured_by_id: Set(viewer.id()),
+        captured_at: Set(at),
+        effective_from: Set(effective_from),
+        expires_at: Set(crate::db::truncate_to_micros(input.expires_at)),
+        status: Set(ConsentStatus::Active.as_db().into()),
+        note: Set(None),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// The newest version of a consent whose client the viewer reaches.
+async fn current_version(
+    conn: &impl ConnectionTrait,
+    viewer: &Viewer,
+    id: &ID,
+) -> Result<disclosure_consent::Model, ServiceError> {
+    let missing = || ServiceError::user("id", UserErrorCode::NotFound, "no such consent");
+    let Some(consent_id) = ids::decode_as(id, Kind::Consent) else {
+        return Err(missing());
+    };
+    let Some(row) = disclosure_consent::Entity::find()
+        .filter(disclosure_consent::Column::ConsentId.eq(consent_id))
+        .order_by_desc(disclosure_consent::Column::Version)
+        .one(conn)
+        .await?
+    else {
+        return Err(missing());
+    };
+    reachable(
+        conn,
+        viewer,
+        "id",
+        &ids::encode(Kind::Client, row.client_id),
+    )
+    .await
+    .map_err(|_| missing())?;
+    Ok(row)
+}
+
+/// Changes a consent's terms: a new version.
+pub async fn change(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    input: ConsentChangeInput,
+) -> Result<disclosure_consent::Model, ServiceError> {
+    let txn = crate::db::begin_write(db).await?;
+    let current = current_version(&txn, viewer, &input.id).await?;
+    lock_pair(&txn, current.client_id, current.employer_id).await?;
+    let current = current_version(&txn, viewer, &input.id).await?;
+    let mut checks = Checks::new();
+    let at = now();
+    let wording = check_terms(
+        &mut checks,
+        input.level,
+        &input.items,
+        &input.wording,
+        current.effective_from.max(at),
+        input.expires_at,
+    );
+    let note = checks.optional_text("note", input.note.as_deref(), LONG_TEXT);
+    if current.status == ConsentStatus::Revoked.as_db() {
+        checks.fail(
+            "id",
+            UserErrorCode::Invalid,
+            "a revoked consent cannot change; grant a new one",
+        );
+    }
+    checks.finish()?;
+    if current.version != input.version {
+        return Err(ServiceError::stale_version());
+    }
+    let mut row = next_version(&current, viewer, at);
+    row.level = Set(input.level.as_db().into());
+    row.items = Set(join_items(&input.items));
+    row.who_discloses = Set(input.who_discloses.as_db().into());
+    row.wording = Set(wording);
+    row.captured_how = Set(input.captured_how.as_db().into());
+    row.expires_at = Set(crate::db::truncate_to_micros(input.expires_at));
+    row.note = Set(note);
+    let saved = row.insert(&txn).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Revokes a consent at once: a new version with status REVOKED.
+pub async fn revoke(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    input: ConsentRevokeInput,
+) -> Result<disclosure_consent::Model, ServiceError> {
+    let txn = crate::db::begin_write(db).await?;
+    let current = current_version(&txn, viewer, &input.id).await?;
+    lock_pair(&txn, current.client_id, current.employer_id).await?;
+    let current = current_version(&txn, viewer, &input.id).await?;
+    let mut checks = Checks::new();
+    let note = checks.optional_text("note", input.note.as_deref(), LONG_TEXT);
+    if current.status == ConsentStatus::Revoked.as_db() {
+        checks.fail(
+            "id",
+            UserErrorCode::Invalid,
+            "this consent is already revoked",
+        );
+    }
+    checks.finish()?;
+    let mut row = next_version(&current, viewer, now());
+    row.status = Set(ConsentStatus::Revoked.as_db().into());
+    row.captured_how = Set(input.captured_how.as_db().into());
+    row.note = Set(note);
+    let saved = row.insert(&txn).await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+fn next_version(
+    current: &disclosure_consent::Model,
+    viewer: &Viewer,
+    at: DateTime<Utc>,
+) -> disclosure_consent::ActiveModel {
+    let mut row: disclosure_consent::ActiveModel = current.clone().into();
+    row.id = Set(Uuid::now_v7());
+    row.version = Set(current.version + 1);
+    row.captured_by_id = Set(viewer.id());
+    row.captured_at = Set(at);
+    row.note = Set(None);
+    row.reset_all()
+}
+
+/// What a gated act needs.
+pub struct Need<'a> {
+    /// The client told about.
+    pub client_id: Uuid,
+    /// The employer told.
+    pub employer_id: Uuid,
+    /// The person told, if one.
+    pub contact_id: Option<Uuid>,
+    /// The items told (service affiliation at least).
+    pub items: &'a [DisclosureItem],
+    /// The input field to name when refused.
+    pub field: &'a str,
+}
+
+/// The consent version in force that covers `need`, checked under the pair lock inside the
+/// caller's transaction; otherwise `DISCLOSURE_NOT_CONSENTED` saying what is missing.
+pub async fn require(
+    conn: &impl ConnectionTrait,
+    need: &Need<'_>,
+) -> Result<disclosure_consent::Model, ServiceError> {
+    lock_pair(conn, need.client_id, need.employer_id).await?;
+    let rows = disclosure_consent::Entity::find()
+        .filter(disclosure_consent::Column::ClientId.eq(need.client_id))
+        .filter(disclosure_consent::Column::EmployerId.eq(need.employer_id))
+        .order_by_desc(disclosure_consent::Column::Version)
+        .all(conn)
+        .await?;
+    // The newest version of each consent.
+    let mut newest: Vec<&disclosure_consent::Model> = Vec::new();
+    for row in &rows {
+        if !newest.iter().any(|n| n.consent_id == row.consent_id) {
+            newest.push(row);
+        }
+    }
+    let at = now();
+    let refuse = |message: String| {
+        ServiceError::user(need.field, UserErrorCode::DisclosureNotConsented, message)
+    };
+    if newest.is_empty() {
+        return Err(refuse(
+            "the client has given no consent for this employer: record one first".into(),
+        ));
+    }
+    let mut reasons = Vec::new();
+    for consent in newest {
+        if consent.status != ConsentStatus::Active.as_db() {
+            reasons.push("the consent for this employer was revoked".to_string());
+            continue;
+        }
+        if at >= consent.expires_at {
+            reasons.push(format!(
+                "the consent for this employer expired on {}",
+                consent.expires_at.date_naive()
+            ));
+            continue;
+        }
+        if at < consent.effective_from {
+            reasons.push(format!(
+                "the consent takes effect on {}",
+                consent.effective_from.date_naive()
+            ));
+            continue;
+        }
+        if consent.level == DisclosureLevel::None.as_db() {
+            reasons.push("the client chose not to be named to this employer".into());
+            continue;
+        }
+        if consent.who_discloses == Discloser::Client.as_db() {
+            reasons.push("the client chose to do the telling themselves".into());
+            continue;
+        }
+        if consent.contact_id.is_some() && consent.contact_id != need.contact_id {
+            reasons.push("the consent covers another person at this employer".into());
+            continue;
+        }
+        let allowed = items_of(&consent.items);
+        let missing: Vec<&str> = need
+            .items
+            .iter()
+            .map(|i| i.as_db())
+            .filter(|i| !allowed.contains(i))
+            .collect();
+        if !missing.is_empty() {
+            reasons.push(format!("the consent does not cover {}", missing.join(", ")));
+            continue;
+        }
+        return Ok(consent.clone());
+    }
+    reasons.dedup();
+    Err(refuse(reasons.join("; ")))
+}
+
+/// One gated act to append to the disclosure log.
+pub struct Act<'a> {
+    /// The consent version relied on.
+    pub consent: &'a disclosure_consent::Model,
+    /// What kind.
+    pub act: DisclosureAct,
+    /// The channel.
+    pub channel: &'a str,
+    /// The items told.
+    pub items: &'a [DisclosureItem],
+    /// The person told.
+    pub contact_id: Option<Uuid>,
+    /// The vacancy it was about.
+    pub vacancy_id: Option<Uuid>,
+    /// Who told.
+    pub actor_id: Uuid,
+}
+
+fn chain_hash(prev: &str, row: &disclosure_event::Model) -> String {
+    let mut hasher = Sha256::new();
+    for part in [
+        prev.to_string(),
+        row.at.timestamp_micros().to_string(),
+        row.client_id.to_string(),
+        row.employer_id.to_string(),
+        row.contact_id.map(|c| c.to_string()).unwrap_or_default(),
+        row.vacancy_id.map(|c| c.to_string()).unwrap_or_default(),
+        row.act.clone(),
+        row.channel.clone(),
+        row.items.clone(),
+        row.consent_row_id.to_string(),
+        row.consent_version.to_string(),
+        row.actor_id.to_string(),
+    ] {
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// Appends a disclosure to the hash-chained log, in the caller's transaction.
+pub async fn log(conn: &impl ConnectionTrait, act: Act<'_>) -> Result<(), ApiError> {
+    if conn.get_database_backend() == DatabaseBackend::Postgres {
+        conn.execute_raw(Statement::from_string(
+            DatabaseBackend::Postgres,
+            "SELECT pg_advisory_xact_lock(7247132)",
+        ))
+        .await?;
+    }
+    let prev = disclosure_event::Entity::find()
+        .order_by_desc(disclosure_event::Column::Seq)
+        .one(conn)
+        .await?
+        .map_or_else(|| audit::GENESIS.to_string(), |r| r.hash);
+    let mut row = disclosure_event::Model {
+        seq: 0,
+        at: now(),
+        client_id: act.consent.client_id,
+        employer_id: act.consent.employer_id,
+        contact_id: act.contact_id,
+        vacancy_id: act.vacancy_id,
+        act: act.act.as_db().into(),
+        channel: act.channel.into(),
+        items: join_items(act.items),
+        consent_row_id: act.consent.id,
+        consent_version: act.consent.version,
+        actor_id: act.actor_id,
+        prev_hash: prev.clone(),
+        hash: String::new(),
+    };
+    row.hash = chain_hash(&prev, &row);
+    let mut active: disclosure_event::ActiveModel = row.into();
+    active.seq = NotSet;
+    active.insert(conn).await?;
+    Ok(())
+}
+
+/// Walks the disclosure log; the sequence of the first row that does not follow, if any.
+pub async fn first_broken_link(db: &DatabaseConnection) -> Result<Option<i64>, ApiError> {
+    let rows = disclosure_event::Entity::find()
+        .order_by_asc(disclosure_event::Column::Seq)
+        .all(db)
+        .await?;
+    let mut prev = audit::GENESIS.to_string();
+    for row in rows {
+        if row.prev_hash != prev || row.hash != chain_hash(&prev, &row) {
+            return Ok(Some(row.seq));
+        }
+        prev = row.hash;
+    }
+    Ok(None)
+}
+
+/// Introduces a client to an employer: checks consent for exactly `items`, logs the disclosure and
+/// builds what the employer may see.
+pub async fn introduce(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    input: ClientIntroduceInput,
+) -> Result<DisclosedProfile, ServiceError> {
+    let txn = crate::db::begin_write(db).await?;
+    let client = reachable(&txn, viewer, "clientId", &input.client_id).await?;
+    let mut checks = Checks::new();
+    let employer = employer_id(&txn, &mut checks, "employerId", &input.employer_id).await?;
+    let contact = contact_of(
+        &txn,
+        &mut checks,
+        "contactId",
+        input.contact_id.as_ref(),
+        employer,
+    )
+    .await?;
+    let vacancy = match &input.vacancy_id {
+        Some(id) => {
+            let found = match ids::decode_as(id, Kind::Vacancy) {
+                Some(uuid) => crate::vacancies::service::find_vacancy(&txn, uuid).await?,
+                None => None,
+            };
+            if found.is_none() {
+                checks.fail("vacancyId", UserErrorCode::NotFound, "no such vacancy");
+            }
+            found.map(|v| v.id)
+        }
+        None => None,
+    };
+    let mut items = input.items.clone();
+    if !items.contains(&DisclosureItem::ServiceAffiliation) {
+        // Naming the client to an employer reveals the service relationship in any case.
+        items.push(DisclosureItem::ServiceAffiliation);
+    }
+    checks.finish()?;
+    let Some(employer) = employer else {
+        return Err(ServiceError::user(
+            "employerId",
+            UserErrorCode::NotFound,
+            "no such employer",
+        ));
+    };
+    let consent = require(
+        &txn,
+        &Need {
+            client_id: client.id,
+            employer_id: employer,
+            contact_id: contact,
+            items: &items,
+            field: "items",
+        },
+    )
+    .await?;
+    log(
+        &txn,
+        Act {
+            consent: &consent,
+            act: DisclosureAct::Introduction,
+            channel: input.channel.as_db(),
+            items: &items,
+            contact_id: contact,
+            vacancy_id: vacancy,
+            actor_id: viewer.id(),
+        },
+    )
+    .await?;
+    let profile = disclosed_profile(&txn, viewer, &client, &consent, &items).await?;
+    txn.commit().await?;
+    Ok(profile)
+}
+
+/// What the employer may see, built now from the consent: only the items disclosed.
+async fn disclosed_profile(
+    conn: &impl ConnectionTrait,
+    viewer: &Viewer,
+    client: &client::Model,
+    consent: &disclosure_consent::Model,
+    items: &[DisclosureItem],
+) -> Result<DisclosedProfile, ApiError> {
+    use DisclosureItem as I;
+    let needs_facts = items.iter().any(|i| {
+        matches!(
+            i,
+            I::SubstanceUseHistory | I::CurrentTreatment | I::CriminalRecord | I::BenefitsStatus
+        )
+    });
+    let facts = if needs_facts {
+        audit::record(
+            conn,
+            AuditEntry {
+                actor_id: viewer.id(),
+                action: AuditAction::SensitiveRead,
+                client_id: Some(client.id),
+                purpose: Some("DISCLOSURE"),
+                detail: &join_items(items),
+            },
+        )
+        .await?;
+        client_sensitive::Entity::find()
+            .filter(client_sensitive::Column::ClientId.eq(client.id))
+            .order_by_desc(client_sensitive::Column::Version)
+            .one(conn)
+            .await?
+    } else {
+        None
+    };
+    let team = entities::team::Entity::find_by_id(client.team_id)
+        .one(conn)
+        .await?;
+    let preferences = job_preference::Entity::find()
+        .filter(job_preference::Column::ClientId.eq(client.id))
+        .order_by_desc(job_preference::Column::Version)
+        .one(conn)
+        .await?;
+    let words = |v: Option<&String>| {
+        v.map(|s| s.to_lowercase().replace('_', " "))
+            .unwrap_or_else(|| "not recorded".into())
+    };
+    let mut out = Vec::new();
+    for item in items {
+        let statement = match item {
+            I::ServiceAffiliation => format!(
+                "Supported by {}",
+                team.as_ref()
+                    .map_or("an employment service".to_string(), |t| t.site.clone())
+            ),
+            I::SubstanceUseHistory => format!(
+                "History of substance use ({})",
+                words(
+                    facts
+                        .as_ref()
+                        .and_then(|f| f.primary_substance_group.as_ref())
+                )
+            ),
+            I::CurrentTreatment => format!(
+                "Treatment: {}",
+                words(facts.as_ref().and_then(|f| f.treatment_status.as_ref()))
+            ),
+            I::CriminalRecord => format!(
+                "Criminal record: {}",
+                words(
+                    facts
+                        .as_ref()
+                        .and_then(|f| f.criminal_record_status.as_ref())
+                )
+            ),
+            I::BenefitsStatus => format!(
+                "Benefits: {}",
+                words(facts.as_ref().and_then(|f| f.benefits_status.as_ref()))
+            ),
+            I::AppointmentConstraints => {
+                let windows: Vec<crate::clients::types::FreeWindow> = preferences
+                    .as_ref()
+                    .and_then(|p| serde_json::from_str(&p.free_windows).ok())
+                    .unwrap_or_default();
+                if windows.is_empty() {
+                    "No regular appointments to work around".into()
+                } else {
+                    let times: Vec<String> = windows
+                        .iter()
+                        .map(|w| {
+                            let days: Vec<&str> = w.days.iter().map(|d| d.as_db()).collect();
+                            format!("{} {}–{}", days.join("/"), w.from, w.to)
+                        })
+                        .collect();
+                    format!("Needs to keep free: {}", times.join("; "))
+                }
+            }
+            I::EmploymentGapExplanation | I::GeneralHealthCondition | I::ReasonableAdjustments => {
+                format!("As the client put it: {}", consent.wording)
+            }
+        };
+        out.push(DisclosedItem {
+            item: *item,
+            statement,
+        });
+    }
+    Ok(DisclosedProfile {
+        name: client.name.clone(),
+        items: out,
+        agreed_wording: consent.wording.clone(),
+        consent_version: consent.version,
+    })
+}
+
+/// Records a conversation about disclosure.
+pub async fn record_discussion(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    input: DisclosureDiscussionRecordInput,
+) -> Result<disclosure_discussion::Model, ServiceError> {
+    let txn = crate::db::begin_write(db).await?;
+    let client = reachable(&txn, viewer, "clientId", &input.client_id).await?;
+    let mut checks = Checks::new();
+    let notes = checks
+        .optional_text("notes", Some(&input.notes), LONG_TEXT)
+        .unwrap_or_default();
+    let when = checks.optional_text(
+        "whenToDisclose",
+        input.when_to_disclose.as_deref(),
+        LONG_TEXT,
+    );
+    let on = input
+        .discussed_on
+        .map_or_else(|| Utc::now().date_naive(), |d| d.0);
+    if on > Utc::now().date_naive() {
+        checks.fail(
+            "discussedOn",
+            UserErrorCode::Invalid,
+            "this cannot be in the future",
+        );
+    }
+    checks.finish()?;
+    let saved = disclosure_discussion::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        client_id: Set(client.id),
+        discussed_on: Set(on),
+        preferred_level: Set(input.preferred_level.as_db().into()),
+        who_speaks: Set(input.who_speaks.as_db().into()),
+        when_to_disclose: Set(when),
+        notes: Set(notes),
+        recorded_by_id: Set(viewer.id()),
+        recorded_at: Set(now()),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}

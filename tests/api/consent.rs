@@ -1,0 +1,369 @@
+//! Disclosure consent: every gated path at every level, expiry, revocation (including one racing
+//! introductions), wrong employer, wrong items, the employer-facing profile, the accounting of
+//! disclosures, and the append-only, hash-chained log checked by `ipsmatch audit verify`.
+
+use serde_json::{Value, json};
+
+use crate::helpers::{Backend, TestApp, on_each_database};
+
+const GRANT: &str = "mutation($input: ConsentGrantInput!) { consentGrant(input: $input) { consent { id version level items inForce } userErrors { field code message } } }";
+const INTRODUCE: &str = "mutation($input: ClientIntroduceInput!) { clientIntroduce(input: $input) { profile { name items { item statement } agreedWording consentVersion } userErrors { field code message } } }";
+
+/// Drops the trigger that keeps `table` append-only, as someone with rights over the schema could.
+pub async fn lift_append_only_guard(app: &TestApp, table: &str) {
+    let statements: Vec<String> = match app.backend {
+        Backend::Sqlite => vec![
+            format!("DROP TRIGGER {table}_no_update"),
+            format!("DROP TRIGGER {table}_no_delete"),
+        ],
+        Backend::Postgres(_) => vec![format!(
+            "ALTER TABLE {table} DISABLE TRIGGER {table}_append_only"
+        )],
+    };
+    for sql in statements {
+        sea_orm::ConnectionTrait::execute_unprepared(&app.db, &sql)
+            .await
+            .expect("lift the guard");
+    }
+}
+
+struct World {
+    token: String,
+    client: String,
+    employer: String,
+    other_employer: String,
+    contact: String,
+}
+
+async fn world(app: &TestApp) -> World {
+    let (_, _, token) = app.specialist().await;
+    let r = app
+        .ok(&token, "mutation($input: ClientRegisterInput!) { clientRegister(input: $input) { client { id } userErrors { field code } } }",
+            json!({ "input": { "name": "Morgan Consent", "referralDate": "2026-08-01", "referralSource": "TREATMENT_KEYWORKER" } }))
+        .await;
+    let client = r
+        .data("clientRegister.client.id")
+        .as_str()
+        .expect("client")
+        .to_string();
+    let employer = app
+        .create_employer(&token, "Calder Foods", "MANUFACTURING")
+        .await;
+    let other_employer = app
+        .create_employer(&token, "Aire Logistics", "TRANSPORT_STORAGE")
+        .await;
+    let r = app
+        .ok(&token, "mutation($input: EmployerContactCreateInput!) { employerContactCreate(input: $input) { contact { id } userErrors { field code message } } }",
+            json!({ "input": { "employerId": employer, "name": "Jo Manager", "jobTitle": "Site manager", "preferredChannel": "PHONE" } }))
+        .await;
+    let contact = r
+        .data("employerContactCreate.contact.id")
+        .as_str()
+        .unwrap_or_else(|| panic!("contact: {}", r.body))
+        .to_string();
+    World {
+        token,
+        client,
+        employer,
+        other_employer,
+        contact,
+    }
+}
+
+fn grant_input(w: &World, level: &str, items: Value, who: &str) -> Value {
+    json!({ "clientId": w.client, "employerId": w.employer, "purpose": "INTRODUCTION", "level": level, "items": items,
+        "whoDiscloses": who, "wording": "You may tell Calder Foods that I am supported by the Leeds employment service.",
+        "capturedHow": "IN_PERSON_SIGNED", "expiresAt": "2027-06-30T00:00:00Z" })
+}
+
+async fn grant(app: &TestApp, w: &World, input: Value) -> String {
+    let r = app.ok(&w.token, GRANT, json!({ "input": input })).await;
+    assert_eq!(r.user_errors("consentGrant"), vec![], "{}", r.body);
+    r.data("consentGrant.consent.id")
+        .as_str()
+        .expect("consent id")
+        .to_string()
+}
+
+async fn disclosures(app: &TestApp, w: &World) -> Vec<Value> {
+    app.ok(&w.token, "query($id: ID!) { client(id: $id) { disclosures { act items consentVersion channel employer { name } } } }", json!({ "id": w.client }))
+        .await
+        .data("client.disclosures")
+        .as_array()
+        .expect("disclosures")
+        .clone()
+}
+
+/// The four acts that tell an employer about a client, each tried once; true when it went through.
+async fn every_gated_path(
+    app: &TestApp,
+    w: &World,
+    employer: &str,
+) -> Vec<(&'static str, Result<(), String>)> {
+    let mut out = Vec::new();
+    let refusal = |r: &crate::helpers::Response, path: &str| -> Result<(), String> {
+        let errors = r.user_errors(path);
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors
+                .into_iter()
+                .map(|(f, c)| format!("{f}:{c}"))
+                .collect::<Vec<_>>()
+                .join(","))
+        }
+    };
+    let r = app.ok(&w.token, INTRODUCE, json!({ "input": { "clientId": w.client, "employerId": employer, "items": ["SERVICE_AFFILIATION"], "channel": "PHONE" } })).await;
+    out.push(("introduction", refusal(&r, "clientIntroduce")));
+
+    let r = app
+        .ok(&w.token, "mutation($input: EngagementCreateInput!) { engagementCreate(input: $input) { engagement { id } userErrors { field code message } } }",
+            json!({ "input": { "employerId": employer, "occurredAt": "2026-11-20T10:00:00Z", "mode": "FACE_TO_FACE", "purpose": "PRESENT_CANDIDATE",
+                "outcome": "Talked about the candidate", "clientIds": [w.client] } }))
+        .await;
+    out.push((
+        "engagement naming the client",
+        refusal(&r, "engagementCreate"),
+    ));
+
+    let vacancy = app
+        .ok(&w.token, "mutation($input: VacancyCreateInput!) { vacancyCreate(input: $input) { vacancy { id } userErrors { field code } } }",
+            json!({ "input": { "title": "Packer", "employerId": employer, "contractType": "PERMANENT", "status": "OPEN" } }))
+        .await
+        .data("vacancyCreate.vacancy.id")
+        .as_str()
+        .expect("vacancy")
+        .to_string();
+    let r = app
+        .ok(&w.token, "mutation($input: ApplicationCreateInput!) { applicationCreate(input: $input) { application { id } userErrors { field code message } } }",
+            json!({ "input": { "clientId": w.client, "vacancyId": vacancy, "stage": "APPLIED", "submittedBy": "SPECIALIST" } }))
+        .await;
+    out.push((
+        "application sent by the specialist",
+        refusal(&r, "applicationCreate"),
+    ));
+
+    let job = app
+        .ok(&w.token, "mutation($input: JobStartRecordInput!) { jobStartRecord(input: $input) { job { id } userErrors { field code message } } }",
+            json!({ "input": { "clientId": w.client, "employerId": employer, "title": "Packer", "startDate": "2026-11-02", "hoursPerWeek": 20.0,
+                "hourlyPay": 12.5, "contractType": "PERMANENT" } }))
+        .await
+        .data("jobStartRecord.job.id")
+        .as_str()
+        .expect("job")
+        .to_string();
+    let r = app
+        .ok(&w.token, "mutation($input: SupportContactRecordInput!) { supportContactRecord(input: $input) { contact { withWhom } userErrors { field code message } } }",
+            json!({ "input": { "clientId": w.client, "jobStartId": job, "withWhom": "EMPLOYER", "mode": "PHONE", "occurredAt": "2026-11-20T11:00:00Z" } }))
+        .await;
+    out.push((
+        "employer-side in-work support",
+        refusal(&r, "supportContactRecord"),
+    ));
+    out
+}
+
+#[tokio::test]
+async fn every_gated_path_needs_a_consent_in_force_from_this_client_for_this_employer() {
+    on_each_database(|app| async move {
+        let w = world(&app).await;
+        let mut cases = 0;
+
+        // No consent at all: every path refused, nothing logged, nothing written.
+        for (path, result) in every_gated_path(&app, &w, &w.employer).await {
+            assert!(result.as_ref().is_err_and(|e| e.contains("DISCLOSURE_NOT_CONSENTED")), "{path} without consent: {result:?}");
+            cases += 1;
+        }
+        assert!(disclosures(&app, &w).await.is_empty());
+        let r = app.ok(&w.token, "query($id: ID!) { client(id: $id) { applications { id } supportContacts { withWhom } } }", json!({ "id": w.client })).await;
+        assert_eq!(r.data("client.applications"), &json!([]), "a refused act writes nothing: {}", r.body);
+        assert_eq!(r.data("client.supportContacts"), &json!([]));
+
+        // Level NONE, and "the client tells them themselves": still refused.
+        for (level, items, who) in [("NONE", json!([]), "SPECIALIST"), ("SERVICE_AFFILIATION", json!(["SERVICE_AFFILIATION"]), "CLIENT")] {
+            let id = grant(&app, &w, grant_input(&w, level, items, who)).await;
+            for (path, result) in every_gated_path(&app, &w, &w.employer).await {
+                assert!(result.is_err(), "{path} at {level}/{who} must be refused");
+                cases += 1;
+            }
+            let r = app.ok(&w.token, "mutation($id: ID!) { consentRevoke(input: { id: $id, capturedHow: PHONE_VERBAL }) { consent { version status } userErrors { field code } } }", json!({ "id": id })).await;
+            assert_eq!(r.data("consentRevoke.consent.status"), "REVOKED", "{}", r.body);
+        }
+        assert!(disclosures(&app, &w).await.is_empty());
+
+        // In force at SERVICE_AFFILIATION, told by the specialist: every path goes through and is logged.
+        for level in ["SERVICE_AFFILIATION", "PARTIAL", "FULL"] {
+            let id = grant(&app, &w, grant_input(&w, level, json!(["SERVICE_AFFILIATION"]), "JOINTLY")).await;
+            let before = disclosures(&app, &w).await.len();
+            for (path, result) in every_gated_path(&app, &w, &w.employer).await {
+                assert_eq!(result, Ok(()), "{path} at {level}");
+                cases += 1;
+            }
+            let logged = disclosures(&app, &w).await;
+            let acts: Vec<&str> = logged[before..].iter().map(|d| d["act"].as_str().expect("act")).collect();
+            assert_eq!(acts, vec!["INTRODUCTION", "ENGAGEMENT", "APPLICATION", "IN_WORK_SUPPORT"], "every act logged at {level}");
+            assert!(logged[before..].iter().all(|d| d["items"] == json!(["SERVICE_AFFILIATION"]) && d["consentVersion"] == 1));
+
+            // The wrong employer is refused on every path, whatever the consent for this one says.
+            for (path, result) in every_gated_path(&app, &w, &w.other_employer).await {
+                assert!(result.as_ref().is_err_and(|e| e.contains("DISCLOSURE_NOT_CONSENTED")), "{path} at another employer: {result:?}");
+                cases += 1;
+            }
+            app.ok(&w.token, "mutation($id: ID!) { consentRevoke(input: { id: $id, capturedHow: IN_PERSON_VERBAL }) { consent { status } } }", json!({ "id": id })).await;
+            // Revocation takes effect at once.
+            for (path, result) in every_gated_path(&app, &w, &w.employer).await {
+                assert!(result.as_ref().is_err_and(|e| e.contains("DISCLOSURE_NOT_CONSENTED")), "{path} after revocation: {result:?}");
+                cases += 1;
+            }
+        }
+
+        // Expired consents behave as revoked.
+        let mut expired = grant_input(&w, "FULL", json!(["SERVICE_AFFILIATION", "CURRENT_TREATMENT"]), "SPECIALIST");
+        expired["effectiveFrom"] = json!("2026-01-01T00:00:00Z");
+        expired["expiresAt"] = json!("2026-06-30T00:00:00Z");
+        grant(&app, &w, expired).await;
+        for (path, result) in every_gated_path(&app, &w, &w.employer).await {
+            assert!(result.as_ref().is_err_and(|e| e.contains("DISCLOSURE_NOT_CONSENTED")), "{path} under an expired consent: {result:?}");
+            cases += 1;
+        }
+        eprintln!("gated cases: {cases}");
+        assert_eq!(cases, 4 + 2 * 4 + 3 * 12 + 4);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_introduction_tells_exactly_the_consented_items_and_nothing_else() {
+    on_each_database(|app| async move {
+        let w = world(&app).await;
+        app.ok(&w.token, "mutation($input: ClientSensitiveRecordInput!) { clientSensitiveRecord(input: $input) { client { id } } }",
+            json!({ "input": { "clientId": w.client, "primarySubstanceGroup": "ALCOHOL_ONLY", "treatmentStatus": "IN_TREATMENT", "criminalRecordStatus": "UNSPENT", "benefitsStatus": "ESA" } }))
+            .await;
+
+        // A consent's items must fit its level.
+        let r = app.ok(&w.token, GRANT, json!({ "input": grant_input(&w, "PARTIAL", json!(["SERVICE_AFFILIATION", "CRIMINAL_RECORD"]), "SPECIALIST") })).await;
+        assert_eq!(r.user_errors("consentGrant"), vec![("input.items".to_string(), "INVALID".to_string())], "{}", r.body);
+        let mut forever = grant_input(&w, "FULL", json!(["SERVICE_AFFILIATION"]), "SPECIALIST");
+        forever["expiresAt"] = json!("2035-01-01T00:00:00Z");
+        let r = app.ok(&w.token, GRANT, json!({ "input": forever })).await;
+        assert_eq!(r.user_errors("consentGrant"), vec![("input.expiresAt".to_string(), "INVALID".to_string())]);
+
+        let mut input = grant_input(&w, "FULL", json!(["SERVICE_AFFILIATION", "CURRENT_TREATMENT", "APPOINTMENT_CONSTRAINTS"]), "SPECIALIST");
+        input["contactId"] = json!(w.contact);
+        grant(&app, &w, input).await;
+
+        // Asking for more than the consent covers is refused, never trimmed.
+        let r = app.ok(&w.token, INTRODUCE, json!({ "input": { "clientId": w.client, "employerId": w.employer, "contactId": w.contact,
+            "items": ["CURRENT_TREATMENT", "CRIMINAL_RECORD"], "channel": "FACE_TO_FACE" } })).await;
+        let errors = r.data("clientIntroduce.userErrors").clone();
+        assert_eq!(errors[0]["code"], "DISCLOSURE_NOT_CONSENTED", "{}", r.body);
+        assert!(errors[0]["message"].as_str().is_some_and(|m| m.contains("CRIMINAL_RECORD")), "says what is missing: {errors}");
+        assert!(disclosures(&app, &w).await.is_empty(), "a refused introduction is not logged");
+        // The consent names one contact: anyone else at the employer is refused.
+        let r = app.ok(&w.token, INTRODUCE, json!({ "input": { "clientId": w.client, "employerId": w.employer, "items": ["CURRENT_TREATMENT"], "channel": "PHONE" } })).await;
+        assert_eq!(r.data("clientIntroduce.userErrors.0.code"), "DISCLOSURE_NOT_CONSENTED");
+
+        let r = app.ok(&w.token, INTRODUCE, json!({ "input": { "clientId": w.client, "employerId": w.employer, "contactId": w.contact,
+            "items": ["CURRENT_TREATMENT"], "channel": "FACE_TO_FACE" } })).await;
+        let profile = r.data("clientIntroduce.profile").clone();
+        let items: Vec<&str> = profile["items"].as_array().expect("items").iter().map(|i| i["item"].as_str().expect("item")).collect();
+        assert_eq!(items, vec!["CURRENT_TREATMENT", "SERVICE_AFFILIATION"], "{}", r.body);
+        let text = profile.to_string();
+        for withheld in ["ALCOHOL", "alcohol", "UNSPENT", "unspent", "ESA", "esa"] {
+            assert!(!text.contains(withheld), "withheld facts are absent: {withheld} in {text}");
+        }
+        assert!(text.contains("in treatment"), "{text}");
+        let logged = disclosures(&app, &w).await;
+        assert_eq!(logged.len(), 1);
+        assert_eq!(logged[0]["items"], json!(["CURRENT_TREATMENT", "SERVICE_AFFILIATION"]));
+        assert_eq!(logged[0]["employer"]["name"], "Calder Foods");
+
+        // Changing the consent adds a version; the old one stays readable with its evidence.
+        let consent = app.ok(&w.token, "query($id: ID!) { client(id: $id) { consents { id version } } }", json!({ "id": w.client })).await;
+        let id = consent.data("client.consents.0.id").as_str().expect("id").to_string();
+        let r = app.ok(&w.token, "mutation($input: ConsentChangeInput!) { consentChange(input: $input) { consent { version items } userErrors { field code } } }",
+            json!({ "input": { "id": id, "version": 1, "level": "SERVICE_AFFILIATION", "items": ["SERVICE_AFFILIATION"], "whoDiscloses": "SPECIALIST",
+                "wording": "Only that I am supported.", "capturedHow": "PHONE_VERBAL", "expiresAt": "2027-01-31T00:00:00Z", "note": "client narrowed it" } }))
+            .await;
+        assert_eq!(r.data("consentChange.consent.version"), 2, "{}", r.body);
+        let r = app.ok(&w.token, "query($id: ID!) { client(id: $id) { consentHistory { version level wording capturedHow } } }", json!({ "id": w.client })).await;
+        assert_eq!(r.data("client.consentHistory").as_array().map(Vec::len), Some(2));
+        assert_eq!(r.data("client.consentHistory.0.level"), "FULL");
+        let r = app.ok(&w.token, INTRODUCE, json!({ "input": { "clientId": w.client, "employerId": w.employer, "contactId": w.contact,
+            "items": ["CURRENT_TREATMENT"], "channel": "FACE_TO_FACE" } })).await;
+        assert_eq!(r.data("clientIntroduce.userErrors.0.code"), "DISCLOSURE_NOT_CONSENTED", "the narrowed version governs: {}", r.body);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_revocation_racing_introductions_never_leaves_an_unlogged_disclosure() {
+    on_each_database(|app| async move {
+        let w = world(&app).await;
+        let id = grant(&app, &w, grant_input(&w, "SERVICE_AFFILIATION", json!(["SERVICE_AFFILIATION"]), "SPECIALIST")).await;
+        let introduce = json!({ "query": INTRODUCE, "variables": { "input": { "clientId": w.client, "employerId": w.employer, "items": ["SERVICE_AFFILIATION"], "channel": "EMAIL" } } });
+        let mut tasks = Vec::new();
+        for _ in 0..12 {
+            let (client, url, token, body) = (app.client.clone(), format!("{}/graphql", app.address), w.token.clone(), introduce.clone());
+            tasks.push(tokio::spawn(async move {
+                let r: Value = client.post(url).bearer_auth(token).json(&body).send().await.expect("sent").json().await.expect("json");
+                r["data"]["clientIntroduce"]["profile"].is_object()
+            }));
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        let r = app.ok(&w.token, "mutation($id: ID!) { consentRevoke(input: { id: $id, capturedHow: PHONE_VERBAL }) { consent { version } } }", json!({ "id": id })).await;
+        assert_eq!(r.data("consentRevoke.consent.version"), 2, "{}", r.body);
+        let mut told = 0;
+        for task in tasks {
+            if task.await.expect("task") {
+                told += 1;
+            }
+        }
+        let logged = disclosures(&app, &w).await;
+        assert_eq!(logged.len(), told, "every introduction that went through is logged, and only those");
+        assert!(logged.iter().all(|d| d["consentVersion"] == 1), "each under the version it relied on");
+        let after = app.ok(&w.token, INTRODUCE, introduce["variables"].clone()).await;
+        assert_eq!(after.data("clientIntroduce.userErrors.0.code"), "DISCLOSURE_NOT_CONSENTED");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_disclosure_log_is_append_only_and_audit_verify_finds_a_tampered_entry() {
+    on_each_database(|app| async move {
+        let w = world(&app).await;
+        grant(&app, &w, grant_input(&w, "SERVICE_AFFILIATION", json!(["SERVICE_AFFILIATION"]), "SPECIALIST")).await;
+        for channel in ["PHONE", "EMAIL", "FACE_TO_FACE"] {
+            let r = app.ok(&w.token, INTRODUCE, json!({ "input": { "clientId": w.client, "employerId": w.employer, "items": ["SERVICE_AFFILIATION"], "channel": channel } })).await;
+            assert_eq!(r.data("clientIntroduce.userErrors"), &json!([]), "{}", r.body);
+        }
+        for sql in ["UPDATE disclosure_event SET items = 'CRIMINAL_RECORD'", "DELETE FROM disclosure_event"] {
+            assert!(sea_orm::ConnectionTrait::execute_unprepared(&app.db, sql).await.is_err(), "{sql} must be refused");
+        }
+        let verify = || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_ipsmatch-under-test"))
+                .args(["audit", "verify", "--log", "error"])
+                .arg("--data-dir")
+                .arg(&app.settings.data_dir)
+                .arg("--database-url")
+                .arg(app.settings.effective_database_url())
+                .output()
+                .expect("run audit verify")
+        };
+        let clean = verify();
+        let said = String::from_utf8_lossy(&clean.stdout).to_string();
+        assert!(clean.status.success(), "{said}");
+        assert!(said.contains("disclosure log: intact") && said.contains("audit log: intact"), "{said}");
+
+        lift_append_only_guard(&app, "disclosure_event").await;
+        sea_orm::ConnectionTrait::execute_unprepared(&app.db, "UPDATE disclosure_event SET channel = 'PHONE' WHERE channel = 'EMAIL'").await.expect("tamper");
+        let tampered = verify();
+        let said = String::from_utf8_lossy(&tampered.stdout).to_string();
+        assert!(!tampered.status.success(), "a broken chain fails: {said}");
+        let second: i64 = sea_orm::ConnectionTrait::query_one_raw(&app.db, sea_orm::Statement::from_string(app.db.get_database_backend(),
+            "SELECT seq FROM disclosure_event WHERE channel = 'PHONE' ORDER BY seq DESC LIMIT 1"))
+            .await.expect("query").expect("row").try_get_by_index(0).expect("seq");
+        assert!(said.contains(&format!("disclosure log: BROKEN at entry {second}")), "{said}");
+    })
+    .await;
+}
