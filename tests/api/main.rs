@@ -13,6 +13,7 @@ mod engagements;
 mod failures;
 mod helpers;
 mod http;
+mod leak;
 mod matching;
 mod pipeline;
 mod search;

@@ -612,15 +612,15 @@ pub async fn record_preferences(
     let txn = crate::db::begin_write(db).await?;
     let current = reachable(&txn, viewer, "clientId", &input.client_id).await?;
     let mut checks = Checks::new();
-    for code in &input.occupations {
-        let valid = (1..=4).contains(&code.len()) && code.chars().all(|c| c.is_ascii_digit());
-        if !valid {
-            checks.fail(
-                "occupations",
-                UserErrorCode::Invalid,
-                format!("`{code}` is not a SOC 2010 code (1 to 4 digits)"),
-            );
-        }
+    let soc_code =
+        |code: &String| (1..=4).contains(&code.len()) && code.chars().all(|c| c.is_ascii_digit());
+    if !input.occupations.iter().all(soc_code) {
+        // Never repeats what was typed: client text stays out of errors.
+        checks.fail(
+            "occupations",
+            UserErrorCode::Invalid,
+            "each occupation is a SOC 2010 code of 1 to 4 digits",
+        );
     }
     let titles = checked_lines(&mut checks, "occupationTitles", &input.occupation_titles);
     let keywords = checked_lines(&mut checks, "keywords", &input.keywords);

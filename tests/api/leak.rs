@@ -1,0 +1,167 @@
+//! The leak test: unique markers planted in every free-text field that can carry special-category
+//! detail, for many clients; every employer-facing path exercised, refusals included, against the
+//! server as a separate process with debug logging. No marker may appear in an employer-facing
+//! answer unless the client consented to it, and none in any error, log line or search-index file.
+
+use std::io::BufRead;
+use std::process::{Command, Stdio};
+
+use serde_json::{Value, json};
+
+use crate::helpers::on_each_database;
+
+const CLIENTS: usize = 12;
+
+fn marker(n: usize, field: &str) -> String {
+    format!("zqmark{n}x{field}")
+}
+
+struct Probe {
+    client: reqwest::Client,
+    base: String,
+    token: String,
+    /// Every employer-facing answer and every error, as text.
+    seen: Vec<(String, String)>,
+}
+
+impl Probe {
+    async fn call(&mut self, what: &str, query: &str, variables: Value) -> Value {
+        let body: Value = self
+            .client
+            .post(format!("{}/graphql", self.base))
+            .bearer_auth(&self.token)
+            .json(&json!({ "query": query, "variables": variables }))
+            .send()
+            .await
+            .expect("request")
+            .json()
+            .await
+            .expect("json");
+        body.get("errors")
+            .into_iter()
+            .for_each(|e| self.seen.push((format!("{what} (errors)"), e.to_string())));
+        body
+    }
+}
+
+#[tokio::test]
+async fn no_special_category_detail_leaks_to_employers_errors_logs_or_the_index() {
+    on_each_database(|mut app| async move {
+        let (_, _, specialist) = app.specialist().await;
+        let employer = app.create_employer(&specialist, "Marker Test Foods", "MANUFACTURING").await;
+        let log_path = app.settings.data_dir.join("server.log");
+        let db = app.db.clone();
+        app.restart(async |settings| {
+            let log = std::fs::File::create(&log_path).expect("log file");
+            let mut child = Command::new(env!("CARGO_BIN_EXE_ipsmatch-under-test"))
+                .args(["serve", "--bind", "127.0.0.1:0", "--log", "debug"])
+                .arg("--data-dir").arg(&settings.data_dir)
+                .arg("--database-url").arg(settings.effective_database_url())
+                .arg("--index-dir").arg(settings.effective_index_dir())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::from(log))
+                .spawn()
+                .expect("server");
+            let stdout = child.stdout.take().expect("stdout");
+            let mut lines = std::io::BufReader::new(stdout).lines();
+            let base = loop {
+                let line = lines.next().expect("address").expect("line");
+                if let Some(url) = line.strip_prefix("ipsmatch listening on ") {
+                    break url.trim().to_string();
+                }
+            };
+            std::thread::spawn(move || for _ in lines {});
+            let mut probe = Probe { client: reqwest::Client::new(), base, token: specialist.clone(), seen: Vec::new() };
+            for _ in 0..100 {
+                if probe.client.get(format!("{}/readyz", probe.base)).send().await.is_ok_and(|r| r.status().is_success()) {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+
+            let mut allowed: Vec<String> = Vec::new();
+            for n in 0..CLIENTS {
+                let r = probe.call("register", "mutation($input: ClientRegisterInput!) { clientRegister(input: $input) { client { id } userErrors { message } } }",
+                    json!({ "input": { "name": format!("Leak Test {n}"), "referralDate": "2026-09-01", "referralSource": "TREATMENT_KEYWORKER",
+                        "keyworkerName": marker(n, "keyworker"), "keyworkerContact": marker(n, "kwcontact") } })).await;
+                let client = r["data"]["clientRegister"]["client"]["id"].as_str().expect("client").to_string();
+                probe.call("sensitive", "mutation($input: ClientSensitiveRecordInput!) { clientSensitiveRecord(input: $input) { client { id } } }",
+                    json!({ "input": { "clientId": client, "primarySubstanceGroup": "OPIATES", "treatmentStatus": "IN_TREATMENT", "criminalRecordStatus": "UNSPENT", "benefitsStatus": "ESA" } })).await;
+                probe.call("profile", "mutation($input: VocationalProfileRecordInput!) { vocationalProfileRecord(input: $input) { profile { version } } }",
+                    json!({ "input": { "clientId": client, "workGoal": marker(n, "goal"), "workHistory": marker(n, "history"), "skills": [marker(n, "skill")],
+                        "qualifications": [marker(n, "qual")], "barriers": marker(n, "barrier") } })).await;
+                probe.call("preferences", "mutation($input: JobPreferencesRecordInput!) { jobPreferencesRecord(input: $input) { preferences { version } } }",
+                    json!({ "input": { "clientId": client, "keywords": [marker(n, "keyword")],
+                        "freeWindows": [{ "days": ["MON"], "from": "08:00", "to": "09:00", "reason": marker(n, "window") }] } })).await;
+                probe.call("discussion", "mutation($input: DisclosureDiscussionRecordInput!) { disclosureDiscussionRecord(input: $input) { discussion { notes } } }",
+                    json!({ "input": { "clientId": client, "preferredLevel": "PARTIAL", "whoSpeaks": "JOINTLY", "whenToDisclose": marker(n, "when"), "notes": marker(n, "discuss") } })).await;
+                // Half consent to a partial disclosure whose agreed wording may be told; half to nothing.
+                let consented = n % 2 == 0;
+                if consented {
+                    allowed.push(marker(n, "wording"));
+                    probe.call("grant", "mutation($input: ConsentGrantInput!) { consentGrant(input: $input) { consent { id } userErrors { message } } }",
+                        json!({ "input": { "clientId": client, "employerId": employer, "purpose": "INTRODUCTION", "level": "PARTIAL",
+                            "items": ["SERVICE_AFFILIATION", "REASONABLE_ADJUSTMENTS"], "whoDiscloses": "SPECIALIST", "wording": marker(n, "wording"),
+                            "capturedHow": "IN_PERSON_SIGNED", "expiresAt": "2027-06-30T00:00:00Z" } })).await;
+                }
+
+                // Every employer-facing path: the allowed introduction, refused ones, each gated act.
+                let introduce = "mutation($input: ClientIntroduceInput!) { clientIntroduce(input: $input) { profile { name items { item statement } agreedWording } userErrors { field code message } } }";
+                for items in [json!(["REASONABLE_ADJUSTMENTS"]), json!(["SUBSTANCE_USE_HISTORY", "CURRENT_TREATMENT"]), json!(["CRIMINAL_RECORD", "BENEFITS_STATUS"]), json!(["APPOINTMENT_CONSTRAINTS"])] {
+                    let r = probe.call("introduce", introduce, json!({ "input": { "clientId": client, "employerId": employer, "items": items, "channel": "EMAIL" } })).await;
+                    probe.seen.push(("introduction".into(), r["data"]["clientIntroduce"].to_string()));
+                }
+                let r = probe.call("engagement", "mutation($input: EngagementCreateInput!) { engagementCreate(input: $input) { engagement { id outcome } userErrors { field code message } } }",
+                    json!({ "input": { "employerId": employer, "occurredAt": "2026-11-20T10:00:00Z", "mode": "PHONE", "purpose": "PRESENT_CANDIDATE",
+                        "outcome": "Presented a candidate", "clientIds": [client] } })).await;
+                probe.seen.push(("engagement".into(), r["data"].to_string()));
+                let r = probe.call("support", "mutation($input: SupportContactRecordInput!) { supportContactRecord(input: $input) { contact { withWhom } userErrors { field code message } } }",
+                    json!({ "input": { "clientId": client, "withWhom": "EMPLOYER", "mode": "PHONE", "occurredAt": "2026-11-20T10:00:00Z", "notes": marker(n, "supportnote") } })).await;
+                probe.seen.push(("support".into(), r["data"].to_string()));
+                // Bad input on the client's own records: the errors name fields, never content.
+                let r = probe.call("bad preferences", "mutation($input: JobPreferencesRecordInput!) { jobPreferencesRecord(input: $input) { userErrors { field code message } } }",
+                    json!({ "input": { "clientId": client, "occupations": [marker(n, "occupation")], "hoursPerWeekMin": 50.0, "hoursPerWeekMax": 10.0 } })).await;
+                probe.seen.push(("bad preferences".into(), r["data"].to_string()));
+            }
+            // Search is employer- and integrator-facing vocabulary: no client text is ever in it.
+            for n in 0..CLIENTS {
+                let r = probe.call("search", "query($text: String) { vacancySearch(text: $text) { hits { totalCount nodes { titleHtml descriptionHtml } } } }",
+                    json!({ "text": marker(n, "barrier") })).await;
+                assert_eq!(r["data"]["vacancySearch"]["hits"]["totalCount"], 0, "{r}");
+                probe.seen.push(("search".into(), r["data"].to_string()));
+            }
+            child.kill().expect("stop the server");
+            let _ = child.wait();
+
+            let planted = ["keyworker", "kwcontact", "goal", "history", "skill", "qual", "barrier", "keyword", "window", "when", "discuss", "wording", "supportnote", "occupation"];
+            let leaks = |text: &str| -> Vec<String> {
+                (0..CLIENTS)
+                    .flat_map(|n| planted.iter().map(move |f| marker(n, f)))
+                    .filter(|m| text.contains(m.as_str()))
+                    .collect()
+            };
+            let mut told_consented = 0;
+            for (what, text) in &probe.seen {
+                let found = leaks(text);
+                let unconsented: Vec<&String> = found.iter().filter(|m| what != "introduction" || !allowed.contains(m)).collect();
+                assert!(unconsented.is_empty(), "{what} leaked {unconsented:?}: {text}");
+                told_consented += found.len();
+            }
+            assert!(told_consented >= CLIENTS / 2, "consented wording is told ({told_consented})");
+            let log = std::fs::read_to_string(&log_path).expect("server log");
+            assert!(log.lines().count() > 10, "the server logged at debug level");
+            assert_eq!(leaks(&log), Vec::<String>::new(), "the log holds client text");
+            let mut index_files = 0;
+            for entry in std::fs::read_dir(settings.effective_index_dir()).expect("index dir") {
+                let bytes = std::fs::read(entry.expect("entry").path()).expect("index file");
+                assert_eq!(leaks(&String::from_utf8_lossy(&bytes)), Vec::<String>::new(), "index files hold client text");
+                index_files += 1;
+            }
+            assert!(index_files > 0);
+            let disclosed = ipsmatch::consent::service::first_broken_link(&db).await.expect("verify");
+            assert_eq!(disclosed, None);
+        })
+        .await;
+    })
+    .await;
+}
