@@ -226,6 +226,12 @@ async fn every_gated_path_needs_a_consent_in_force_from_this_client_for_this_emp
             assert!(result.as_ref().is_err_and(|e| e.contains("DISCLOSURE_NOT_CONSENTED")), "{path} under an expired consent: {result:?}");
             cases += 1;
         }
+        // The specialist is told where work stands on a consent that no longer holds.
+        let r = app.ok(&w.token, "{ consentAlerts { reason employer { name } application { stage } job { title } } }", json!({})).await;
+        let alerts = r.data("consentAlerts").as_array().expect("alerts").clone();
+        assert!(alerts.iter().any(|a| a["application"]["stage"] == "APPLIED" && a["employer"]["name"] == "Calder Foods"), "{}", r.body);
+        assert!(alerts.iter().any(|a| a["job"]["title"] == "Packer"), "{}", r.body);
+        assert!(alerts.iter().all(|a| a["employer"]["name"] == "Calder Foods"), "no consent was ever given for the other employer: {}", r.body);
         eprintln!("gated cases: {cases}");
         assert_eq!(cases, 4 + 2 * 4 + 3 * 12 + 4);
     })

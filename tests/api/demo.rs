@@ -42,6 +42,20 @@ async fn the_demo_data_set_answers_the_readme_query() {
             .filter_map(|a| a["stage"].as_str().map(str::to_string))
             .collect();
         assert!(stages.len() >= 5, "applications in most stages: {stages:?}");
+        // Consents at several levels (some revoked or expired), discussions and a logged history.
+        let team_lead = ipsmatch::demo::first_with_role(&app.db, ipsmatch::auth::Role::TeamLead).await.expect("query").expect("a lead");
+        let r = app
+            .ok(&app.token_for(team_lead.id), "{ clients(first: 100) { nodes { consents { level status } disclosureDiscussions { discussedOn } disclosures { act consentVersion } } } }", json!({}))
+            .await;
+        let nodes = r.data("clients.nodes").as_array().expect("nodes").clone();
+        let levels: std::collections::HashSet<String> = nodes.iter()
+            .flat_map(|c| c["consents"].as_array().cloned().unwrap_or_default())
+            .filter_map(|c| c["level"].as_str().map(str::to_string))
+            .collect();
+        assert!(levels.len() >= 3, "consents at several levels: {levels:?}");
+        assert!(nodes.iter().any(|c| c["disclosures"].as_array().is_some_and(|d| !d.is_empty())), "a disclosure history");
+        assert!(nodes.iter().any(|c| c["disclosureDiscussions"].as_array().is_some_and(|d| d.len() > 1)), "disclosure discussed more than once");
+        assert_eq!(ipsmatch::consent::service::first_broken_link(&app.db).await.expect("verify"), None);
         let admin = ipsmatch::demo::first_with_role(&app.db, ipsmatch::auth::Role::Admin).await.expect("query").expect("an admin");
         let admin_view = app.ok(&app.token_for(admin.id), "{ clients { totalCount } }", json!({})).await;
         assert_eq!(admin_view.data("clients.totalCount"), 0, "admins see no clients");

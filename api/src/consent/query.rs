@@ -4,7 +4,7 @@ use async_graphql::{Context, Object, Result};
 use chrono::{Duration, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
-use entities::{client, disclosure_consent};
+use entities::{application, client, disclosure_consent, job_start, vacancy};
 
 use super::types::*;
 use crate::auth::viewer;
@@ -15,8 +15,124 @@ use crate::error::ApiError;
 #[derive(Default)]
 pub struct ConsentQuery;
 
+/// Work at an employer the client's consent no longer covers (revoked or expired): the specialist
+/// must not speak for the client there until it is renewed.
+#[derive(async_graphql::SimpleObject)]
+pub struct ConsentAlert {
+    /// The client.
+    pub client: crate::clients::types::Client,
+    /// The employer.
+    pub employer: Option<crate::employers::types::Employer>,
+    /// What lapsed.
+    pub reason: String,
+    /// An open application there, sent by the specialist or jointly.
+    pub application: Option<crate::pipeline::types::Application>,
+    /// A current job there (in-work support with the employer is now refused).
+    pub job: Option<crate::pipeline::types::JobStart>,
+}
+
 #[Object]
 impl ConsentQuery {
+    /// Open applications and current jobs at employers whose consent from the client was revoked or
+    /// has expired, for clients you reach.
+    async fn consent_alerts(&self, ctx: &Context<'_>) -> Result<Vec<ConsentAlert>> {
+        let me = viewer(ctx)?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let clients = ClientScope::of(me)
+            .apply(client::Entity::find())
+            .all(db)
+            .await?;
+        let ids: Vec<uuid::Uuid> = clients.iter().map(|c| c.id).collect();
+        let rows = disclosure_consent::Entity::find()
+            .filter(disclosure_consent::Column::ClientId.is_in(ids.clone()))
+            .order_by_desc(disclosure_consent::Column::Version)
+            .all(db)
+            .await?;
+        let now = Utc::now();
+        let mut newest: Vec<disclosure_consent::Model> = Vec::new();
+        for row in rows {
+            if !newest.iter().any(|n| n.consent_id == row.consent_id) {
+                newest.push(row);
+            }
+        }
+        let in_force = |c: &disclosure_consent::Model| {
+            c.status == ConsentStatus::Active.as_db()
+                && c.effective_from <= now
+                && now < c.expires_at
+                && c.level != DisclosureLevel::None.as_db()
+        };
+        // (client, employer) pairs with a consent on record but none in force.
+        let mut lapsed: Vec<(uuid::Uuid, uuid::Uuid, String)> = Vec::new();
+        for c in &newest {
+            let pair = (c.client_id, c.employer_id);
+            let covered = newest
+                .iter()
+                .any(|o| (o.client_id, o.employer_id) == pair && in_force(o));
+            if !covered && !lapsed.iter().any(|(a, b, _)| (*a, *b) == pair) {
+                let reason = if c.status == ConsentStatus::Revoked.as_db() {
+                    "consent revoked".to_string()
+                } else if now >= c.expires_at {
+                    format!("consent expired on {}", c.expires_at.date_naive())
+                } else {
+                    "no consent in force".to_string()
+                };
+                lapsed.push((pair.0, pair.1, reason));
+            }
+        }
+        let applications = application::Entity::find()
+            .filter(application::Column::ClientId.is_in(ids.clone()))
+            .filter(application::Column::Stage.is_not_in(["STARTED", "NOT_PROGRESSED"]))
+            .filter(application::Column::SubmittedBy.ne("CLIENT"))
+            .all(db)
+            .await?;
+        let vacancy_ids: Vec<uuid::Uuid> = applications.iter().map(|a| a.vacancy_id).collect();
+        let vacancies = vacancy::Entity::find()
+            .filter(vacancy::Column::Id.is_in(vacancy_ids))
+            .all(db)
+            .await?;
+        let jobs = job_start::Entity::find()
+            .filter(job_start::Column::ClientId.is_in(ids))
+            .filter(job_start::Column::EndDate.is_null())
+            .all(db)
+            .await?;
+        let mut alerts = Vec::new();
+        for (client_id, employer_id, reason) in lapsed {
+            let Some(client) = clients.iter().find(|c| c.id == client_id) else {
+                continue;
+            };
+            let employer = crate::employers::service::find_employer(db, employer_id)
+                .await?
+                .map(crate::employers::types::Employer);
+            for a in applications.iter().filter(|a| {
+                a.client_id == client_id
+                    && vacancies
+                        .iter()
+                        .any(|v| v.id == a.vacancy_id && v.employer_id == Some(employer_id))
+            }) {
+                alerts.push(ConsentAlert {
+                    client: crate::clients::types::Client(client.clone()),
+                    employer: employer.clone(),
+                    reason: reason.clone(),
+                    application: Some(crate::pipeline::types::Application(a.clone())),
+                    job: None,
+                });
+            }
+            for j in jobs
+                .iter()
+                .filter(|j| j.client_id == client_id && j.employer_id == Some(employer_id))
+            {
+                alerts.push(ConsentAlert {
+                    client: crate::clients::types::Client(client.clone()),
+                    employer: employer.clone(),
+                    reason: reason.clone(),
+                    application: None,
+                    job: Some(crate::pipeline::types::JobStart(j.clone())),
+                });
+            }
+        }
+        Ok(alerts)
+    }
+
     /// Consents in force that lapse within `days` days, for clients you reach; soonest first.
     async fn consents_expiring(
         &self,

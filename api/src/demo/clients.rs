@@ -3,7 +3,7 @@
 //! applications in every stage, job starts (some ended) and in-work support — a living caseload.
 
 use chrono::{Duration, NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait};
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use entities::{
@@ -295,6 +295,37 @@ pub async fn load(
             .insert(conn)
             .await?;
 
+            // Disclosure talked over once or more (the fidelity scale asks for more than once).
+            for d in 0..rng.below(4) {
+                let on = (referred + Duration::days(3 + 10 * d as i64)).min(today);
+                entities::disclosure_discussion::ActiveModel::from(
+                    entities::disclosure_discussion::Model {
+                        id: Uuid::now_v7(),
+                        client_id: id,
+                        discussed_on: on,
+                        preferred_level: (*rng.pick(&[
+                            "NONE",
+                            "SERVICE_AFFILIATION",
+                            "SERVICE_AFFILIATION",
+                            "PARTIAL",
+                            "FULL",
+                        ]))
+                        .into(),
+                        who_speaks: (*rng.pick(&["CLIENT", "JOINTLY", "SPECIALIST"])).into(),
+                        when_to_disclose: Some(
+                            (*rng.pick(&["before applying", "after an offer", "only if asked"]))
+                                .into(),
+                        ),
+                        notes: "Talked through what the employer would be told and by whom.".into(),
+                        recorded_by_id: holder.id,
+                        recorded_at: day_time(on, 14),
+                    },
+                )
+                .reset_all()
+                .insert(conn)
+                .await?;
+            }
+
             // Applications in every stage, to nearby vacancies.
             let mut used = Vec::new();
             let applications = if status == "PAUSED" {
@@ -340,12 +371,47 @@ pub async fn load(
                 .collect();
                 let app_id = Uuid::now_v7();
                 let last_day = (started_on + Duration::days(7 * path.len() as i64)).min(today);
+                // Jointly sent applications to employers on record rest on a consent, logged.
+                let joint = v.employer_id.is_some() && path.contains(&"APPLIED") && rng.chance(50);
+                if let (true, Some(employer_id)) = (joint, v.employer_id) {
+                    let consent =
+                        demo_consent(conn, rng, id, employer_id, holder.id, referred, today)
+                            .await?;
+                    let relied_on = if consent.version > 1 {
+                        // Revoked after the application went in: the log holds version 1.
+                        entities::disclosure_consent::Entity::find()
+                            .filter(
+                                entities::disclosure_consent::Column::ConsentId
+                                    .eq(consent.consent_id),
+                            )
+                            .filter(entities::disclosure_consent::Column::Version.eq(1))
+                            .one(conn)
+                            .await?
+                            .unwrap_or(consent.clone())
+                    } else {
+                        consent.clone()
+                    };
+                    crate::consent::service::log(
+                        conn,
+                        crate::consent::service::Act {
+                            consent: &relied_on,
+                            act: crate::consent::types::DisclosureAct::Application,
+                            channel: "EMAIL",
+                            items: &[crate::consent::types::DisclosureItem::ServiceAffiliation],
+                            contact_id: None,
+                            vacancy_id: Some(v.id),
+                            actor_id: holder.id,
+                        },
+                    )
+                    .await
+                    .map_err(|e| anyhow::anyhow!("logging a demo disclosure: {e:?}"))?;
+                }
                 application::ActiveModel::from(application::Model {
                     id: app_id,
                     client_id: id,
                     vacancy_id: v.id,
                     stage: final_stage.into(),
-                    submitted_by: (*rng.pick(&["CLIENT", "CLIENT", "JOINTLY"])).into(),
+                    submitted_by: if joint { "JOINTLY" } else { "CLIENT" }.into(),
                     created_by_id: holder.id,
                     created_at: day_time(started_on, 12),
                     updated_at: day_time(last_day, 12),
@@ -439,4 +505,75 @@ pub async fn load(
         }
     }
     Ok(count)
+}
+
+/// A demo consent for one employer: mostly in force at service affiliation or partial, some
+/// expired, some revoked (a second version). Returns the newest version.
+async fn demo_consent(
+    conn: &impl ConnectionTrait,
+    rng: &mut Rng,
+    client_id: Uuid,
+    employer_id: Uuid,
+    by: Uuid,
+    referred: NaiveDate,
+    today: NaiveDate,
+) -> anyhow::Result<entities::disclosure_consent::Model> {
+    let captured = referred + Duration::days(10);
+    let (level, items) = *rng.pick(&[
+        ("SERVICE_AFFILIATION", "SERVICE_AFFILIATION"),
+        ("SERVICE_AFFILIATION", "SERVICE_AFFILIATION"),
+        ("PARTIAL", "APPOINTMENT_CONSTRAINTS,SERVICE_AFFILIATION"),
+        (
+            "PARTIAL",
+            "EMPLOYMENT_GAP_EXPLANATION,REASONABLE_ADJUSTMENTS,SERVICE_AFFILIATION",
+        ),
+        (
+            "FULL",
+            "CURRENT_TREATMENT,SERVICE_AFFILIATION,SUBSTANCE_USE_HISTORY",
+        ),
+    ]);
+    let expired = rng.chance(10);
+    let expires = if expired {
+        today - Duration::days(1 + rng.below(20) as i64)
+    } else {
+        today + Duration::days(60 + rng.below(240) as i64)
+    };
+    let first = entities::disclosure_consent::Model {
+        id: Uuid::now_v7(),
+        consent_id: Uuid::now_v7(),
+        version: 1,
+        client_id,
+        employer_id,
+        contact_id: None,
+        purpose: "APPLICATION".into(),
+        level: level.into(),
+        items: items.into(),
+        who_discloses: (*rng.pick(&["SPECIALIST", "JOINTLY"])).into(),
+        wording: "You can tell them I'm supported by the employment service; I'll talk about the rest myself.".into(),
+        captured_how: (*rng.pick(&["IN_PERSON_SIGNED", "IN_PERSON_VERBAL", "PHONE_VERBAL"])).into(),
+        captured_by_id: by,
+        captured_at: day_time(captured.min(today), 11),
+        effective_from: day_time(captured.min(today), 11),
+        expires_at: day_time(expires.max(captured.min(today) + Duration::days(1)), 0),
+        status: "ACTIVE".into(),
+        note: None,
+    };
+    entities::disclosure_consent::ActiveModel::from(first.clone())
+        .reset_all()
+        .insert(conn)
+        .await?;
+    if !expired && rng.chance(12) {
+        let mut revoked = first.clone();
+        revoked.id = Uuid::now_v7();
+        revoked.version = 2;
+        revoked.status = "REVOKED".into();
+        revoked.note = Some("client changed their mind".into());
+        revoked.captured_at = day_time(today, 9);
+        entities::disclosure_consent::ActiveModel::from(revoked.clone())
+            .reset_all()
+            .insert(conn)
+            .await?;
+        return Ok(revoked);
+    }
+    Ok(first)
 }
