@@ -53,8 +53,7 @@ async fn a_server_killed_between_the_database_and_the_index_commit_loses_no_vaca
         let token = app.admin_token();
         let mut acknowledged: Vec<String> = Vec::new();
         let mut killed_mid_way = 0;
-        let db = app.db.clone();
-        app.restart(async |settings| {
+        app.restart(async |settings, db| {
             for attempt in 0..5 {
                 let (mut child, base) = spawn_server(settings);
                 let client = reqwest::Client::new();
@@ -105,7 +104,7 @@ async fn a_server_killed_between_the_database_and_the_index_commit_loses_no_vaca
                 let index = search_index::VacancyIndex::open_or_create(&settings.effective_index_dir()).expect("open the index");
                 let indexed_to = index.last_applied_seq().expect("payload").unwrap_or(0);
                 drop(index);
-                let logged_to = ipsmatch::change_log::max_seq(&db).await.unwrap_or_else(|e| panic!("max seq: {e:?}"));
+                let logged_to = ipsmatch::change_log::max_seq(db).await.unwrap_or_else(|e| panic!("max seq: {e:?}"));
                 if indexed_to < logged_to {
                     killed_mid_way += 1;
                     if killed_mid_way >= 2 {

@@ -272,12 +272,15 @@ impl Response {
 
 impl TestApp {
     /// Stops the server (and its index follower) and starts a new one on the same database and
-    /// data folder, as a restart of the process would. `between` runs while it is down.
-    pub async fn restart(&mut self, between: impl AsyncFnOnce(&Settings)) {
+    /// data folder, as a restart of the process would. `between` runs while it is down, with a
+    /// fresh connection pool: connections the stopped server opened belonged to its worker
+    /// runtimes, which are gone, so the pool is replaced as a new process would start with one.
+    pub async fn restart(&mut self, between: impl AsyncFnOnce(&Settings, &DatabaseConnection)) {
         self.handle.stop().await;
         let running = std::mem::replace(&mut self.running, tokio::spawn(async { Ok(()) }));
         let _ = running.await;
-        between(&self.settings).await;
+        self.db = prepare_database(&self.settings).await.expect("reconnect");
+        between(&self.settings, &self.db).await;
         let (address, handle, running) = serve(&self.settings, &self.db).await;
         self.address = address;
         self.handle = handle;

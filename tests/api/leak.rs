@@ -50,8 +50,7 @@ async fn no_special_category_detail_leaks_to_employers_errors_logs_or_the_index(
         let (_, _, specialist) = app.specialist().await;
         let employer = app.create_employer(&specialist, "Marker Test Foods", "MANUFACTURING").await;
         let log_path = app.settings.data_dir.join("server.log");
-        let db = app.db.clone();
-        app.restart(async |settings| {
+        app.restart(async |settings, db| {
             let log = std::fs::File::create(&log_path).expect("log file");
             let mut child = Command::new(env!("CARGO_BIN_EXE_ipsmatch-under-test"))
                 .args(["serve", "--bind", "127.0.0.1:0", "--log", "debug"])
@@ -158,7 +157,7 @@ async fn no_special_category_detail_leaks_to_employers_errors_logs_or_the_index(
                 index_files += 1;
             }
             assert!(index_files > 0);
-            let disclosed = ipsmatch::consent::service::first_broken_link(&db).await.expect("verify");
+            let disclosed = ipsmatch::consent::service::first_broken_link(db).await.expect("verify");
             assert_eq!(disclosed, None);
         })
         .await;

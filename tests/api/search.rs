@@ -246,13 +246,12 @@ async fn changes_committed_while_the_index_was_down_are_caught_up_on_restart() {
     on_each_database(|mut app| async move {
         let (_, _, token) = app.specialist().await;
         vacancy(&app, &token, json!({ "title": "Before the restart" }), true).await;
-        let db = app.db.clone();
         let admin = app.admin_id;
-        app.restart(async |_| {
+        app.restart(async |_, db| {
             // Written to the database (with its change-log rows) while no index follows: as if the
             // process died between the database commit and the index commit.
             for title in ["While down one", "While down two"] {
-                create_directly(&db, admin, title).await;
+                create_directly(db, admin, title).await;
             }
         })
         .await;
@@ -272,7 +271,7 @@ async fn a_deleted_or_corrupted_index_is_rebuilt_from_the_database() {
     on_each_database(|mut app| async move {
         let (_, _, token) = app.specialist().await;
         vacancy(&app, &token, json!({ "title": "Forklift driver" }), true).await;
-        app.restart(async |settings| {
+        app.restart(async |settings, _| {
             std::fs::remove_dir_all(settings.effective_index_dir()).expect("delete the index");
         })
         .await;
@@ -280,7 +279,7 @@ async fn a_deleted_or_corrupted_index_is_rebuilt_from_the_database() {
             titles(&search(&app, &token, json!({ "text": "forklift" })).await),
             ["Forklift driver"]
         );
-        app.restart(async |settings| {
+        app.restart(async |settings, _| {
             std::fs::write(
                 settings.effective_index_dir().join("meta.json"),
                 b"{ not json",
