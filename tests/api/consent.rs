@@ -373,3 +373,40 @@ async fn the_disclosure_log_is_append_only_and_audit_verify_finds_a_tampered_ent
     })
     .await;
 }
+
+#[tokio::test]
+async fn consents_about_to_lapse_and_disclosure_discussions_are_listed() {
+    on_each_database(|app| async move {
+        let w = world(&app).await;
+        let soon = (chrono::Utc::now() + chrono::Duration::days(10)).to_rfc3339();
+        let later = (chrono::Utc::now() + chrono::Duration::days(200)).to_rfc3339();
+        for expires in [&soon, &later] {
+            let mut input = grant_input(&w, "SERVICE_AFFILIATION", json!(["SERVICE_AFFILIATION"]), "SPECIALIST");
+            input["expiresAt"] = json!(expires);
+            grant(&app, &w, input).await;
+        }
+        let r = app.ok(&w.token, "{ consentsExpiring(days: 30) { expiresAt employer { name } } }", json!({})).await;
+        assert_eq!(r.data("consentsExpiring").as_array().map(Vec::len), Some(1), "{}", r.body);
+        let r = app.ok(&w.token, "{ consentsExpiring(days: 365) { expiresAt } }", json!({})).await;
+        assert_eq!(r.data("consentsExpiring").as_array().map(Vec::len), Some(2));
+        let (_, _, stranger) = app.specialist().await;
+        let r = app.ok(&stranger, "{ consentsExpiring(days: 365) { expiresAt } }", json!({})).await;
+        assert_eq!(r.data("consentsExpiring"), &json!([]), "only clients within reach");
+        let r = app.graphql(Some(&w.token), "{ consentsExpiring(days: 0) { expiresAt } }", json!({})).await;
+        assert_eq!(r.error_code(), Some("BAD_USER_INPUT"));
+
+        let record = "mutation($input: DisclosureDiscussionRecordInput!) { disclosureDiscussionRecord(input: $input) { discussion { discussedOn preferredLevel whoSpeaks } userErrors { field code } } }";
+        for (on, level) in [("2026-09-01", "NONE"), ("2026-10-15", "SERVICE_AFFILIATION")] {
+            let r = app.ok(&w.token, record, json!({ "input": { "clientId": w.client, "discussedOn": on, "preferredLevel": level, "whoSpeaks": "JOINTLY", "whenToDisclose": "after an offer" } })).await;
+            assert_eq!(r.data("disclosureDiscussionRecord.userErrors"), &json!([]), "{}", r.body);
+        }
+        let r = app.ok(&w.token, record, json!({ "input": { "clientId": w.client, "discussedOn": "2999-01-01", "preferredLevel": "FULL", "whoSpeaks": "CLIENT" } })).await;
+        assert_eq!(r.user_errors("disclosureDiscussionRecord"), vec![("input.discussedOn".to_string(), "INVALID".to_string())]);
+        let r = app.ok(&w.token, "query($id: ID!) { client(id: $id) { disclosureDiscussions { discussedOn preferredLevel } } }", json!({ "id": w.client })).await;
+        assert_eq!(r.data("client.disclosureDiscussions"), &json!([
+            { "discussedOn": "2026-09-01", "preferredLevel": "NONE" },
+            { "discussedOn": "2026-10-15", "preferredLevel": "SERVICE_AFFILIATION" },
+        ]));
+    })
+    .await;
+}
