@@ -410,3 +410,32 @@ async fn consents_about_to_lapse_and_disclosure_discussions_are_listed() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_engagement_shows_the_clients_it_named_only_to_those_who_reach_them() {
+    on_each_database(|app| async move {
+        let w = world(&app).await;
+        grant(&app, &w, grant_input(&w, "SERVICE_AFFILIATION", json!(["SERVICE_AFFILIATION"]), "SPECIALIST")).await;
+        let r = app
+            .ok(&w.token, "mutation($input: EngagementCreateInput!) { engagementCreate(input: $input) { engagement { id clients { name } } userErrors { field code } } }",
+                json!({ "input": { "employerId": w.employer, "occurredAt": "2026-11-20T10:00:00Z", "mode": "FACE_TO_FACE", "purpose": "PRESENT_CANDIDATE",
+                    "outcome": "Presented Morgan", "clientIds": [w.client] } }))
+            .await;
+        assert_eq!(r.data("engagementCreate.engagement.clients"), &json!([{ "name": "Morgan Consent" }]), "{}", r.body);
+        let id = r.data("engagementCreate.engagement.id").as_str().expect("id").to_string();
+        let r = app
+            .ok(&w.token, "mutation($input: EngagementCorrectInput!) { engagementCorrect(input: $input) { engagement { id clients { name } } userErrors { field code } } }",
+                json!({ "input": { "id": id, "outcome": "Presented Morgan; manager keen" } }))
+            .await;
+        assert_eq!(r.data("engagementCorrect.engagement.clients"), &json!([{ "name": "Morgan Consent" }]), "a correction keeps its clients: {}", r.body);
+        let corrected = r.data("engagementCorrect.engagement.id").as_str().expect("id").to_string();
+        assert_eq!(disclosures(&app, &w).await.len(), 1, "a correction tells no one anything new");
+
+        // Anyone on staff reads the employer CRM, but only those who reach the client see who it named.
+        let (_, _, stranger) = app.specialist().await;
+        let r = app.ok(&stranger, "query($id: ID!) { node(id: $id) { ... on Engagement { outcome clients { name } } } }", json!({ "id": corrected })).await;
+        assert_eq!(r.data("node.outcome"), "Presented Morgan; manager keen");
+        assert_eq!(r.data("node.clients"), &json!([]), "{}", r.body);
+    })
+    .await;
+}

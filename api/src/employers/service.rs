@@ -798,14 +798,33 @@ async fn insert_superseding(
     db: &DatabaseConnection,
     row: engagement::ActiveModel,
 ) -> Result<engagement::Model, ServiceError> {
+    let txn = crate::db::begin_write(db).await?;
     // The unique index on supersedes_id settles a race between two corrections of one entry.
-    row.insert(db).await.map_err(|e| {
+    let saved = row.insert(&txn).await.map_err(|e| {
         if is_unique_violation(&e) {
             already_superseded()
         } else {
-            e.into()
+            ServiceError::from(e)
         }
-    })
+    })?;
+    // The clients it was on behalf of stay with the corrected entry (a correction tells no one
+    // anything new, so nothing is logged again).
+    if let Some(old) = saved.supersedes_id {
+        let named = entities::engagement_client::Entity::find()
+            .filter(entities::engagement_client::Column::EngagementId.eq(old))
+            .all(&txn)
+            .await?;
+        for link in named {
+            entities::engagement_client::ActiveModel {
+                engagement_id: Set(saved.id),
+                client_id: Set(link.client_id),
+            }
+            .insert(&txn)
+            .await?;
+        }
+    }
+    txn.commit().await?;
+    Ok(saved)
 }
 
 /// Records a corrected version of an entry; the old one stays readable, marked superseded.

@@ -504,6 +504,32 @@ impl Engagement {
     async fn recorded_at(&self) -> DateTime<Utc> {
         self.0.recorded_at
     }
+
+    /// The clients this contact was on behalf of — only those you reach (a client out of your
+    /// reach is not shown, nor counted).
+    async fn clients(&self, ctx: &Context<'_>) -> Result<Vec<crate::clients::types::Client>> {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let me = crate::auth::viewer(ctx)?;
+        let db = ctx.data::<sea_orm::DatabaseConnection>()?;
+        let named: Vec<uuid::Uuid> = entities::engagement_client::Entity::find()
+            .filter(entities::engagement_client::Column::EngagementId.eq(self.0.id))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|l| l.client_id)
+            .collect();
+        if named.is_empty() {
+            return Ok(vec![]);
+        }
+        Ok(crate::clients::access::ClientScope::of(me)
+            .apply(entities::client::Entity::find())
+            .filter(entities::client::Column::Id.is_in(named))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(crate::clients::types::Client)
+            .collect())
+    }
 }
 
 crate::connection_types!(
