@@ -51,6 +51,21 @@ pub struct AuditEntry<'a> {
     pub detail: &'a str,
 }
 
+/// SHA-256 (hex) over `prev` and `parts`, each length-prefixed so no two different rows hash the
+/// same text: the link of a hash chain. Shared by the audit and disclosure logs.
+pub fn chain_link(prev: &str, parts: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    for part in std::iter::once(prev).chain(parts.iter().copied()) {
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
 /// The hash of a row's content chained to the previous hash.
 fn chain_hash(
     prev_hash: &str,
@@ -61,25 +76,17 @@ fn chain_hash(
     purpose: Option<&str>,
     detail: &str,
 ) -> String {
-    let mut hasher = Sha256::new();
-    for part in [
+    chain_link(
         prev_hash,
-        &at.timestamp_micros().to_string(),
-        &actor_id.to_string(),
-        action,
-        &client_id.map(|c| c.to_string()).unwrap_or_default(),
-        purpose.unwrap_or_default(),
-        detail,
-    ] {
-        // Length-prefixed, so no two different rows hash the same text.
-        hasher.update((part.len() as u64).to_be_bytes());
-        hasher.update(part.as_bytes());
-    }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+        &[
+            &at.timestamp_micros().to_string(),
+            &actor_id.to_string(),
+            action,
+            &client_id.map(|c| c.to_string()).unwrap_or_default(),
+            purpose.unwrap_or_default(),
+            detail,
+        ],
+    )
 }
 
 /// Appends an event inside `conn`'s transaction; the chain is serialised (an advisory lock on

@@ -15,7 +15,7 @@ use crate::auth::viewer;
 use crate::dates::Date;
 use crate::employers::types::Sector;
 use crate::ids::{self, Kind};
-use crate::loaders::{load_failed, loaders};
+use crate::loaders::{load_failed, loaders, staff_by_id};
 use crate::staff::types::{Staff, Team};
 use crate::stored_enum;
 use crate::vacancies::types::{ContractType, ShiftPattern, WorkEnvironment};
@@ -190,15 +190,6 @@ fn lines(stored: &str) -> Vec<String> {
         .filter(|l| !l.is_empty())
         .map(str::to_string)
         .collect()
-}
-
-async fn staff_by_id(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<Staff>> {
-    Ok(loaders(ctx)?
-        .staff
-        .load_one(id)
-        .await
-        .map_err(load_failed)?
-        .map(Staff))
 }
 
 /// A person on an IPS caseload. Reached only by their specialist and their team's lead.
@@ -438,15 +429,7 @@ impl Client {
             .order_by_desc(entities::disclosure_consent::Column::CapturedAt)
             .all(db)
             .await?;
-        let mut newest: Vec<entities::disclosure_consent::Model> = Vec::new();
-        for row in rows {
-            match newest.iter_mut().find(|n| n.consent_id == row.consent_id) {
-                Some(n) if n.version < row.version => *n = row,
-                Some(_) => {}
-                None => newest.push(row),
-            }
-        }
-        Ok(newest
+        Ok(crate::consent::service::newest_versions(rows)
             .into_iter()
             .map(crate::consent::types::Consent)
             .collect())

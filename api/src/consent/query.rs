@@ -49,12 +49,7 @@ impl ConsentQuery {
             .all(db)
             .await?;
         let now = Utc::now();
-        let mut newest: Vec<disclosure_consent::Model> = Vec::new();
-        for row in rows {
-            if !newest.iter().any(|n| n.consent_id == row.consent_id) {
-                newest.push(row);
-            }
-        }
+        let newest = super::service::newest_versions(rows);
         let in_force = |c: &disclosure_consent::Model| {
             c.status == ConsentStatus::Active.as_db()
                 && c.effective_from <= now
@@ -158,13 +153,7 @@ impl ConsentQuery {
             .await?;
         let now = Utc::now();
         let horizon = now + Duration::days(i64::from(days));
-        let mut newest: Vec<disclosure_consent::Model> = Vec::new();
-        for row in rows {
-            if !newest.iter().any(|n| n.consent_id == row.consent_id) {
-                newest.push(row);
-            }
-        }
-        let mut lapsing: Vec<disclosure_consent::Model> = newest
+        let mut lapsing: Vec<disclosure_consent::Model> = super::service::newest_versions(rows)
             .into_iter()
             .filter(|c| {
                 c.status == ConsentStatus::Active.as_db()

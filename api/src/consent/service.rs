@@ -345,6 +345,19 @@ fn next_version(
     row.reset_all()
 }
 
+/// The newest version of each consent among `rows`, in the order each consent first appears.
+pub fn newest_versions(rows: Vec<disclosure_consent::Model>) -> Vec<disclosure_consent::Model> {
+    let mut newest: Vec<disclosure_consent::Model> = Vec::new();
+    for row in rows {
+        match newest.iter_mut().find(|n| n.consent_id == row.consent_id) {
+            Some(kept) if kept.version < row.version => *kept = row,
+            Some(_) => {}
+            None => newest.push(row),
+        }
+    }
+    newest
+}
+
 /// What a gated act needs.
 pub struct Need<'a> {
     /// The client told about.
@@ -372,13 +385,7 @@ pub async fn require(
         .order_by_desc(disclosure_consent::Column::Version)
         .all(conn)
         .await?;
-    // The newest version of each consent.
-    let mut newest: Vec<&disclosure_consent::Model> = Vec::new();
-    for row in &rows {
-        if !newest.iter().any(|n| n.consent_id == row.consent_id) {
-            newest.push(row);
-        }
-    }
+    let newest = newest_versions(rows);
     let at = now();
     let refuse = |message: String| {
         ServiceError::user(need.field, UserErrorCode::DisclosureNotConsented, message)
@@ -389,7 +396,7 @@ pub async fn require(
         ));
     }
     let mut reasons = Vec::new();
-    for consent in newest {
+    for consent in &newest {
         if consent.status != ConsentStatus::Active.as_db() {
             reasons.push("the consent for this employer was revoked".to_string());
             continue;
@@ -456,29 +463,22 @@ pub struct Act<'a> {
 }
 
 fn chain_hash(prev: &str, row: &disclosure_event::Model) -> String {
-    let mut hasher = Sha256::new();
-    for part in [
-        prev.to_string(),
-        row.at.timestamp_micros().to_string(),
-        row.client_id.to_string(),
-        row.employer_id.to_string(),
-        row.contact_id.map(|c| c.to_string()).unwrap_or_default(),
-        row.vacancy_id.map(|c| c.to_string()).unwrap_or_default(),
-        row.act.clone(),
-        row.channel.clone(),
-        row.items.clone(),
-        row.consent_row_id.to_string(),
-        row.consent_version.to_string(),
-        row.actor_id.to_string(),
-    ] {
-        hasher.update((part.len() as u64).to_be_bytes());
-        hasher.update(part.as_bytes());
-    }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    audit::chain_link(
+        prev,
+        &[
+            &row.at.timestamp_micros().to_string(),
+            &row.client_id.to_string(),
+            &row.employer_id.to_string(),
+            &row.contact_id.map(|c| c.to_string()).unwrap_or_default(),
+            &row.vacancy_id.map(|c| c.to_string()).unwrap_or_default(),
+            &row.act,
+            &row.channel,
+            &row.items,
+            &row.consent_row_id.to_string(),
+            &row.consent_version.to_string(),
+            &row.actor_id.to_string(),
+        ],
+    )
 }
 
 /// Appends a disclosure to the hash-chained log, in the caller's transaction.

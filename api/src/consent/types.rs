@@ -9,7 +9,7 @@ use entities::{disclosure_consent, disclosure_discussion, disclosure_event};
 use crate::dates::Date;
 use crate::employers::types::{ContactChannel, Employer};
 use crate::ids::{self, Kind};
-use crate::loaders::{load_failed, loaders};
+use crate::loaders::{load_failed, loaders, staff_by_id};
 use crate::staff::types::Staff;
 use crate::stored_enum;
 
@@ -133,15 +133,6 @@ stored_enum! {
         /// In-work support with the employer.
         InWorkSupport = "IN_WORK_SUPPORT",
     }
-}
-
-async fn staff_by_id(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<Staff>> {
-    Ok(loaders(ctx)?
-        .staff
-        .load_one(id)
-        .await
-        .map_err(load_failed)?
-        .map(Staff))
 }
 
 async fn employer_by_id(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<Employer>> {

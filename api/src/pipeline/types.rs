@@ -9,7 +9,7 @@ use entities::{application, application_stage, job_start, support_contact};
 use crate::dates::Date;
 use crate::employers::types::ContactChannel;
 use crate::ids::{self, Kind};
-use crate::loaders::{load_failed, loaders};
+use crate::loaders::{load_failed, loaders, staff_by_id};
 use crate::staff::types::Staff;
 use crate::stored_enum;
 use crate::vacancies::types::{ContractType, Vacancy};
@@ -74,15 +74,6 @@ stored_enum! {
         /// The employer (needs the client's consent).
         Employer = "EMPLOYER",
     }
-}
-
-async fn staff_by_id(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<Staff>> {
-    Ok(loaders(ctx)?
-        .staff
-        .load_one(id)
-        .await
-        .map_err(load_failed)?
-        .map(Staff))
 }
 
 /// A client's application to one vacancy.
