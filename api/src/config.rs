@@ -115,6 +115,10 @@ pub struct Settings {
         default_value = "occupation=3,distance=2,pay=1.5,hours=1.5,shift=1,skills=1,employer_openness=1"
     )]
     pub match_weights: String,
+
+    /// A JSON file of fidelity-scale thresholds (empty: the built-in IPS Fidelity Scale anchors).
+    #[arg(long, env = "IPSMATCH_FIDELITY_THRESHOLDS_FILE", default_value = "")]
+    pub fidelity_thresholds_file: String,
 }
 
 impl Settings {
@@ -143,6 +147,7 @@ impl Settings {
             expiry_sweep_secs: 60,
             log: "info".into(),
             match_weights: crate::clients::matching::MatchWeights::DEFAULT.into(),
+            fidelity_thresholds_file: String::new(),
         }
     }
 

@@ -14,6 +14,7 @@ pub mod db;
 pub mod demo;
 pub mod employers;
 pub mod error;
+pub mod fidelity;
 pub mod http;
 pub mod ids;
 pub mod loaders;

@@ -148,6 +148,7 @@ pub struct QueryRoot(
     VacancyQuery,
     ClientQuery,
     crate::consent::query::ConsentQuery,
+    crate::fidelity::query::FidelityQuery,
 );
 
 /// Every mutation.
@@ -175,6 +176,9 @@ pub fn build_schema(
         .data(db)
         .data(search)
         .data(weights)
+        .data(crate::fidelity::thresholds::Thresholds::load(
+            &settings.fidelity_thresholds_file,
+        )?)
         .limit_depth(settings.max_depth)
         .limit_complexity(settings.max_complexity)
         .limit_recursive_depth(32)

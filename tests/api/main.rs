@@ -11,6 +11,7 @@ mod demo;
 mod employers;
 mod engagements;
 mod failures;
+mod fidelity;
 mod helpers;
 mod http;
 mod leak;

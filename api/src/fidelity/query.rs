@@ -1,0 +1,131 @@
+//! `fidelity(scope, from, to)`: a specialist sees their own measures, a team lead their team's and
+//! each of its specialists'; admins see none (the measures list clients by name).
+
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+
+use entities::staff;
+
+use super::service::{FidelityMeasure, Scope, fidelity, holds_caseload};
+use super::thresholds::Thresholds;
+use crate::auth::{Role, viewer};
+use crate::dates::Date;
+use crate::error::ApiError;
+use crate::ids::{self, Kind};
+
+/// Whose practice to measure: one specialist, or a whole team (give one).
+#[derive(InputObject)]
+pub struct FidelityScopeInput {
+    /// One specialist (default: yourself, as a specialist).
+    pub specialist_id: Option<ID>,
+    /// A team's specialists together.
+    pub team_id: Option<ID>,
+}
+
+/// Fidelity measures for a scope and date range.
+#[derive(SimpleObject)]
+pub struct FidelityReport {
+    /// Who is measured.
+    pub scope: String,
+    /// First day of the range.
+    pub from: Date,
+    /// Last day of the range.
+    pub to: Date,
+    /// Each measure with its value, anchor, thresholds and series.
+    pub measures: Vec<FidelityMeasure>,
+}
+
+/// Fidelity queries.
+#[derive(Default)]
+pub struct FidelityQuery;
+
+#[Object]
+impl FidelityQuery {
+    /// IPS fidelity measures, computed now from the records, for a specialist or a team over a
+    /// date range (at most two years).
+    async fn fidelity(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Whose practice.")] scope: FidelityScopeInput,
+        #[graphql(desc = "First day.")] from: Date,
+        #[graphql(desc = "Last day.")] to: Date,
+    ) -> Result<FidelityReport> {
+        let me = viewer(ctx)?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let thresholds = ctx.data::<Thresholds>()?;
+        if from.0 > to.0 || (to.0 - from.0).num_days() > 731 {
+            return Err(ApiError::BadUserInput(
+                "`from` must not be after `to`, and the range at most two years".into(),
+            )
+            .into());
+        }
+        let scope = resolve_scope(db, me, &scope).await?;
+        let measures = fidelity(db, thresholds, &scope, from.0, to.0).await?;
+        Ok(FidelityReport {
+            scope: scope.label,
+            from,
+            to,
+            measures,
+        })
+    }
+}
+
+async fn resolve_scope(
+    db: &DatabaseConnection,
+    me: &crate::auth::Viewer,
+    scope: &FidelityScopeInput,
+) -> Result<Scope, ApiError> {
+    match (me.role, &scope.specialist_id, &scope.team_id) {
+        (Role::Admin, _, _) => Err(ApiError::Forbidden),
+        (_, Some(_), Some(_)) => Err(ApiError::BadUserInput(
+            "give `specialistId` or `teamId`, not both".into(),
+        )),
+        (Role::Specialist, None, None) => Ok(Scope {
+            label: me.staff.name.clone(),
+            specialists: vec![me.staff.clone()],
+        }),
+        (Role::Specialist, Some(id), None) if ids::decode_as(id, Kind::Staff) == Some(me.id()) => {
+            Ok(Scope {
+                label: me.staff.name.clone(),
+                specialists: vec![me.staff.clone()],
+            })
+        }
+        (Role::Specialist, _, _) => Err(ApiError::Forbidden),
+        (Role::TeamLead, Some(id), None) => {
+            let found = match ids::decode_as(id, Kind::Staff) {
+                Some(uuid) => staff::Entity::find_by_id(uuid).one(db).await?,
+                None => None,
+            };
+            match found {
+                Some(s) if s.team_id.is_some() && s.team_id == me.staff.team_id => Ok(Scope {
+                    label: s.name.clone(),
+                    specialists: vec![s],
+                }),
+                _ => Err(ApiError::Forbidden),
+            }
+        }
+        (Role::TeamLead, None, team) => {
+            let team_id = match team {
+                Some(id) => ids::decode_as(id, Kind::Team),
+                None => me.staff.team_id,
+            };
+            if team_id.is_none() || team_id != me.staff.team_id {
+                return Err(ApiError::Forbidden);
+            }
+            let team = entities::team::Entity::find_by_id(team_id.unwrap_or_default())
+                .one(db)
+                .await?;
+            let specialists = staff::Entity::find()
+                .filter(staff::Column::TeamId.eq(team_id))
+                .all(db)
+                .await?
+                .into_iter()
+                .filter(holds_caseload)
+                .collect();
+            Ok(Scope {
+                label: team.map_or_else(|| "team".into(), |t| t.name),
+                specialists,
+            })
+        }
+    }
+}

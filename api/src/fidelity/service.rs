@@ -1,0 +1,292 @@
+//! Fidelity measures over a scope (one specialist, or a team's specialists) and a date range,
+//! computed from caseload assignments, engagements (current entries only: corrections count once,
+//! retractions not at all) and the clients each engagement named.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use entities::{caseload_assignment, client, engagement, engagement_client, staff};
+
+use super::thresholds::{Better, Thresholds};
+use crate::auth::Role;
+use crate::error::ApiError;
+
+/// One labelled number behind a measure (a week, a specialist, a client).
+#[derive(Clone, Debug, PartialEq, async_graphql::SimpleObject)]
+pub struct SeriesPoint {
+    /// What the number is for (an ISO week `2026-W45`, a name).
+    pub label: String,
+    /// The number.
+    pub value: f64,
+}
+
+/// One fidelity measure.
+#[derive(Clone, Debug, async_graphql::SimpleObject)]
+#[graphql(complex)]
+pub struct FidelityMeasure {
+    /// Stable key, e.g. `caseload_per_fte`.
+    pub key: String,
+    /// What it measures, for a person.
+    pub label: String,
+    /// The value over the scope and range; null when there is nothing to measure.
+    pub value: Option<f64>,
+    /// The fidelity-scale anchor it reaches (1 to 5); null with no value.
+    pub anchor: Option<i32>,
+    /// The level good practice aims for.
+    pub target: f64,
+    /// Which way is better.
+    pub better: Better,
+    /// The four bounds between anchors 1–2, 2–3, 3–4 and 4–5 (from configuration).
+    pub bounds: Vec<f64>,
+    /// The numbers behind the value.
+    pub series: Vec<SeriesPoint>,
+    /// A second series where the measure has one (the 4-week rolling mean of weekly contacts).
+    pub rolling: Vec<SeriesPoint>,
+    #[graphql(skip)]
+    pub clients_past_target: Vec<client::Model>,
+}
+
+#[async_graphql::ComplexObject]
+impl FidelityMeasure {
+    /// Clients referred in the range who are past the target with no face-to-face employer contact
+    /// on their behalf yet (days-to-first-contact only).
+    async fn clients_past_target(&self) -> Vec<crate::clients::types::Client> {
+        self.clients_past_target
+            .iter()
+            .cloned()
+            .map(crate::clients::types::Client)
+            .collect()
+    }
+}
+
+/// The specialists a report covers, with their FTE.
+pub struct Scope {
+    /// What it is called in the report.
+    pub label: String,
+    /// The specialists.
+    pub specialists: Vec<staff::Model>,
+}
+
+fn measure(
+    thresholds: &Thresholds,
+    key: &str,
+    label: &str,
+    value: Option<f64>,
+    series: Vec<SeriesPoint>,
+) -> Result<FidelityMeasure, ApiError> {
+    let t = thresholds
+        .of(key)
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("no threshold for {key}")))?;
+    let value = value.map(|v| (v * 100.0).round() / 100.0);
+    Ok(FidelityMeasure {
+        key: key.into(),
+        label: label.into(),
+        value,
+        anchor: value.map(|v| t.anchor(v)),
+        target: t.target,
+        better: t.better,
+        bounds: t.bounds.to_vec(),
+        series,
+        rolling: Vec::new(),
+        clients_past_target: Vec::new(),
+    })
+}
+
+fn end_of(day: NaiveDate) -> DateTime<Utc> {
+    day.and_hms_opt(23, 59, 59)
+        .map_or_else(Utc::now, |t| t.and_utc())
+}
+
+fn start_of(day: NaiveDate) -> DateTime<Utc> {
+    day.and_hms_opt(0, 0, 0)
+        .map_or_else(Utc::now, |t| t.and_utc())
+}
+
+/// Engagements in force: not superseded by a later entry, and not a retraction.
+async fn current_engagements(
+    db: &DatabaseConnection,
+    specialists: &[Uuid],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<engagement::Model>, ApiError> {
+    let rows = engagement::Entity::find()
+        .filter(engagement::Column::SpecialistId.is_in(specialists.iter().copied()))
+        .filter(engagement::Column::OccurredAt.between(from, to))
+        .all(db)
+        .await?;
+    let superseded: HashSet<Uuid> = engagement::Entity::find()
+        .filter(engagement::Column::SupersedesId.is_not_null())
+        .filter(engagement::Column::SpecialistId.is_in(specialists.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|e| e.supersedes_id)
+        .collect();
+    Ok(rows
+        .into_iter()
+        .filter(|e| !superseded.contains(&e.id) && e.retraction_reason.is_none())
+        .collect())
+}
+
+/// Computes the fidelity measures for `scope` from `from` to `to` (inclusive days).
+pub async fn fidelity(
+    db: &DatabaseConnection,
+    thresholds: &Thresholds,
+    scope: &Scope,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<FidelityMeasure>, ApiError> {
+    let ids: Vec<Uuid> = scope.specialists.iter().map(|s| s.id).collect();
+    let (from_t, to_t) = (start_of(from), end_of(to));
+
+    // 1. Caseload per full-time specialist, on the last day of the range.
+    let assignments = caseload_assignment::Entity::find()
+        .filter(caseload_assignment::Column::SpecialistId.is_in(ids.clone()))
+        .filter(caseload_assignment::Column::AssignedFrom.lte(to_t))
+        .all(db)
+        .await?;
+    let open_at_end = |a: &&caseload_assignment::Model| a.assigned_to.is_none_or(|t| t > to_t);
+    let mut per_specialist = Vec::new();
+    let (mut clients, mut fte) = (0usize, 0.0);
+    for s in &scope.specialists {
+        let n = assignments
+            .iter()
+            .filter(open_at_end)
+            .filter(|a| a.specialist_id == s.id)
+            .count();
+        clients += n;
+        fte += s.fte;
+        per_specialist.push(SeriesPoint {
+            label: s.name.clone(),
+            value: if s.fte > 0.0 {
+                n as f64 / s.fte
+            } else {
+                n as f64
+            },
+        });
+    }
+    let caseload = measure(
+        thresholds,
+        "caseload_per_fte",
+        "Clients per full-time specialist",
+        (fte > 0.0).then(|| clients as f64 / fte),
+        per_specialist,
+    )?;
+
+    // 2. Face-to-face employer contacts per specialist per week (weeks from Monday).
+    let engagements = current_engagements(db, &ids, from_t, to_t).await?;
+    let face_to_face: Vec<&engagement::Model> = engagements
+        .iter()
+        .filter(|e| e.mode == "FACE_TO_FACE")
+        .collect();
+    let first_monday = from - Duration::days(i64::from(from.weekday().num_days_from_monday()));
+    let mut weeks = Vec::new();
+    let mut monday = first_monday;
+    while monday <= to {
+        let sunday = monday + Duration::days(6);
+        let n = face_to_face
+            .iter()
+            .filter(|e| {
+                let day = e.occurred_at.date_naive();
+                day >= monday && day <= sunday
+            })
+            .count();
+        let iso = monday.iso_week();
+        weeks.push(SeriesPoint {
+            label: format!("{}-W{:02}", iso.year(), iso.week()),
+            value: n as f64 / scope.specialists.len().max(1) as f64,
+        });
+        monday += Duration::days(7);
+    }
+    let rolling: Vec<SeriesPoint> = weeks
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let window = &weeks[i.saturating_sub(3)..=i];
+            SeriesPoint {
+                label: w.label.clone(),
+                value: (window.iter().map(|p| p.value).sum::<f64>() / window.len() as f64 * 100.0)
+                    .round()
+                    / 100.0,
+            }
+        })
+        .collect();
+    let mean = (!weeks.is_empty() && !scope.specialists.is_empty())
+        .then(|| weeks.iter().map(|w| w.value).sum::<f64>() / weeks.len() as f64);
+    let mut contacts = measure(
+        thresholds,
+        "face_to_face_employer_contacts_per_week",
+        "Face-to-face employer contacts per specialist per week",
+        mean,
+        weeks,
+    )?;
+    contacts.rolling = rolling;
+
+    // 3. Days from referral to the first face-to-face employer contact on the client's behalf,
+    //    for clients referred in the range and on the scope's caseloads.
+    let caseload_clients: HashSet<Uuid> = assignments.iter().map(|a| a.client_id).collect();
+    let referred: Vec<client::Model> = client::Entity::find()
+        .filter(client::Column::Id.is_in(caseload_clients.iter().copied()))
+        .filter(client::Column::ReferralDate.between(from, to))
+        .all(db)
+        .await?;
+    let links = engagement_client::Entity::find()
+        .filter(engagement_client::Column::ClientId.is_in(referred.iter().map(|c| c.id)))
+        .all(db)
+        .await?;
+    let linked: Vec<Uuid> = links.iter().map(|l| l.engagement_id).collect();
+    let named: HashMap<Uuid, engagement::Model> = engagement::Entity::find()
+        .filter(engagement::Column::Id.is_in(linked))
+        .filter(engagement::Column::Mode.eq("FACE_TO_FACE"))
+        .filter(engagement::Column::RetractionReason.is_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e))
+        .collect();
+    let mut days = Vec::new();
+    let mut waiting = Vec::new();
+    let target = thresholds
+        .of("days_to_first_employer_contact")
+        .map_or(30.0, |t| t.target);
+    let today = Utc::now().date_naive().min(to);
+    for c in &referred {
+        let first = links
+            .iter()
+            .filter(|l| l.client_id == c.id)
+            .filter_map(|l| named.get(&l.engagement_id))
+            .map(|e| e.occurred_at.date_naive())
+            .filter(|d| *d >= c.referral_date)
+            .min();
+        match first {
+            Some(day) => days.push(SeriesPoint {
+                label: c.name.clone(),
+                value: (day - c.referral_date).num_days() as f64,
+            }),
+            None if ((today - c.referral_date).num_days() as f64) > target => {
+                waiting.push(c.clone())
+            }
+            None => {}
+        }
+    }
+    let mean_days =
+        (!days.is_empty()).then(|| days.iter().map(|d| d.value).sum::<f64>() / days.len() as f64);
+    let mut first_contact = measure(
+        thresholds,
+        "days_to_first_employer_contact",
+        "Days from referral to the first face-to-face employer contact on the client's behalf",
+        mean_days,
+        days,
+    )?;
+    first_contact.clients_past_target = waiting;
+
+    Ok(vec![caseload, contacts, first_contact])
+}
+
+/// Whether a member of staff of `role` counts as a caseload-holding specialist.
+pub fn holds_caseload(member: &staff::Model) -> bool {
+    member.active && member.role == Role::Specialist.as_db()
+}

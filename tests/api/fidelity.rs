@@ -1,0 +1,141 @@
+//! Fidelity measures over a hand-built scenario whose answers are worked out below, and who may
+//! ask for them.
+
+use chrono::{Datelike, Duration, NaiveDate};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, on_each_database};
+
+const REPORT: &str = "query($scope: FidelityScopeInput!, $from: Date!, $to: Date!) { fidelity(scope: $scope, from: $from, to: $to) {
+    scope measures { key value anchor target better bounds series { label value } rolling { label value } clientsPastTarget { name } } } }";
+
+async fn register(app: &TestApp, token: &str, name: &str, referred: NaiveDate) -> String {
+    let r = app
+        .ok(token, "mutation($input: ClientRegisterInput!) { clientRegister(input: $input) { client { id } userErrors { field code } } }",
+            json!({ "input": { "name": name, "referralDate": referred.to_string(), "referralSource": "TREATMENT_KEYWORKER" } }))
+        .await;
+    r.data("clientRegister.client.id")
+        .as_str()
+        .unwrap_or_else(|| panic!("{}", r.body))
+        .to_string()
+}
+
+async fn engage(
+    app: &TestApp,
+    token: &str,
+    employer: &str,
+    day: NaiveDate,
+    mode: &str,
+    clients: Vec<&str>,
+) -> String {
+    let r = app
+        .ok(token, "mutation($input: EngagementCreateInput!) { engagementCreate(input: $input) { engagement { id } userErrors { field code message } } }",
+            json!({ "input": { "employerId": employer, "occurredAt": format!("{day}T10:00:00Z"), "mode": mode, "purpose": "LEARN_NEEDS",
+                "outcome": "Visited", "clientIds": clients } }))
+        .await;
+    r.data("engagementCreate.engagement.id")
+        .as_str()
+        .unwrap_or_else(|| panic!("{}", r.body))
+        .to_string()
+}
+
+fn measure<'a>(report: &'a Value, key: &str) -> &'a Value {
+    report["measures"]
+        .as_array()
+        .expect("measures")
+        .iter()
+        .find(|m| m["key"] == key)
+        .expect("measure")
+}
+
+#[tokio::test]
+async fn fidelity_measures_come_out_as_worked_out_by_hand() {
+    on_each_database(|app| async move {
+        let team = app.create_team("Fidelity team").await;
+        let (a_id, _, a) = app.create_staff("SPECIALIST", Some(&team)).await;
+        let (_, _, b) = app.create_staff("SPECIALIST", Some(&team)).await;
+        let (_, _, lead) = app.create_staff("TEAM_LEAD", Some(&team)).await;
+        let employer = app.create_employer(&a, "Fidelity Foods", "MANUFACTURING").await;
+
+        // The range starts on the Monday on or before seven weeks ago and ends today, so it holds
+        // 8 weeks (7 whole ones and this one, partly).
+        let today = chrono::Utc::now().date_naive();
+        let back = today - Duration::days(49);
+        let from = back - Duration::days(i64::from(back.weekday().num_days_from_monday()));
+        let day = |n: i64| from + Duration::days(n);
+
+        // Caseloads: A holds C1, C2, C3; B holds C4 (referred before the range).
+        let c1 = register(&app, &a, "Client One", day(2)).await;
+        let c2 = register(&app, &a, "Client Two", day(3)).await;
+        register(&app, &a, "Client Three", day(1)).await;
+        register(&app, &b, "Client Four", from - Duration::days(20)).await;
+        for (client, token) in [(&c1, &a), (&c2, &a)] {
+            app.ok(token, "mutation($input: ConsentGrantInput!) { consentGrant(input: $input) { userErrors { message } } }",
+                json!({ "input": { "clientId": client, "employerId": employer, "purpose": "INTRODUCTION", "level": "SERVICE_AFFILIATION",
+                    "items": ["SERVICE_AFFILIATION"], "whoDiscloses": "SPECIALIST", "wording": "Supported by the service.",
+                    "capturedHow": "IN_PERSON_SIGNED", "effectiveFrom": format!("{}T00:00:00Z", from - Duration::days(30)), "expiresAt": format!("{}T00:00:00Z", today + Duration::days(90)) } }))
+                .await;
+        }
+
+        // Week 1: A visits 6 employers face to face, B 2; A also records one visit that is then
+        // retracted (it counts for nothing) and corrects another (it counts once).
+        for n in 0..6 {
+            engage(&app, &a, &employer, day(n % 5), "FACE_TO_FACE", vec![]).await;
+        }
+        for n in 0..2 {
+            engage(&app, &b, &employer, day(n), "FACE_TO_FACE", vec![]).await;
+        }
+        let mistaken = engage(&app, &a, &employer, day(4), "FACE_TO_FACE", vec![]).await;
+        app.ok(&a, "mutation($id: ID!) { engagementRetract(input: { id: $id, reason: \"recorded twice\" }) { userErrors { message } } }", json!({ "id": mistaken })).await;
+        let corrected = engage(&app, &a, &employer, day(5), "PHONE", vec![]).await;
+        let r = app.ok(&a, "mutation($id: ID!) { engagementCorrect(input: { id: $id, mode: FACE_TO_FACE }) { userErrors { message } } }", json!({ "id": corrected })).await;
+        assert_eq!(r.data("engagementCorrect.userErrors"), &json!([]), "{}", r.body);
+        // Week 2: on C1's behalf face to face (6 days after referral), C2 by phone (does not count)
+        // and then face to face (10 days after referral).
+        engage(&app, &a, &employer, day(8), "FACE_TO_FACE", vec![&c1]).await;
+        engage(&app, &a, &employer, day(9), "PHONE", vec![&c2]).await;
+        engage(&app, &a, &employer, day(13), "FACE_TO_FACE", vec![&c2]).await;
+
+        let team_report = app.ok(&lead, REPORT, json!({ "scope": { "teamId": team }, "from": from.to_string(), "to": today.to_string() })).await;
+        let report = team_report.data("fidelity").clone();
+
+        // Caseload: 4 clients over 2 full-time specialists = 2.0, anchor 5 (20 or fewer).
+        let caseload = measure(&report, "caseload_per_fte");
+        assert_eq!((caseload["value"].as_f64(), caseload["anchor"].as_i64()), (Some(2.0), Some(5)), "{caseload}");
+        assert_eq!(caseload["target"], 20.0);
+
+        // Contacts: week 1 has 6 + 2 + 1 (the correction) = 9 visits, week 2 has 2; per specialist
+        // 4.5 and 1.0, then six empty weeks: mean 5.5 / 8 = 0.6875 → 0.69, anchor 1 (under 1).
+        let contacts = measure(&report, "face_to_face_employer_contacts_per_week");
+        let weekly: Vec<f64> = contacts["series"].as_array().expect("series").iter().map(|p| p["value"].as_f64().expect("value")).collect();
+        assert_eq!(weekly, vec![4.5, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0], "{contacts}");
+        assert_eq!((contacts["value"].as_f64(), contacts["anchor"].as_i64()), (Some(0.69), Some(1)));
+        // Rolling 4-week mean: 4.5, (4.5+1)/2 = 2.75, 5.5/3 = 1.83, 5.5/4 = 1.38, then 1/4 = 0.25, 0, 0, 0.
+        let rolling: Vec<f64> = contacts["rolling"].as_array().expect("rolling").iter().map(|p| p["value"].as_f64().expect("value")).collect();
+        assert_eq!(rolling, vec![4.5, 2.75, 1.83, 1.38, 0.25, 0.0, 0.0, 0.0]);
+
+        // Days to first face-to-face contact: C1 6, C2 10 (the phone call does not count) → mean 8,
+        // anchor 5 (30 or fewer). C3, referred on day 1 and never presented, is past 30 days.
+        let first = measure(&report, "days_to_first_employer_contact");
+        assert_eq!((first["value"].as_f64(), first["anchor"].as_i64()), (Some(8.0), Some(5)), "{first}");
+        let days: Vec<f64> = first["series"].as_array().expect("series").iter().map(|p| p["value"].as_f64().expect("value")).collect();
+        let mut sorted = days.clone();
+        sorted.sort_by(f64::total_cmp);
+        assert_eq!(sorted, vec![6.0, 10.0]);
+        assert_eq!(first["clientsPastTarget"], json!([{ "name": "Client Three" }]));
+
+        // A specialist sees their own measures (A: 3 clients), not the team's; admins none.
+        let own = app.ok(&a, REPORT, json!({ "scope": {}, "from": from.to_string(), "to": today.to_string() })).await;
+        assert_eq!(measure(own.data("fidelity"), "caseload_per_fte")["value"].as_f64(), Some(3.0));
+        let r = app.graphql(Some(&a), REPORT, json!({ "scope": { "teamId": team }, "from": from.to_string(), "to": today.to_string() })).await;
+        assert_eq!(r.error_code(), Some("FORBIDDEN"));
+        let r = app.graphql(Some(&app.admin_token()), REPORT, json!({ "scope": { "teamId": team }, "from": from.to_string(), "to": today.to_string() })).await;
+        assert_eq!(r.error_code(), Some("FORBIDDEN"));
+        let r = app.ok(&lead, REPORT, json!({ "scope": { "specialistId": a_id }, "from": from.to_string(), "to": today.to_string() })).await;
+        assert_eq!(r.data("fidelity.scope"), "Test SPECIALIST");
+        let (_, _, stranger) = app.specialist().await;
+        let r = app.graphql(Some(&stranger), REPORT, json!({ "scope": { "specialistId": a_id }, "from": from.to_string(), "to": today.to_string() })).await;
+        assert_eq!(r.error_code(), Some("FORBIDDEN"));
+    })
+    .await;
+}
