@@ -90,9 +90,14 @@ async fn fidelity_measures_come_out_as_worked_out_by_hand() {
         let corrected = engage(&app, &a, &employer, day(5), "PHONE", vec![]).await;
         let r = app.ok(&a, "mutation($id: ID!) { engagementCorrect(input: { id: $id, mode: FACE_TO_FACE }) { userErrors { message } } }", json!({ "id": corrected })).await;
         assert_eq!(r.data("engagementCorrect.userErrors"), &json!([]), "{}", r.body);
-        // Week 2: on C1's behalf face to face (6 days after referral), C2 by phone (does not count)
-        // and then face to face (10 days after referral).
-        engage(&app, &a, &employer, day(8), "FACE_TO_FACE", vec![&c1]).await;
+        // Week 2: on C1's behalf face to face — recorded as day 8, then corrected to day 11, so 9
+        // days after referral — C2 by phone (does not count) and then face to face (10 days).
+        let slip = engage(&app, &a, &employer, day(8), "FACE_TO_FACE", vec![&c1]).await;
+        let r = app
+            .ok(&a, "mutation($id: ID!, $at: DateTime!) { engagementCorrect(input: { id: $id, occurredAt: $at }) { userErrors { message } } }",
+                json!({ "id": slip, "at": format!("{}T10:00:00Z", day(11)) }))
+            .await;
+        assert_eq!(r.data("engagementCorrect.userErrors"), &json!([]), "{}", r.body);
         engage(&app, &a, &employer, day(9), "PHONE", vec![&c2]).await;
         engage(&app, &a, &employer, day(13), "FACE_TO_FACE", vec![&c2]).await;
 
@@ -114,14 +119,15 @@ async fn fidelity_measures_come_out_as_worked_out_by_hand() {
         let rolling: Vec<f64> = contacts["rolling"].as_array().expect("rolling").iter().map(|p| p["value"].as_f64().expect("value")).collect();
         assert_eq!(rolling, vec![4.5, 2.75, 1.83, 1.38, 0.25, 0.0, 0.0, 0.0]);
 
-        // Days to first face-to-face contact: C1 6, C2 10 (the phone call does not count) → mean 8,
-        // anchor 5 (30 or fewer). C3, referred on day 1 and never presented, is past 30 days.
+        // Days to first face-to-face contact: C1 9 (the corrected date, not the original 6), C2 10
+        // (the phone call does not count) → mean 9.5, anchor 5 (30 or fewer). C3, referred on day 1
+        // and never presented, is past 30 days.
         let first = measure(&report, "days_to_first_employer_contact");
-        assert_eq!((first["value"].as_f64(), first["anchor"].as_i64()), (Some(8.0), Some(5)), "{first}");
+        assert_eq!((first["value"].as_f64(), first["anchor"].as_i64()), (Some(9.5), Some(5)), "{first}");
         let days: Vec<f64> = first["series"].as_array().expect("series").iter().map(|p| p["value"].as_f64().expect("value")).collect();
         let mut sorted = days.clone();
         sorted.sort_by(f64::total_cmp);
-        assert_eq!(sorted, vec![6.0, 10.0]);
+        assert_eq!(sorted, vec![9.0, 10.0]);
         assert_eq!(first["clientsPastTarget"], json!([{ "name": "Client Three" }]));
 
         // A specialist sees their own measures (A: 3 clients), not the team's; admins none.

@@ -238,6 +238,14 @@ pub async fn fidelity(
         .all(db)
         .await?;
     let linked: Vec<Uuid> = links.iter().map(|l| l.engagement_id).collect();
+    // Current entries only: a correction's date replaces the original's.
+    let superseded: HashSet<Uuid> = engagement::Entity::find()
+        .filter(engagement::Column::SupersedesId.is_in(linked.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|e| e.supersedes_id)
+        .collect();
     let named: HashMap<Uuid, engagement::Model> = engagement::Entity::find()
         .filter(engagement::Column::Id.is_in(linked))
         .filter(engagement::Column::Mode.eq("FACE_TO_FACE"))
@@ -245,6 +253,7 @@ pub async fn fidelity(
         .all(db)
         .await?
         .into_iter()
+        .filter(|e| !superseded.contains(&e.id))
         .map(|e| (e.id, e))
         .collect();
     let mut days = Vec::new();
