@@ -55,6 +55,35 @@ impl Checks {
         Some(self.required_text(field, value, max))
     }
 
+    /// An optional field's change: absent keeps `current`, null clears it, a value is checked.
+    pub fn change_text(
+        &mut self,
+        field: &str,
+        value: &async_graphql::MaybeUndefined<String>,
+        max: usize,
+        current: &Option<String>,
+    ) -> Option<String> {
+        match value {
+            async_graphql::MaybeUndefined::Undefined => current.clone(),
+            async_graphql::MaybeUndefined::Null => None,
+            async_graphql::MaybeUndefined::Value(v) => self.optional_text(field, Some(v), max),
+        }
+    }
+
+    /// The same for an e-mail address.
+    pub fn change_email(
+        &mut self,
+        field: &str,
+        value: &async_graphql::MaybeUndefined<String>,
+        current: &Option<String>,
+    ) -> Option<String> {
+        match value {
+            async_graphql::MaybeUndefined::Undefined => current.clone(),
+            async_graphql::MaybeUndefined::Null => None,
+            async_graphql::MaybeUndefined::Value(v) => self.optional_email(field, Some(v)),
+        }
+    }
+
     /// An optional e-mail address, lower-cased.
     pub fn optional_email(&mut self, field: &str, value: Option<&str>) -> Option<String> {
         let value = self.optional_text(field, value, SHORT_TEXT)?.to_lowercase();

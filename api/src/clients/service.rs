@@ -212,21 +212,6 @@ pub async fn register_client(
     Ok(created)
 }
 
-fn change_text(
-    checks: &mut Checks,
-    field: &str,
-    change: &MaybeUndefined<String>,
-    current: Option<String>,
-    email: bool,
-) -> Option<String> {
-    match change {
-        MaybeUndefined::Undefined => current,
-        MaybeUndefined::Null => None,
-        MaybeUndefined::Value(v) if email => checks.optional_email(field, Some(v)),
-        MaybeUndefined::Value(v) => checks.optional_text(field, Some(v), SHORT_TEXT),
-    }
-}
-
 /// Bumps `version` when it still equals `expected`; false when someone changed the row first.
 async fn claim_version(
     conn: &impl ConnectionTrait,
@@ -266,47 +251,21 @@ pub async fn update_client(
         }
         MaybeUndefined::Undefined => current.name.clone(),
     };
-    let phone = change_text(
-        &mut checks,
-        "phone",
-        &input.phone,
-        current.phone.clone(),
-        false,
-    );
-    let email = change_text(
-        &mut checks,
-        "email",
-        &input.email,
-        current.email.clone(),
-        true,
-    );
-    let town = change_text(
-        &mut checks,
-        "town",
-        &input.town,
-        current.town.clone(),
-        false,
-    );
-    let postcode = change_text(
-        &mut checks,
-        "postcode",
-        &input.postcode,
-        current.postcode.clone(),
-        false,
-    );
-    let keyworker_name = change_text(
-        &mut checks,
+    let phone = checks.change_text("phone", &input.phone, SHORT_TEXT, &current.phone);
+    let email = checks.change_email("email", &input.email, &current.email);
+    let town = checks.change_text("town", &input.town, SHORT_TEXT, &current.town);
+    let postcode = checks.change_text("postcode", &input.postcode, SHORT_TEXT, &current.postcode);
+    let keyworker_name = checks.change_text(
         "keyworkerName",
         &input.keyworker_name,
-        current.keyworker_name.clone(),
-        false,
+        SHORT_TEXT,
+        &current.keyworker_name,
     );
-    let keyworker_contact = change_text(
-        &mut checks,
+    let keyworker_contact = checks.change_text(
         "keyworkerContact",
         &input.keyworker_contact,
-        current.keyworker_contact.clone(),
-        false,
+        SHORT_TEXT,
+        &current.keyworker_contact,
     );
     checks.finish()?;
     if !claim_version(&txn, current.id, input.version).await? {

@@ -243,20 +243,6 @@ async fn existing_employer(
 }
 
 /// Applies an optional-field change: undefined keeps, null clears, a value is checked and set.
-fn change_text(
-    checks: &mut Checks,
-    field: &str,
-    value: &MaybeUndefined<String>,
-    max: usize,
-    current: &Option<String>,
-) -> Option<String> {
-    match value {
-        MaybeUndefined::Undefined => current.clone(),
-        MaybeUndefined::Null => None,
-        MaybeUndefined::Value(v) => checks.optional_text(field, Some(v), max),
-    }
-}
-
 /// Changes an employer, refusing a stale version. Its sites are replaced when given.
 pub async fn update_employer(
     db: &DatabaseConnection,
@@ -279,20 +265,13 @@ pub async fn update_employer(
     if let Some(stage) = input.stage {
         row.stage = Set(stage.as_db().into());
     }
-    row.openness_notes = Set(change_text(
-        &mut checks,
+    row.openness_notes = Set(checks.change_text(
         "opennessNotes",
         &input.openness_notes,
         LONG_TEXT,
         &current.openness_notes,
     ));
-    row.website = Set(change_text(
-        &mut checks,
-        "website",
-        &input.website,
-        SHORT_TEXT,
-        &current.website,
-    ));
+    row.website = Set(checks.change_text("website", &input.website, SHORT_TEXT, &current.website));
     if let Some(v) = input.recovery_friendly {
         row.recovery_friendly = Set(v);
     }
@@ -428,27 +407,10 @@ pub async fn update_contact(
     if let Some(name) = &input.name {
         row.name = Set(checks.required_text("name", name, SHORT_TEXT));
     }
-    row.job_title = Set(change_text(
-        &mut checks,
-        "jobTitle",
-        &input.job_title,
-        SHORT_TEXT,
-        &current.job_title,
-    ));
-    row.phone = Set(change_text(
-        &mut checks,
-        "phone",
-        &input.phone,
-        40,
-        &current.phone,
-    ));
-    row.notes = Set(change_text(
-        &mut checks,
-        "notes",
-        &input.notes,
-        LONG_TEXT,
-        &current.notes,
-    ));
+    row.job_title =
+        Set(checks.change_text("jobTitle", &input.job_title, SHORT_TEXT, &current.job_title));
+    row.phone = Set(checks.change_text("phone", &input.phone, 40, &current.phone));
+    row.notes = Set(checks.change_text("notes", &input.notes, LONG_TEXT, &current.notes));
     row.email = Set(match &input.email {
         MaybeUndefined::Undefined => current.email.clone(),
         MaybeUndefined::Null => None,
