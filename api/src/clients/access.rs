@@ -4,7 +4,7 @@
 //! exactly like one that does not exist.
 
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, Select};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Select};
 use uuid::Uuid;
 
 use entities::{caseload_assignment, client};
@@ -61,7 +61,7 @@ impl ClientScope {
 
 /// One client, if `viewer` may reach them; `None` alike for missing and out of reach.
 pub async fn find_client(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     viewer: &Viewer,
     id: Uuid,
 ) -> Result<Option<client::Model>, ApiError> {

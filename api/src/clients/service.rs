@@ -45,14 +45,11 @@ pub(crate) async fn reachable(
     field: &str,
     id: &ID,
 ) -> Result<client::Model, ServiceError> {
-    let Some(uuid) = ids::decode_as(id, Kind::Client) else {
-        return Err(not_found(field));
+    let found = match ids::decode_as(id, Kind::Client) {
+        Some(uuid) => find_client(db, viewer, uuid).await?,
+        None => None,
     };
-    ClientScope::of(viewer)
-        .apply(client::Entity::find_by_id(uuid))
-        .one(db)
-        .await?
-        .ok_or_else(|| not_found(field))
+    found.ok_or_else(|| not_found(field))
 }
 
 /// An active specialist of `team` named by `id`, or a user error on `field`.

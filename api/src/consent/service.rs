@@ -246,14 +246,12 @@ async fn current_version(
     else {
         return Err(missing());
     };
-    reachable(
-        conn,
-        viewer,
-        "id",
-        &ids::encode(Kind::Client, row.client_id),
-    )
-    .await
-    .map_err(|_| missing())?;
+    if crate::clients::access::find_client(conn, viewer, row.client_id)
+        .await?
+        .is_none()
+    {
+        return Err(missing());
+    }
     Ok(row)
 }
 

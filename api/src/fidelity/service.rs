@@ -295,7 +295,7 @@ pub async fn fidelity(
     Ok(vec![caseload, contacts, first_contact])
 }
 
-/// Whether a member of staff of `role` counts as a caseload-holding specialist.
+/// Whether a member of staff holds a caseload (an active specialist).
 pub fn holds_caseload(member: &staff::Model) -> bool {
     member.active && member.role == Role::Specialist.as_db()
 }

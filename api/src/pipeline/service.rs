@@ -11,11 +11,11 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use entities::{application, application_stage, client, job_start, support_contact};
+use entities::{application, application_stage, job_start, support_contact};
 
 use super::types::*;
 use crate::auth::Viewer;
-use crate::clients::access::ClientScope;
+use crate::clients::access::find_client;
 use crate::clients::service::reachable;
 use crate::db::now;
 use crate::error::{ApiError, ServiceError, UserErrorCode, is_unique_violation};
@@ -175,54 +175,42 @@ pub async fn create_application(
 
 /// An application, if the viewer reaches its client.
 pub async fn find_application(
-    db: &DatabaseConnection,
+    conn: &impl ConnectionTrait,
     viewer: &Viewer,
     id: Uuid,
 ) -> Result<Option<application::Model>, ApiError> {
-    let Some(row) = application::Entity::find_by_id(id).one(db).await? else {
+    let Some(row) = application::Entity::find_by_id(id).one(conn).await? else {
         return Ok(None);
     };
-    let visible = crate::clients::access::find_client(db, viewer, row.client_id)
-        .await?
-        .is_some();
+    let visible = find_client(conn, viewer, row.client_id).await?.is_some();
     Ok(visible.then_some(row))
 }
 
 /// A job start, if the viewer reaches its client.
 pub async fn find_job_start(
-    db: &DatabaseConnection,
+    conn: &impl ConnectionTrait,
     viewer: &Viewer,
     id: Uuid,
 ) -> Result<Option<job_start::Model>, ApiError> {
-    let Some(row) = job_start::Entity::find_by_id(id).one(db).await? else {
+    let Some(row) = job_start::Entity::find_by_id(id).one(conn).await? else {
         return Ok(None);
     };
-    let visible = crate::clients::access::find_client(db, viewer, row.client_id)
-        .await?
-        .is_some();
+    let visible = find_client(conn, viewer, row.client_id).await?.is_some();
     Ok(visible.then_some(row))
 }
 
-/// An application whose client the viewer reaches.
+/// The application `id` names, if the viewer reaches it; otherwise `NOT_FOUND` on `field`.
 async fn reachable_application(
     conn: &impl ConnectionTrait,
     viewer: &Viewer,
     field: &str,
     id: &ID,
 ) -> Result<application::Model, ServiceError> {
-    let missing = || ServiceError::user(field, UserErrorCode::NotFound, "no such application");
-    let Some(uuid) = ids::decode_as(id, Kind::Application) else {
-        return Err(missing());
+    let found = match ids::decode_as(id, Kind::Application) {
+        Some(uuid) => find_application(conn, viewer, uuid).await?,
+        None => None,
     };
-    let Some(row) = application::Entity::find_by_id(uuid).one(conn).await? else {
-        return Err(missing());
-    };
-    let visible = ClientScope::of(viewer)
-        .apply(client::Entity::find_by_id(row.client_id))
-        .one(conn)
-        .await?
-        .is_some();
-    if visible { Ok(row) } else { Err(missing()) }
+    found.ok_or_else(|| ServiceError::user(field, UserErrorCode::NotFound, "no such application"))
 }
 
 /// Moves an application to a later stage, or ends it as not progressed.
@@ -434,26 +422,18 @@ pub async fn record_job_start(
     Ok(saved)
 }
 
-/// A job start whose client the viewer reaches.
+/// The job start `id` names, if the viewer reaches it; otherwise `NOT_FOUND` on `field`.
 async fn reachable_job(
     conn: &impl ConnectionTrait,
     viewer: &Viewer,
     field: &str,
     id: &ID,
 ) -> Result<job_start::Model, ServiceError> {
-    let missing = || ServiceError::user(field, UserErrorCode::NotFound, "no such job start");
-    let Some(uuid) = ids::decode_as(id, Kind::JobStart) else {
-        return Err(missing());
+    let found = match ids::decode_as(id, Kind::JobStart) {
+        Some(uuid) => find_job_start(conn, viewer, uuid).await?,
+        None => None,
     };
-    let Some(row) = job_start::Entity::find_by_id(uuid).one(conn).await? else {
-        return Err(missing());
-    };
-    let visible = ClientScope::of(viewer)
-        .apply(client::Entity::find_by_id(row.client_id))
-        .one(conn)
-        .await?
-        .is_some();
-    if visible { Ok(row) } else { Err(missing()) }
+    found.ok_or_else(|| ServiceError::user(field, UserErrorCode::NotFound, "no such job start"))
 }
 
 /// Records the end of a job.
