@@ -1,5 +1,6 @@
 //! Authentication: JWT bearer tokens with a pinned algorithm, required claims and a checked `typ`;
-//! the caller's staff record and role are read from the database on every request.
+//! the caller's staff record and role are read from the database on every request. Integrator tokens
+//! share the key but have their own `typ` and audience, so neither kind can stand in for the other.
 
 use std::io::Write;
 use std::path::Path;
@@ -15,6 +16,8 @@ use crate::error::ApiError;
 
 /// The `typ` header every staff token carries (RFC 9068 access token).
 pub const STAFF_TOKEN_TYPE: &str = "at+jwt";
+/// The `typ` header every integrator token carries.
+pub const INTEGRATOR_TOKEN_TYPE: &str = "integrator+jwt";
 /// Clock skew tolerated on `exp` and `nbf`, in seconds.
 pub const LEEWAY_SECONDS: u64 = 30;
 
@@ -72,19 +75,24 @@ pub struct Claims {
     /// Issued at (seconds since the epoch).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iat: Option<u64>,
+    /// Integrator tokens: the scopes asked for, space-separated (`vacancies:read employers:read`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
-/// The one claim read after validation (`aud` may be a string or a list; the library checks it).
+/// The claims read after validation (`aud` may be a string or a list; the library checks it).
 #[derive(Deserialize)]
 struct Subject {
     sub: String,
+    #[serde(default)]
+    scope: Option<String>,
 }
 
 /// Why a presented token was refused. Never shown to the caller beyond `UNAUTHENTICATED`.
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
-    #[error("token header has typ {0:?}, expected {STAFF_TOKEN_TYPE}")]
-    WrongType(Option<String>),
+    #[error("token header has typ {0:?}, expected {1}")]
+    WrongType(Option<String>, &'static str),
     #[error("token rejected: {0}")]
     Invalid(#[from] jsonwebtoken::errors::Error),
     #[error("token subject is not a staff id")]
@@ -94,18 +102,43 @@ pub enum TokenError {
 /// Checks tokens against the one configured algorithm and key.
 pub struct TokenVerifier {
     key: DecodingKey,
-    validation: Validation,
+    staff: Validation,
+    integrator: Validation,
 }
 
 impl TokenVerifier {
-    /// Verifies signature, algorithm, `typ`, `iss`, `aud`, `exp`, `nbf`; returns the staff id.
-    pub fn verify(&self, token: &str) -> Result<Uuid, TokenError> {
+    fn check(
+        &self,
+        token: &str,
+        typ: &'static str,
+        validation: &Validation,
+    ) -> Result<Subject, TokenError> {
         let header = jsonwebtoken::decode_header(token)?;
-        if header.typ.as_deref() != Some(STAFF_TOKEN_TYPE) {
-            return Err(TokenError::WrongType(header.typ));
+        if header.typ.as_deref() != Some(typ) {
+            return Err(TokenError::WrongType(header.typ, typ));
         }
-        let data = jsonwebtoken::decode::<Subject>(token, &self.key, &self.validation)?;
-        Uuid::parse_str(&data.claims.sub).map_err(|_| TokenError::BadSubject)
+        Ok(jsonwebtoken::decode::<Subject>(token, &self.key, validation)?.claims)
+    }
+
+    /// Verifies a staff token (signature, algorithm, `typ`, `iss`, `aud`, `exp`, `nbf`); returns
+    /// the staff id.
+    pub fn verify(&self, token: &str) -> Result<Uuid, TokenError> {
+        let claims = self.check(token, STAFF_TOKEN_TYPE, &self.staff)?;
+        Uuid::parse_str(&claims.sub).map_err(|_| TokenError::BadSubject)
+    }
+
+    /// Verifies an integrator token the same way against the integrator `typ` and audience;
+    /// returns the integrator id and the scopes the token asks for.
+    pub fn verify_integrator(&self, token: &str) -> Result<(Uuid, Vec<String>), TokenError> {
+        let claims = self.check(token, INTEGRATOR_TOKEN_TYPE, &self.integrator)?;
+        let id = Uuid::parse_str(&claims.sub).map_err(|_| TokenError::BadSubject)?;
+        let scopes = claims
+            .scope
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        Ok((id, scopes))
     }
 }
 
@@ -114,23 +147,52 @@ pub struct TokenIssuer {
     key: EncodingKey,
     issuer: String,
     audience: String,
+    integrator_audience: String,
 }
 
 impl TokenIssuer {
-    /// A signed staff token for `staff_id`, valid for `ttl`.
-    pub fn mint(&self, staff_id: Uuid, ttl: std::time::Duration) -> anyhow::Result<String> {
+    fn sign(
+        &self,
+        typ: &str,
+        audience: &str,
+        subject: Uuid,
+        scope: Option<String>,
+        ttl: std::time::Duration,
+    ) -> anyhow::Result<String> {
         let now = jsonwebtoken::get_current_timestamp();
         let claims = Claims {
             iss: self.issuer.clone(),
-            sub: staff_id.to_string(),
-            aud: self.audience.clone(),
+            sub: subject.to_string(),
+            aud: audience.to_string(),
             exp: now + ttl.as_secs(),
             nbf: Some(now),
             iat: Some(now),
+            scope,
         };
         let mut header = Header::new(Algorithm::HS256);
-        header.typ = Some(STAFF_TOKEN_TYPE.into());
+        header.typ = Some(typ.into());
         jsonwebtoken::encode(&header, &claims, &self.key).context("signing a token")
+    }
+
+    /// A signed staff token for `staff_id`, valid for `ttl`.
+    pub fn mint(&self, staff_id: Uuid, ttl: std::time::Duration) -> anyhow::Result<String> {
+        self.sign(STAFF_TOKEN_TYPE, &self.audience, staff_id, None, ttl)
+    }
+
+    /// A signed integrator token for `integrator_id` asking for `scopes`, valid for `ttl`.
+    pub fn mint_integrator(
+        &self,
+        integrator_id: Uuid,
+        scopes: &[&str],
+        ttl: std::time::Duration,
+    ) -> anyhow::Result<String> {
+        self.sign(
+            INTEGRATOR_TOKEN_TYPE,
+            &self.integrator_audience,
+            integrator_id,
+            Some(scopes.join(" ")),
+            ttl,
+        )
     }
 }
 
@@ -151,6 +213,7 @@ pub fn load_keys(settings: &Settings) -> anyhow::Result<(TokenVerifier, Option<T
                 key: EncodingKey::from_secret(&secret),
                 issuer: settings.jwt_issuer.clone(),
                 audience: settings.jwt_audience.clone(),
+                integrator_audience: settings.jwt_integrator_audience.clone(),
             };
             (
                 Algorithm::HS256,
@@ -169,18 +232,26 @@ pub fn load_keys(settings: &Settings) -> anyhow::Result<(TokenVerifier, Option<T
             (Algorithm::EdDSA, key, None)
         }
     };
-    let mut validation = Validation::new(algorithm);
-    validation.algorithms = vec![algorithm];
-    validation.leeway = LEEWAY_SECONDS;
-    validation.validate_exp = true;
-    validation.validate_nbf = true;
-    validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
-    validation.set_issuer(&[&settings.jwt_issuer]);
-    validation.set_audience(&[&settings.jwt_audience]);
+    anyhow::ensure!(
+        settings.jwt_audience != settings.jwt_integrator_audience,
+        "the staff and integrator token audiences must differ"
+    );
+    let validation = |audience: &str| {
+        let mut validation = Validation::new(algorithm);
+        validation.algorithms = vec![algorithm];
+        validation.leeway = LEEWAY_SECONDS;
+        validation.validate_exp = true;
+        validation.validate_nbf = true;
+        validation.set_required_spec_claims(&["exp", "iss", "aud", "sub"]);
+        validation.set_issuer(&[&settings.jwt_issuer]);
+        validation.set_audience(&[audience]);
+        validation
+    };
     Ok((
         TokenVerifier {
             key: decoding,
-            validation,
+            staff: validation(&settings.jwt_audience),
+            integrator: validation(&settings.jwt_integrator_audience),
         },
         issuer,
     ))

@@ -1,4 +1,5 @@
-//! The `ipsmatch` command: `serve` (the default), `migrate`, `token`, `schema`.
+//! The `ipsmatch` command: `serve` (the default), `migrate`, `token`, `import`, `schema` and the
+//! admin helpers.
 
 #![expect(
     clippy::print_stdout,
@@ -48,6 +49,16 @@ enum Command {
         /// The staff id (UUID) the token is for.
         #[arg(long)]
         subject: Option<Uuid>,
+        /// Mint an integrator token for this integrator id instead (see `integrator-create`).
+        #[arg(long, conflicts_with_all = ["role", "subject"])]
+        integrator: Option<Uuid>,
+        /// Scopes an integrator token asks for, comma-separated (default: all four; it gets only
+        /// those it was registered with).
+        #[arg(
+            long,
+            default_value = "vacancies:read,vacancies:write,employers:read,employers:write"
+        )]
+        scopes: String,
         /// Hours the token stays valid.
         #[arg(long, default_value_t = 12)]
         ttl_hours: u64,
@@ -75,8 +86,43 @@ enum Command {
         #[command(flatten)]
         settings: Settings,
     },
-    /// Print the staff schema (SDL).
-    Schema,
+    /// Register an integrator (a system that syncs vacancies and employers) and print its id.
+    IntegratorCreate {
+        /// Its name.
+        #[arg(long)]
+        name: String,
+        /// The feed key its records carry (lower-case letters, digits, hyphens).
+        #[arg(long)]
+        source_key: String,
+        /// Scopes it may be granted, comma-separated.
+        #[arg(
+            long,
+            default_value = "vacancies:read,vacancies:write,employers:read,employers:write"
+        )]
+        scopes: String,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Load vacancies from a file of schema.org JobPosting JSON-LD (one object, an array, or JSON
+    /// Lines) into a source, as `vacanciesUpsert` would; prints a summary.
+    Import {
+        /// The file.
+        file: std::path::PathBuf,
+        /// The source key the vacancies belong to.
+        #[arg(long)]
+        source: String,
+        /// Postings per transaction (at most 1,000).
+        #[arg(long, default_value_t = 1_000)]
+        batch: usize,
+        #[command(flatten)]
+        settings: Settings,
+    },
+    /// Print a schema (SDL): the staff one, or with `--integrations` the integrator one.
+    Schema {
+        /// Print the integrator schema.
+        #[arg(long)]
+        integrations: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -151,10 +197,37 @@ async fn run(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Token {
+            integrator: Some(integrator),
+            scopes,
+            ttl_hours,
+            settings,
+            ..
+        } => {
+            let settings = with_database_url_fallback(settings);
+            init_logging(&settings.log);
+            let (_, issuer) = load_keys(&settings)?;
+            let issuer = issuer.context("tokens can only be minted with HS256; with EdDSA your identity provider issues them")?;
+            let scopes: Vec<&str> = scopes
+                .split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect();
+            println!(
+                "{}",
+                issuer.mint_integrator(
+                    integrator,
+                    &scopes,
+                    Duration::from_secs(ttl_hours * 3600)
+                )?
+            );
+            Ok(())
+        }
+        Command::Token {
             role,
             subject,
             ttl_hours,
             settings,
+            ..
         } => {
             let settings = with_database_url_fallback(settings);
             init_logging(&settings.log);
@@ -238,8 +311,57 @@ async fn run(command: Command) -> anyhow::Result<()> {
                 }
             }
         }
-        Command::Schema => {
-            print!("{}", crate::schema::sdl());
+        Command::IntegratorCreate {
+            name,
+            source_key,
+            scopes,
+            settings,
+        } => {
+            let settings = with_database_url_fallback(settings);
+            init_logging(&settings.log);
+            let db = prepare_database(&settings).await?;
+            let scopes = scopes
+                .split(',')
+                .map(|s| {
+                    crate::integrations::access::Scope::parse(s.trim())
+                        .with_context(|| format!("unknown scope {s:?}"))
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let input = crate::integrations::registry::IntegratorRegisterInput {
+                name,
+                source_key,
+                scopes,
+            };
+            match crate::integrations::registry::register(&db, input).await {
+                Ok(integrator) => {
+                    println!("{}", integrator.id);
+                    Ok(())
+                }
+                Err(crate::error::ServiceError::User(errors)) => {
+                    let reasons: Vec<String> = errors.into_iter().map(|e| e.message).collect();
+                    anyhow::bail!("integrator not registered: {}", reasons.join("; "))
+                }
+                Err(crate::error::ServiceError::Api(err)) => {
+                    Err(anyhow::anyhow!("integrator not registered: {err:?}"))
+                }
+            }
+        }
+        Command::Import {
+            file,
+            source,
+            batch,
+            settings,
+        } => {
+            let settings = with_database_url_fallback(settings);
+            init_logging(&settings.log);
+            import(&settings, &file, &source, batch).await
+        }
+        Command::Schema { integrations } => {
+            if integrations {
+                print!("{}", crate::integrations::schema::sdl());
+            } else {
+                print!("{}", crate::schema::sdl());
+            }
             Ok(())
         }
     }
@@ -274,6 +396,100 @@ async fn reindex(settings: &Settings) -> anyhow::Result<()> {
         "indexed {count} vacancies in {seconds:.1} s ({:.0} a second)",
         count as f64 / seconds.max(0.001)
     );
+    Ok(())
+}
+
+/// `ipsmatch import`: reads the file, maps each posting, applies them in batches, and prints what
+/// was accepted and rejected (the first few reasons too). A running server picks the vacancies up
+/// from the change log.
+async fn import(
+    settings: &Settings,
+    file: &std::path::Path,
+    source: &str,
+    batch: usize,
+) -> anyhow::Result<()> {
+    use crate::integrations::sync::{MAX_BATCH, import_vacancies};
+    anyhow::ensure!(
+        crate::integrations::registry::is_source_key(source),
+        "--source must be lower-case letters, digits and hyphens (at most 50)"
+    );
+    let batch = batch.clamp(1, MAX_BATCH);
+    let db = prepare_database(settings).await?;
+    let started = std::time::Instant::now();
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let documents = crate::integrations::job_posting::read_documents(&text);
+    drop(text);
+    let total = documents.len();
+    let mut summary = crate::integrations::types::SyncSummary::default();
+    let mut reasons: Vec<String> = Vec::new();
+    let mut done = 0usize;
+    for chunk in documents.chunks(batch) {
+        let items = chunk
+            .iter()
+            .map(|doc| match doc {
+                Ok(value) => crate::integrations::job_posting::from_json_ld(value),
+                Err(reason) => Err(vec![crate::error::UserError::on(
+                    "",
+                    crate::error::UserErrorCode::Invalid,
+                    reason.clone(),
+                )]),
+            })
+            .collect();
+        let result = match import_vacancies(&db, source, items).await {
+            Ok(result) => result,
+            Err(crate::error::ServiceError::User(errors)) => {
+                let reasons: Vec<String> = errors.into_iter().map(|e| e.message).collect();
+                anyhow::bail!("import refused: {}", reasons.join("; "))
+            }
+            Err(crate::error::ServiceError::Api(err)) => {
+                anyhow::bail!("import failed after {done} postings: {err:?}")
+            }
+        };
+        for item in &result.results {
+            if reasons.len() < 10
+                && let Some(error) = item.errors.first()
+            {
+                let field = error.field.clone().unwrap_or_default();
+                let field = field.get(3..).map(|f| f.join(".")).unwrap_or_default();
+                reasons.push(format!(
+                    "posting {}: {}{}",
+                    done + item.index as usize + 1,
+                    if field.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{field}: ")
+                    },
+                    error.message
+                ));
+            }
+        }
+        summary.created += result.summary.created;
+        summary.updated += result.summary.updated;
+        summary.unchanged += result.summary.unchanged;
+        summary.rejected += result.summary.rejected;
+        done += chunk.len();
+        let width = 30;
+        let filled = (done * width).checked_div(total).unwrap_or(width);
+        eprint!(
+            "\r[{}{}] {done}/{total} postings",
+            "#".repeat(filled),
+            " ".repeat(width - filled)
+        );
+    }
+    eprintln!();
+    let seconds = started.elapsed().as_secs_f64();
+    println!(
+        "{total} postings in {seconds:.1} s ({:.0} a second): {} created, {} updated, {} unchanged, {} rejected",
+        total as f64 / seconds.max(0.001),
+        summary.created,
+        summary.updated,
+        summary.unchanged,
+        summary.rejected
+    );
+    for reason in reasons {
+        println!("  {reason}");
+    }
     Ok(())
 }
 

@@ -75,6 +75,23 @@ pub struct Settings {
     #[arg(long, env = "IPSMATCH_JWT_AUDIENCE", default_value = "ipsmatch-staff")]
     pub jwt_audience: String,
 
+    /// Required `aud` claim of integrator tokens (never the staff audience).
+    #[arg(
+        long,
+        env = "IPSMATCH_JWT_INTEGRATOR_AUDIENCE",
+        default_value = "ipsmatch-integrations"
+    )]
+    pub jwt_integrator_audience: String,
+
+    /// Query-cost points each member of staff and each integrator may spend per minute (a query's
+    /// cost is its complexity); 0 turns rate limiting off.
+    #[arg(
+        long,
+        env = "IPSMATCH_RATE_LIMIT_PER_MINUTE",
+        default_value_t = 600_000
+    )]
+    pub rate_limit_per_minute: u64,
+
     /// Serve GraphiQL at `/` (a development aid).
     #[arg(long, env = "IPSMATCH_GRAPHIQL", default_value_t = true, action = clap::ArgAction::Set)]
     pub graphiql: bool,
@@ -138,6 +155,8 @@ impl Settings {
             jwt_public_key_file: String::new(),
             jwt_issuer: "ipsmatch".into(),
             jwt_audience: "ipsmatch-staff".into(),
+            jwt_integrator_audience: "ipsmatch-integrations".into(),
+            rate_limit_per_minute: 600_000,
             graphiql: true,
             introspection: true,
             max_depth: 16,

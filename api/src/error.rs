@@ -72,7 +72,9 @@ impl From<ApiError> for async_graphql::Error {
 }
 
 /// Machine-readable reason for a user error.
-#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(
+    async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize,
+)]
 pub enum UserErrorCode {
     /// A required value is missing or blank.
     Required,
@@ -96,7 +98,7 @@ pub enum UserErrorCode {
 }
 
 /// An expected failure of a mutation, tied to the input field that caused it.
-#[derive(SimpleObject, Clone, Debug, PartialEq)]
+#[derive(SimpleObject, Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct UserError {
     /// Path to the input field at fault, e.g. `["input", "name"]`; null when no single field is.
     pub field: Option<Vec<String>>,

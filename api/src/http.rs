@@ -21,6 +21,7 @@ use uuid::Uuid;
 use crate::auth::{TokenVerifier, authenticate};
 use crate::config::Settings;
 use crate::error::ApiError;
+use crate::integrations::schema::IntegratorSchema;
 use crate::loaders::Loaders;
 use crate::schema::StaffSchema;
 
@@ -28,6 +29,8 @@ use crate::schema::StaffSchema;
 pub struct AppState {
     /// The staff schema.
     pub schema: StaffSchema,
+    /// The integrator schema.
+    pub integrations: IntegratorSchema,
     /// The database pool.
     pub db: DatabaseConnection,
     /// Checks bearer tokens.
@@ -36,6 +39,15 @@ pub struct AppState {
     pub settings: Settings,
     /// The vacancy search index and its follower.
     pub search: Arc<crate::vacancies::indexer::SearchIndex>,
+}
+
+/// Which API a request is for: each has its own schema and its own kind of token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Surface {
+    /// `/graphql`: staff tokens, the staff schema.
+    Staff,
+    /// `/integrations/graphql`: integrator tokens, the integrator schema.
+    Integrations,
 }
 
 /// The id of one HTTP request, in its log lines, its `x-request-id` header and its INTERNAL errors.
@@ -147,8 +159,44 @@ fn reads_params(object: Map<String, Value>) -> Result<Params, &'static str> {
 /// `POST /graphql`.
 pub async fn graphql_post(
     req: HttpRequest,
-    mut payload: web::Payload,
+    payload: web::Payload,
     state: web::Data<Arc<AppState>>,
+) -> HttpResponse {
+    post(req, payload, &state, Surface::Staff).await
+}
+
+/// `POST /integrations/graphql`.
+pub async fn integrations_post(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<Arc<AppState>>,
+) -> HttpResponse {
+    post(req, payload, &state, Surface::Integrations).await
+}
+
+/// `GET /graphql`: a query, or a WebSocket upgrade for subscriptions.
+pub async fn graphql_get(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<Arc<AppState>>,
+) -> HttpResponse {
+    get(req, payload, state.get_ref().clone(), Surface::Staff).await
+}
+
+/// `GET /integrations/graphql`: a query, or a WebSocket upgrade for subscriptions.
+pub async fn integrations_get(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: web::Data<Arc<AppState>>,
+) -> HttpResponse {
+    get(req, payload, state.get_ref().clone(), Surface::Integrations).await
+}
+
+async fn post(
+    req: HttpRequest,
+    mut payload: web::Payload,
+    state: &AppState,
+    surface: Surface,
 ) -> HttpResponse {
     let Some(media) = negotiate(&req) else {
         return not_acceptable();
@@ -231,13 +279,25 @@ pub async fn graphql_post(
         }
     };
     match reads_params(object) {
-        Ok(params) => execute(&req, &state, media, params, false).await,
+        Ok(params) => execute(&req, state, media, params, false, surface).await,
         Err(problem) => request_error(StatusCode::BAD_REQUEST, media, problem, "BAD_REQUEST"),
     }
 }
 
-/// `GET /graphql`: queries only.
-pub async fn graphql_get(req: HttpRequest, state: web::Data<Arc<AppState>>) -> HttpResponse {
+async fn get(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: Arc<AppState>,
+    surface: Surface,
+) -> HttpResponse {
+    let upgrade = req
+        .headers()
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
+    if upgrade {
+        return websocket(req, payload, state, surface);
+    }
     let Some(media) = negotiate(&req) else {
         return not_acceptable();
     };
@@ -268,9 +328,80 @@ pub async fn graphql_get(req: HttpRequest, state: web::Data<Arc<AppState>>) -> H
         object.insert(key, value);
     }
     match reads_params(object) {
-        Ok(params) => execute(&req, &state, media, params, true).await,
+        Ok(params) => execute(&req, &state, media, params, true, surface).await,
         Err(problem) => request_error(StatusCode::BAD_REQUEST, media, problem, "BAD_REQUEST"),
     }
+}
+
+/// The bearer credentials a `connection_init` payload carries: `{"Authorization": "Bearer …"}`
+/// (any case) or `{"token": "…"}`.
+fn connection_credentials(payload: &Value) -> Option<String> {
+    let object = payload.as_object()?;
+    if let Some(token) = object.get("token").and_then(Value::as_str) {
+        return Some(format!("Bearer {token}"));
+    }
+    object
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
+        .and_then(|(_, v)| v.as_str())
+        .map(str::to_string)
+}
+
+/// Starts a `graphql-transport-ws` (or legacy `graphql-ws`) session. The token comes in
+/// `connection_init` and is checked like an HTTP request's; without a valid one the connection is
+/// closed before any subscription starts.
+fn websocket(
+    req: HttpRequest,
+    payload: web::Payload,
+    state: Arc<AppState>,
+    surface: Surface,
+) -> HttpResponse {
+    use async_graphql_actix_web::GraphQLSubscription;
+    let mut data = async_graphql::Data::default();
+    data.insert(Loaders::new(&state.db));
+    let session = state.clone();
+    let on_init = move |init: Value| async move {
+        let credentials = connection_credentials(&init);
+        let mut data = async_graphql::Data::default();
+        let refused = || async_graphql::Error::new("authentication required");
+        match surface {
+            Surface::Staff => {
+                match authenticate(&session.db, &session.verifier, credentials.as_deref()).await {
+                    Ok(Some(viewer)) => data.insert(viewer),
+                    _ => return Err(refused()),
+                }
+            }
+            Surface::Integrations => match crate::integrations::access::authenticate(
+                &session.db,
+                &session.verifier,
+                credentials.as_deref(),
+            )
+            .await
+            {
+                Ok(Some(integrator)) => data.insert(integrator),
+                _ => return Err(refused()),
+            },
+        }
+        Ok(data)
+    };
+    let started = match surface {
+        Surface::Staff => GraphQLSubscription::new(state.schema.clone())
+            .with_data(data)
+            .on_connection_init(on_init)
+            .start(&req, payload),
+        Surface::Integrations => GraphQLSubscription::new(state.integrations.clone())
+            .with_data(data)
+            .on_connection_init(on_init)
+            .start(&req, payload),
+    };
+    started.unwrap_or_else(|err| {
+        HttpResponse::BadRequest()
+            .insert_header((header::CONTENT_TYPE, JSON))
+            .body(
+                json!({ "errors": [{ "message": format!("not a GraphQL WebSocket request: {err}"), "extensions": { "code": "BAD_REQUEST" } }] })
+                    .to_string(),
+            )
+    })
 }
 
 fn not_acceptable() -> HttpResponse {
@@ -310,6 +441,7 @@ async fn execute(
     media: MediaType,
     params: Params,
     over_get: bool,
+    surface: Surface,
 ) -> HttpResponse {
     let request_id = request_id(req);
     let mut request = async_graphql::Request::new(params.query);
@@ -344,15 +476,33 @@ async fn execute(
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    match authenticate(&state.db, &state.verifier, authorization).await {
-        Ok(Some(viewer)) => request = request.data(viewer),
-        Ok(None) => {}
-        Err(err) => return api_error_response(media, err, request_id),
+    let signed_in = match surface {
+        Surface::Staff => authenticate(&state.db, &state.verifier, authorization)
+            .await
+            .map(|found| found.map(|viewer| request.data.insert(viewer)).is_some()),
+        Surface::Integrations => {
+            crate::integrations::access::authenticate(&state.db, &state.verifier, authorization)
+                .await
+                .map(|found| {
+                    found
+                        .map(|integrator| request.data.insert(integrator))
+                        .is_some()
+                })
+        }
+    };
+    if let Err(err) = signed_in {
+        return api_error_response(media, err, request_id);
     }
     request = request.data(Loaders::new(&state.db)).data(request_id);
 
     let timeout = state.settings.request_timeout();
-    let response = match tokio::time::timeout(timeout, state.schema.execute(request)).await {
+    let run = async {
+        match surface {
+            Surface::Staff => state.schema.execute(request).await,
+            Surface::Integrations => state.integrations.execute(request).await,
+        }
+    };
+    let response = match tokio::time::timeout(timeout, run).await {
         Ok(response) => response,
         Err(_) => {
             tracing::warn!(timeout_ms = timeout.as_millis() as u64, "request timed out");
@@ -369,6 +519,17 @@ async fn execute(
     let request_failed = response.data == async_graphql::Value::Null
         && !errors.is_empty()
         && errors.iter().all(|e| e.path.is_empty());
+    if let Some(retry_after) = rate_limited(&errors) {
+        let mut response = respond(
+            StatusCode::TOO_MANY_REQUESTS,
+            media,
+            &json!({ "errors": errors }),
+        );
+        if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
+        }
+        return response;
+    }
     if request_failed {
         return graphql_errors(media, errors, request_id);
     }
@@ -390,6 +551,18 @@ async fn execute(
         );
     }
     respond(StatusCode::OK, media, &Value::Object(body))
+}
+
+/// The seconds to wait when the request was refused for its rate limit.
+fn rate_limited(errors: &[ServerError]) -> Option<u64> {
+    let extensions = errors.first()?.extensions.as_ref()?;
+    if extensions.get("code")? != &async_graphql::Value::from("RATE_LIMITED") {
+        return None;
+    }
+    match extensions.get("retryAfterSeconds") {
+        Some(async_graphql::Value::Number(n)) => n.as_u64(),
+        _ => Some(1),
+    }
 }
 
 /// A response holding only errors: a request error, 400 under `graphql-response+json` and 200 under
@@ -490,11 +663,18 @@ pub async fn graphiql(state: web::Data<Arc<AppState>>) -> HttpResponse {
         )
 }
 
-/// `GET /schema.graphql`: the schema's SDL.
+/// `GET /schema.graphql`: the staff schema's SDL.
 pub async fn schema_sdl(state: web::Data<Arc<AppState>>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
         .body(state.schema.sdl())
+}
+
+/// `GET /integrations/schema.graphql`: the integrator schema's SDL.
+pub async fn integrations_sdl(state: web::Data<Arc<AppState>>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/plain; charset=utf-8")
+        .body(state.integrations.sdl())
 }
 
 /// `GET /healthz`: the process is up.

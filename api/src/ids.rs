@@ -29,6 +29,8 @@ pub enum Kind {
     JobStart,
     /// A client's consent to tell an employer (all its versions).
     Consent,
+    /// A registered integrator.
+    Integrator,
 }
 
 impl Kind {
@@ -44,6 +46,7 @@ impl Kind {
             Kind::Application => "Application",
             Kind::JobStart => "JobStart",
             Kind::Consent => "Consent",
+            Kind::Integrator => "Integrator",
         }
     }
 
@@ -59,6 +62,7 @@ impl Kind {
             Kind::Application,
             Kind::JobStart,
             Kind::Consent,
+            Kind::Integrator,
         ]
         .into_iter()
         .find(|k| k.tag() == tag)

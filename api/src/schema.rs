@@ -1,9 +1,7 @@
 //! The staff GraphQL schema: query and mutation roots merged from each context, the Relay `Node`
 //! interface, and the limits every request runs under.
 
-use async_graphql::{
-    Context, EmptySubscription, ID, Interface, MergedObject, Object, Result, Schema,
-};
+use async_graphql::{Context, ID, Interface, MergedObject, Object, Result, Schema};
 use sea_orm::DatabaseConnection;
 
 use crate::auth::{Viewer, viewer};
@@ -25,7 +23,11 @@ use crate::vacancies::query::VacancyQuery;
 use crate::vacancies::types::Vacancy;
 
 /// The staff schema.
-pub type StaffSchema = Schema<QueryRoot, MutationRoot, EmptySubscription>;
+pub type StaffSchema = Schema<QueryRoot, MutationRoot, crate::live::StaffSubscription>;
+
+/// Description of the `DateTime` scalar in both schemas.
+pub const DATE_TIME: &str =
+    "A moment in time, RFC 3339 with an offset, e.g. `2026-11-26T09:30:00Z`. Returned in UTC.";
 
 /// Most ids one `nodes` call resolves.
 pub const MAX_NODES: usize = 100;
@@ -101,8 +103,9 @@ async fn load_node(
         Kind::JobStart => crate::pipeline::service::find_job_start(db, me, uuid)
             .await?
             .map(|m| Node::JobStart(crate::pipeline::types::JobStart(m))),
-        // Consents are read through their client (`Client.consents`).
-        Kind::Consent => None,
+        // Consents are read through their client (`Client.consents`); integrators through
+        // `integrators` (admins only).
+        Kind::Consent | Kind::Integrator => None,
     })
 }
 
@@ -149,6 +152,7 @@ pub struct QueryRoot(
     ClientQuery,
     crate::consent::query::ConsentQuery,
     crate::fidelity::query::FidelityQuery,
+    crate::integrations::registry::IntegratorQuery,
 );
 
 /// Every mutation.
@@ -161,6 +165,7 @@ pub struct MutationRoot(
     ClientMutation,
     crate::pipeline::mutation::PipelineMutation,
     crate::consent::mutation::ConsentMutation,
+    crate::integrations::registry::IntegratorMutation,
 );
 
 /// Builds the schema with the configured limits. Per-request data (the caller, loaders) is added
@@ -169,6 +174,7 @@ pub fn build_schema(
     settings: &Settings,
     db: DatabaseConnection,
     search: std::sync::Arc<crate::vacancies::indexer::SearchIndex>,
+    limiter: std::sync::Arc<crate::rate_limit::RateLimiter>,
 ) -> anyhow::Result<StaffSchema> {
     let weights = crate::clients::matching::MatchWeights::parse(&settings.match_weights)
         .map_err(|e| anyhow::anyhow!("IPSMATCH_MATCH_WEIGHTS: {e}"))?;
@@ -179,6 +185,7 @@ pub fn build_schema(
         .data(crate::fidelity::thresholds::Thresholds::load(
             &settings.fidelity_thresholds_file,
         )?)
+        .extension(crate::rate_limit::RateLimit(limiter))
         .limit_depth(settings.max_depth)
         .limit_complexity(settings.max_complexity)
         .limit_recursive_depth(32)
@@ -195,13 +202,12 @@ pub fn sdl() -> String {
 }
 
 /// The schema's types, with descriptions for the scalars async-graphql brings.
-fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, EmptySubscription> {
-    const DATE_TIME: &str =
-        "A moment in time, RFC 3339 with an offset, e.g. `2026-11-26T09:30:00Z`. Returned in UTC.";
+fn builder() -> async_graphql::SchemaBuilder<QueryRoot, MutationRoot, crate::live::StaffSubscription>
+{
     Schema::build(
         QueryRoot::default(),
         MutationRoot::default(),
-        EmptySubscription,
+        crate::live::StaffSubscription,
     )
     .override_output_type_description::<chrono::DateTime<chrono::Utc>>(DATE_TIME)
     .override_input_type_description::<chrono::DateTime<chrono::Utc>>(DATE_TIME)

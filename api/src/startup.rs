@@ -64,8 +64,17 @@ impl Application {
         ));
         let (search, follower) =
             crate::vacancies::indexer::start(db.clone(), settings.effective_index_dir());
+        let limiter = Arc::new(crate::rate_limit::RateLimiter::new(
+            settings.rate_limit_per_minute,
+        ));
         let state = Arc::new(AppState {
-            schema: build_schema(&settings, db.clone(), search.clone())?,
+            schema: build_schema(&settings, db.clone(), search.clone(), limiter.clone())?,
+            integrations: crate::integrations::schema::build(
+                &settings,
+                db.clone(),
+                search.clone(),
+                limiter,
+            ),
             db,
             verifier,
             settings,
@@ -106,8 +115,18 @@ impl Application {
                         .route(web::get().to(http::graphql_get))
                         .default_service(web::to(http::method_not_allowed)),
                 )
+                .service(
+                    web::resource("/integrations/graphql")
+                        .route(web::post().to(http::integrations_post))
+                        .route(web::get().to(http::integrations_get))
+                        .default_service(web::to(http::method_not_allowed)),
+                )
                 .route("/", web::get().to(http::graphiql))
                 .route("/schema.graphql", web::get().to(http::schema_sdl))
+                .route(
+                    "/integrations/schema.graphql",
+                    web::get().to(http::integrations_sdl),
+                )
                 .route("/healthz", web::get().to(http::healthz))
                 .route("/readyz", web::get().to(http::readyz))
         })

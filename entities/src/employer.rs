@@ -26,6 +26,10 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub version: i32,
+    /// The integrator source that syncs this employer (null for employers kept by hand).
+    pub source: Option<String>,
+    /// The employer's id at that source; (source, external_id) is unique.
+    pub external_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

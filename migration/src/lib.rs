@@ -8,6 +8,7 @@ mod m20261126_000002_vacancies;
 mod m20261126_000003_clients;
 mod m20261126_000004_pipeline;
 mod m20261126_000005_consent;
+mod m20261126_000006_integrations;
 
 /// Applies all migrations in order.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000003_clients::Migration),
             Box::new(m20261126_000004_pipeline::Migration),
             Box::new(m20261126_000005_consent::Migration),
+            Box::new(m20261126_000006_integrations::Migration),
         ]
     }
 }

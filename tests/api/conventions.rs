@@ -148,20 +148,36 @@ async fn page_sizes_above_one_hundred_and_bad_cursors_are_user_faults() {
     .await;
 }
 
-#[tokio::test]
-async fn the_committed_sdl_matches_the_schema() {
-    let committed = include_str!("../../api/schema.graphql");
-    let current = ipsmatch::schema::sdl();
+/// Fails when a committed SDL file differs from the schema; `IPSMATCH_UPDATE_SDL=1` rewrites it.
+fn check_committed_sdl(file: &str, committed: &str, current: &str) {
     if committed != current {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../api/schema.graphql");
+        let path = format!("{}/../api/{file}", env!("CARGO_MANIFEST_DIR"));
         if std::env::var("IPSMATCH_UPDATE_SDL").is_ok() {
-            std::fs::write(path, &current).expect("write SDL");
+            std::fs::write(path, current).expect("write SDL");
         }
         panic!(
-            "api/schema.graphql is out of date: the schema changed. Review the change, then run \
-             `IPSMATCH_UPDATE_SDL=1 cargo test --test api the_committed_sdl` (or `cargo run -- schema > api/schema.graphql`) and commit it."
+            "api/{file} is out of date: the schema changed. Review the change, then run \
+             `IPSMATCH_UPDATE_SDL=1 cargo test --test api the_committed_sdl` (or `cargo run -- schema [--integrations] > api/{file}`) and commit it."
         );
     }
+}
+
+#[tokio::test]
+async fn the_committed_sdl_matches_the_schema() {
+    check_committed_sdl(
+        "schema.graphql",
+        include_str!("../../api/schema.graphql"),
+        &ipsmatch::schema::sdl(),
+    );
+}
+
+#[tokio::test]
+async fn the_committed_sdl_matches_the_integrator_schema() {
+    check_committed_sdl(
+        "integrations.graphql",
+        include_str!("../../api/integrations.graphql"),
+        &ipsmatch::integrations::schema::sdl(),
+    );
 }
 
 /// Introspection types that belong to GraphQL itself.
@@ -169,52 +185,63 @@ fn is_builtin(name: &str) -> bool {
     name.starts_with("__") || ["String", "Int", "Float", "Boolean", "ID"].contains(&name)
 }
 
-#[tokio::test]
-async fn every_type_field_argument_and_enum_value_has_a_description() {
-    on_each_database(|app| async move {
-        let r = app
-            .ok(
-                &app.admin_token(),
-                include_str!("introspection.graphql"),
-                json!({}),
-            )
-            .await;
-        let mut missing = Vec::new();
-        let described = |v: &Value| {
-            v["description"]
-                .as_str()
-                .is_some_and(|d| !d.trim().is_empty())
-        };
-        for ty in r.data("__schema.types").as_array().expect("types") {
-            let name = ty["name"].as_str().unwrap_or_default();
-            if is_builtin(name) {
-                continue;
+/// Every type, field, argument, input field and enum value without a description.
+fn undocumented(schema: &Value) -> Vec<String> {
+    let mut missing = Vec::new();
+    let described = |v: &Value| {
+        v["description"]
+            .as_str()
+            .is_some_and(|d| !d.trim().is_empty())
+    };
+    for ty in schema["types"].as_array().expect("types") {
+        let name = ty["name"].as_str().unwrap_or_default();
+        if is_builtin(name) {
+            continue;
+        }
+        if !described(ty) {
+            missing.push(name.to_string());
+        }
+        for field in ty["fields"].as_array().into_iter().flatten() {
+            if !described(field) {
+                missing.push(format!("{name}.{}", field["name"]));
             }
-            if !described(ty) {
-                missing.push(name.to_string());
-            }
-            for field in ty["fields"].as_array().into_iter().flatten() {
-                if !described(field) {
-                    missing.push(format!("{name}.{}", field["name"]));
-                }
-                for arg in field["args"].as_array().into_iter().flatten() {
-                    if !described(arg) {
-                        missing.push(format!("{name}.{}({})", field["name"], arg["name"]));
-                    }
-                }
-            }
-            for field in ty["inputFields"].as_array().into_iter().flatten() {
-                if !described(field) {
-                    missing.push(format!("{name}.{}", field["name"]));
-                }
-            }
-            for value in ty["enumValues"].as_array().into_iter().flatten() {
-                if !described(value) {
-                    missing.push(format!("{name}.{}", value["name"]));
+            for arg in field["args"].as_array().into_iter().flatten() {
+                if !described(arg) {
+                    missing.push(format!("{name}.{}({})", field["name"], arg["name"]));
                 }
             }
         }
-        assert!(missing.is_empty(), "undocumented: {missing:#?}");
+        for field in ty["inputFields"].as_array().into_iter().flatten() {
+            if !described(field) {
+                missing.push(format!("{name}.{}", field["name"]));
+            }
+        }
+        for value in ty["enumValues"].as_array().into_iter().flatten() {
+            if !described(value) {
+                missing.push(format!("{name}.{}", value["name"]));
+            }
+        }
+    }
+    missing
+}
+
+#[tokio::test]
+async fn every_type_field_argument_and_enum_value_has_a_description() {
+    on_each_database(|app| async move {
+        let introspection = include_str!("introspection.graphql");
+        let r = app.ok(&app.admin_token(), introspection, json!({})).await;
+        let missing = undocumented(r.data("__schema"));
+        assert!(
+            missing.is_empty(),
+            "undocumented in the staff schema: {missing:#?}"
+        );
+        let (_, token) = app.integrator("docs").await;
+        let r = app.integration_ok(&token, introspection, json!({})).await;
+        let missing = undocumented(r.data("__schema"));
+        assert!(
+            missing.is_empty(),
+            "undocumented in the integrator schema: {missing:#?}"
+        );
     })
     .await;
 }

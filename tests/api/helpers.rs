@@ -125,6 +125,8 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
     settings.bind = "127.0.0.1:0".parse().expect("address");
     settings.workers = 1;
     settings.log = "warn".into();
+    // Tests page through thousands of hits; the rate-limit test sets its own limit.
+    settings.rate_limit_per_minute = 0;
 
     let mut pg_database = None;
     if let Backend::Postgres(url) = &backend {
@@ -314,9 +316,83 @@ impl TestApp {
 
     /// POSTs a GraphQL request with `Accept: application/graphql-response+json`.
     pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Response {
+        self.post_graphql("/graphql", token, query, variables).await
+    }
+
+    /// POSTs a GraphQL request to the integrator API.
+    pub async fn integration(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Response {
+        self.post_graphql("/integrations/graphql", token, query, variables)
+            .await
+    }
+
+    /// Runs an integrator query or mutation and panics on top-level errors.
+    pub async fn integration_ok(&self, token: &str, query: &str, variables: Value) -> Response {
+        let response = self.integration(Some(token), query, variables).await;
+        assert!(
+            response.body.get("errors").is_none(),
+            "unexpected errors on {:?}: {}",
+            self.backend,
+            response.body
+        );
+        response
+    }
+
+    /// Signs an integrator token (typ `integrator+jwt`, the integrator audience) asking for `scopes`.
+    pub fn integrator_token(&self, integrator_id: Uuid, scopes: &[&str]) -> String {
+        let now = now_secs();
+        let mut header = Header::new(Algorithm::HS256);
+        header.typ = Some("integrator+jwt".into());
+        let claims = json!({
+            "iss": ISSUER, "aud": "ipsmatch-integrations", "sub": integrator_id.to_string(),
+            "exp": now + 600, "nbf": now, "iat": now, "scope": scopes.join(" "),
+        });
+        jsonwebtoken::encode(&header, &claims, &EncodingKey::from_secret(&self.secret))
+            .expect("sign")
+    }
+
+    /// Registers an integrator for `source` through the admin API with every scope; returns its id
+    /// and a token asking for every scope.
+    pub async fn integrator(&self, source: &str) -> (Uuid, String) {
+        let r = self
+            .ok(
+                &self.admin_token(),
+                "mutation($input: IntegratorRegisterInput!) { integratorRegister(input: $input) { integrator { tokenSubject } userErrors { message } } }",
+                json!({ "input": { "name": format!("{source} feed"), "sourceKey": source, "scopes": ["VACANCIES_READ", "VACANCIES_WRITE", "EMPLOYERS_READ", "EMPLOYERS_WRITE"] } }),
+            )
+            .await;
+        let id: Uuid = r
+            .data("integratorRegister.integrator.tokenSubject")
+            .as_str()
+            .expect("registered")
+            .parse()
+            .expect("uuid");
+        let token = self.integrator_token(
+            id,
+            &[
+                "vacancies:read",
+                "vacancies:write",
+                "employers:read",
+                "employers:write",
+            ],
+        );
+        (id, token)
+    }
+
+    async fn post_graphql(
+        &self,
+        path: &str,
+        token: Option<&str>,
+        query: &str,
+        variables: Value,
+    ) -> Response {
         let mut request = self
             .client
-            .post(format!("{}/graphql", self.address))
+            .post(format!("{}{path}", self.address))
             .header("content-type", "application/json")
             .header("accept", "application/graphql-response+json")
             .body(json!({ "query": query, "variables": variables }).to_string());

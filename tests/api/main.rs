@@ -14,6 +14,7 @@ mod failures;
 mod fidelity;
 mod helpers;
 mod http;
+mod integrations;
 mod leak;
 mod matching;
 mod pipeline;

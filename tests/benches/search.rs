@@ -792,7 +792,13 @@ impl Server {
             bail!("admin-create failed");
         }
         let mut child = Command::new(&exe)
-            .args(["serve", "--bind", "127.0.0.1:0"])
+            .args([
+                "serve",
+                "--bind",
+                "127.0.0.1:0",
+                "--rate-limit-per-minute",
+                "0",
+            ])
             .args(&common)
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -501,6 +501,8 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
             created_at: created,
             updated_at: created,
             version: 1,
+            source: None,
+            external_id: None,
         });
         for position in 0..(1 + usize::from(size == EmployerSize::Large)) {
             let site = if position == 0 {

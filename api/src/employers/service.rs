@@ -13,12 +13,15 @@ use entities::{employer, employer_contact, employer_location, engagement, staff}
 
 use super::types::*;
 use crate::auth::{Role, Viewer};
+use crate::change_log::{self, ChangeOp};
 use crate::db::{now, truncate_to_micros};
 use crate::error::{ApiError, ServiceError, UserErrorCode, is_unique_violation};
 use crate::ids::{self, Kind};
 use crate::pagination::{Keyset, Page, PageArgs, SortValue, fetch_page};
 use crate::validate::{Checks, LONG_TEXT, SHORT_TEXT, like_pattern, name_key};
 
+/// The change-log name of this entity.
+pub const ENTITY: &str = "employer";
 /// How far ahead of the server clock an engagement time may be (clocks on phones drift).
 const FUTURE_TOLERANCE_MINUTES: i64 = 10;
 
@@ -218,10 +221,13 @@ pub async fn create_employer(
         created_at: Set(at),
         updated_at: Set(at),
         version: Set(1),
+        source: Set(None),
+        external_id: Set(None),
     };
     let txn = crate::db::begin_write(db).await?;
     let created = row.insert(&txn).await.map_err(duplicate_employer)?;
     replace_locations(&txn, created.id, locations).await?;
+    change_log::record(&txn, ENTITY, created.id, ChangeOp::Create).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -310,6 +316,7 @@ pub async fn update_employer(
     if let Some(locations) = locations {
         replace_locations(&txn, current.id, locations).await?;
     }
+    change_log::record(&txn, ENTITY, current.id, ChangeOp::Update).await?;
     txn.commit().await?;
     Ok(find_employer(db, current.id)
         .await?
@@ -331,7 +338,11 @@ pub async fn set_employer_archived(
     row.archived_at = Set(archived.then_some(at));
     row.updated_at = Set(at);
     row.version = Set(current.version + 1);
-    Ok(row.update(db).await?)
+    let txn = crate::db::begin_write(db).await?;
+    let changed = row.update(&txn).await?;
+    change_log::record(&txn, ENTITY, changed.id, ChangeOp::Update).await?;
+    txn.commit().await?;
+    Ok(changed)
 }
 
 fn duplicate_contact(e: sea_orm::DbErr) -> ServiceError {
@@ -454,7 +465,11 @@ pub async fn archive_contact(
     row.archived_at = Set(Some(at));
     row.updated_at = Set(at);
     row.version = Set(current.version + 1);
-    Ok(row.update(db).await?)
+    let txn = crate::db::begin_write(db).await?;
+    let changed = row.update(&txn).await?;
+    change_log::record(&txn, ENTITY, changed.id, ChangeOp::Update).await?;
+    txn.commit().await?;
+    Ok(changed)
 }
 
 /// SQL condition: no later entry supersedes this one, and it is not itself a retraction.

@@ -21,7 +21,7 @@ use sea_orm::{
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Statement,
 };
 use search_index::{VacancyDoc, VacancyIndex};
-use tokio::sync::{Notify, watch};
+use tokio::sync::{Notify, broadcast, watch};
 use uuid::Uuid;
 
 use entities::{change_log, employer, vacancy};
@@ -38,6 +38,7 @@ const POLL: Duration = Duration::from_millis(200);
 pub struct SearchIndex {
     index: RwLock<Option<Arc<VacancyIndex>>>,
     applied: watch::Sender<i64>,
+    changes: broadcast::Sender<Arc<change_log::Model>>,
     wake: Notify,
     stop: watch::Sender<bool>,
 }
@@ -60,6 +61,12 @@ impl SearchIndex {
     /// The last change-log sequence the index reflects.
     pub fn applied_seq(&self) -> i64 {
         *self.applied.borrow()
+    }
+
+    /// Every change-log row from now on, announced once the index reflects it (so a subscriber that
+    /// searches on hearing of a change finds it). A receiver that falls far behind skips ahead.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<change_log::Model>> {
+        self.changes.subscribe()
     }
 
     /// Tells the follower to finish; it releases the index (and its writer lock) as it ends.
@@ -93,9 +100,11 @@ pub fn start(
 ) -> (Arc<SearchIndex>, tokio::task::JoinHandle<()>) {
     let (applied, _) = watch::channel(0);
     let (stop, _) = watch::channel(false);
+    let (changes, _) = broadcast::channel(4_096);
     let state = Arc::new(SearchIndex {
         index: RwLock::new(None),
         applied,
+        changes,
         wake: Notify::new(),
         stop,
     });
@@ -130,7 +139,7 @@ async fn follow(db: DatabaseConnection, dir: PathBuf, state: Arc<SearchIndex>) {
         }
         let started = std::time::Instant::now();
         match apply_batch(&db, &index, watermark, &mut gaps).await {
-            Ok(Some(next)) => {
+            Ok(Some((next, applied))) => {
                 tracing::debug!(
                     from = watermark + 1,
                     to = next,
@@ -139,6 +148,12 @@ async fn follow(db: DatabaseConnection, dir: PathBuf, state: Arc<SearchIndex>) {
                 );
                 watermark = next;
                 state.applied.send_replace(watermark);
+                if serving {
+                    for row in applied {
+                        // No receivers is fine: nobody is subscribed.
+                        let _ = state.changes.send(Arc::new(row));
+                    }
+                }
                 continue;
             }
             Ok(None) if !serving => {
@@ -234,14 +249,14 @@ async fn employer_names(db: &DatabaseConnection) -> anyhow::Result<HashMap<Uuid,
         .collect())
 }
 
-/// Applies the next run of the change log after `watermark`. Returns the new watermark, or `None`
-/// when there was nothing (yet) to apply.
+/// Applies the next run of the change log after `watermark`. Returns the new watermark and the rows
+/// applied, or `None` when there was nothing (yet) to apply.
 async fn apply_batch(
     db: &DatabaseConnection,
     index: &VacancyIndex,
     watermark: i64,
     gaps: &mut HashMap<i64, i64>,
-) -> anyhow::Result<Option<i64>> {
+) -> anyhow::Result<Option<(i64, Vec<change_log::Model>)>> {
     // Taken before the rows: every transaction finished by now has its committed rows in the
     // read below. (Judging a gap by a horizon taken after the read would skip a row whose
     // transaction committed in between — the crash test caught exactly that.)
@@ -256,6 +271,8 @@ async fn apply_batch(
     let after = transaction_horizon(db).await?;
     let mut next = watermark;
     let mut changed: Vec<Uuid> = Vec::new();
+    let mut renamed: Vec<Uuid> = Vec::new();
+    let mut applied = Vec::new();
     for row in &rows {
         while row.seq > next + 1 {
             // A gap: wait for it unless it can no longer fill.
@@ -272,13 +289,28 @@ async fn apply_batch(
         if row.seq != next + 1 {
             break;
         }
-        if row.entity == ENTITY {
-            changed.push(row.entity_id);
+        match row.entity.as_str() {
+            ENTITY => changed.push(row.entity_id),
+            crate::employers::service::ENTITY => renamed.push(row.entity_id),
+            _ => {}
         }
+        applied.push(row.clone());
         next = row.seq;
     }
     if next == watermark {
         return Ok(None);
+    }
+    if !renamed.is_empty() {
+        // Vacancies carry their employer's name in the index.
+        changed.extend(
+            vacancy::Entity::find()
+                .select_only()
+                .column(vacancy::Column::Id)
+                .filter(vacancy::Column::EmployerId.is_in(renamed))
+                .into_tuple::<Uuid>()
+                .all(db)
+                .await?,
+        );
     }
     changed.sort_unstable();
     changed.dedup();
@@ -304,7 +336,7 @@ async fn apply_batch(
         }
     }
     index.commit(next)?;
-    Ok(Some(next))
+    Ok(Some((next, applied)))
 }
 
 /// PostgreSQL: (oldest running transaction id, next transaction id to be given out). SQLite: none.

@@ -103,7 +103,7 @@ pub fn hourly(amount: f64, period: PayPeriod, weekly_hours: f64) -> f64 {
 }
 
 /// Checks a whole vacancy row (new, or after changes) and fills in the derived pay columns.
-fn check_row(checks: &mut Checks, row: &mut vacancy::Model) {
+pub(crate) fn check_row(checks: &mut Checks, row: &mut vacancy::Model) {
     row.title = checks.required_text("title", &row.title, SHORT_TEXT);
     if row.description.chars().count() > MAX_DESCRIPTION {
         checks.fail(
@@ -292,7 +292,7 @@ async fn resolve_employer(
     }
 }
 
-fn skills_text(skills: &[String]) -> String {
+pub(crate) fn skills_text(skills: &[String]) -> String {
     skills
         .iter()
         .map(|s| s.replace(['\n', '\r'], " ").trim().to_string())
@@ -301,7 +301,7 @@ fn skills_text(skills: &[String]) -> String {
         .join("\n")
 }
 
-fn apply_location(row: &mut vacancy::Model, location: Option<&Location>) {
+pub(crate) fn apply_location(row: &mut vacancy::Model, location: Option<&Location>) {
     let location = location.cloned().unwrap_or_default();
     let clean = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     row.town = clean(location.town);
@@ -310,7 +310,7 @@ fn apply_location(row: &mut vacancy::Model, location: Option<&Location>) {
     row.longitude = location.longitude;
 }
 
-fn apply_pay(row: &mut vacancy::Model, pay: Option<&PayInput>) {
+pub(crate) fn apply_pay(row: &mut vacancy::Model, pay: Option<&PayInput>) {
     row.pay_min = pay.and_then(|p| p.min);
     row.pay_max = pay.and_then(|p| p.max);
     row.pay_period = pay.map(|p| p.period.as_db().to_string());

@@ -175,19 +175,10 @@ impl Vacancy {
         ids::encode(Kind::Vacancy, self.0.id)
     }
 
-    /// Job title.
-    async fn title(&self) -> &str {
-        &self.0.title
-    }
-
-    /// What the job involves.
-    async fn description(&self) -> &str {
-        &self.0.description
-    }
-
-    /// Skills asked for.
-    async fn skills(&self) -> Vec<&str> {
-        self.0.skills.lines().filter(|s| !s.is_empty()).collect()
+    /// The vacancy's own facts (title, pay, hours, …), shared with the integrator schema.
+    #[graphql(flatten)]
+    async fn details(&self) -> VacancyDetails<'_> {
+        VacancyDetails(&self.0)
     }
 
     /// The employer's record, when the service knows the employer.
@@ -216,6 +207,68 @@ impl Vacancy {
             }
         }
         Ok(self.0.employer_name.clone())
+    }
+
+    /// Who recorded it (null for vacancies from a feed).
+    async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
+        let Some(id) = self.0.created_by_id else {
+            return Ok(None);
+        };
+        let row = loaders(ctx)?
+            .staff
+            .load_one(id)
+            .await
+            .map_err(load_failed)?;
+        Ok(row.map(Staff))
+    }
+
+    /// The clients you support (your caseload; your team's as a team lead) ranked for this
+    /// vacancy, with the same explanations as `Client.matches`.
+    async fn candidates(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many clients (at most 100).")] first: Option<i32>,
+        #[graphql(
+            desc = "Also list clients a hard rule keeps apart, with the rule.",
+            default
+        )]
+        include_excluded: bool,
+    ) -> Result<Vec<crate::clients::suggestions::CandidateMatch>> {
+        let me = crate::auth::viewer(ctx)?;
+        let db = ctx.data::<sea_orm::DatabaseConnection>()?;
+        let weights = ctx.data::<crate::clients::matching::MatchWeights>()?;
+        Ok(crate::clients::suggestions::vacancy_candidates(
+            db,
+            me,
+            weights,
+            &self.0,
+            first,
+            include_excluded,
+        )
+        .await?)
+    }
+}
+
+/// The facts of a vacancy every audience may see, flattened into each schema's `Vacancy` (the
+/// staff one adds who recorded it and the candidates; the integrator one adds JSON-LD).
+pub struct VacancyDetails<'a>(pub &'a vacancy::Model);
+
+/// The facts of a vacancy every audience may see.
+#[Object(visible = false)]
+impl VacancyDetails<'_> {
+    /// Job title.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+
+    /// What the job involves.
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+
+    /// Skills asked for.
+    async fn skills(&self) -> Vec<&str> {
+        self.0.skills.lines().filter(|s| !s.is_empty()).collect()
     }
 
     /// The occupation (SOC unit group), when coded.
@@ -330,19 +383,6 @@ impl Vacancy {
         self.0.posted_at
     }
 
-    /// Who recorded it (null for vacancies from a feed).
-    async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
-        let Some(id) = self.0.created_by_id else {
-            return Ok(None);
-        };
-        let row = loaders(ctx)?
-            .staff
-            .load_one(id)
-            .await
-            .map_err(load_failed)?;
-        Ok(row.map(Staff))
-    }
-
     /// When the record was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
@@ -356,32 +396,6 @@ impl Vacancy {
     /// Changes with every update; send it back with an update to detect concurrent edits.
     async fn version(&self) -> i32 {
         self.0.version
-    }
-
-    /// The clients you support (your caseload; your team's as a team lead) ranked for this
-    /// vacancy, with the same explanations as `Client.matches`.
-    async fn candidates(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "How many clients (at most 100).")] first: Option<i32>,
-        #[graphql(
-            desc = "Also list clients a hard rule keeps apart, with the rule.",
-            default
-        )]
-        include_excluded: bool,
-    ) -> Result<Vec<crate::clients::suggestions::CandidateMatch>> {
-        let me = crate::auth::viewer(ctx)?;
-        let db = ctx.data::<sea_orm::DatabaseConnection>()?;
-        let weights = ctx.data::<crate::clients::matching::MatchWeights>()?;
-        Ok(crate::clients::suggestions::vacancy_candidates(
-            db,
-            me,
-            weights,
-            &self.0,
-            first,
-            include_excluded,
-        )
-        .await?)
     }
 }
 
@@ -397,7 +411,7 @@ pub struct Occupation {
 }
 
 /// Where a vacancy's work is.
-#[derive(SimpleObject, InputObject, Clone, Default)]
+#[derive(SimpleObject, InputObject, Clone, Debug, Default, PartialEq)]
 #[graphql(input_name = "LocationInput")]
 pub struct Location {
     /// Town or city.
@@ -437,7 +451,7 @@ pub struct VacancySource {
 }
 
 /// The occupation of a vacancy.
-#[derive(InputObject, Clone)]
+#[derive(InputObject, Clone, Debug, PartialEq)]
 pub struct OccupationInput {
     /// The 4-digit unit-group code.
     pub code: String,
@@ -447,7 +461,7 @@ pub struct OccupationInput {
 }
 
 /// Pay for a vacancy.
-#[derive(InputObject, Clone)]
+#[derive(InputObject, Clone, Debug, PartialEq)]
 pub struct PayInput {
     /// Lowest pay, per period.
     pub min: Option<f64>,

@@ -1,0 +1,419 @@
+//! The integrator schema served at `/integrations/graphql`: vacancies, employers (who they are, not
+//! the service's notes on them), sync mutations, the change feed and a live vacancy subscription.
+//! No client, staff, engagement or consent type exists in it, so no query can reach one.
+
+use std::sync::Arc;
+
+use async_graphql::{
+    Context, ID, InputObject, Interface, MergedObject, Object, Result, Schema, Subscription,
+};
+use futures_util::{Stream, StreamExt as _};
+use sea_orm::DatabaseConnection;
+
+use super::access::{Scope, require_scope};
+use super::feed::{self, ChangeEntity, ChangeKind, ChangePage};
+use super::sync;
+use super::types::*;
+use crate::config::Settings;
+use crate::employers::types::{EmployerFilter, Sector};
+use crate::error::{ApiError, ServiceError};
+use crate::ids::{self, Kind};
+use crate::pagination::{PageArgs, complexity, wants_total};
+use crate::vacancies::indexer::SearchIndex;
+use crate::vacancies::types::{VacancyFilter, VacancyStatus};
+
+/// The integrator schema.
+pub type IntegratorSchema = Schema<IntegratorQuery, IntegratorMutation, IntegratorSubscription>;
+
+crate::connection_types!(
+    VacancyConnection,
+    VacancyEdge,
+    Vacancy,
+    "A page of vacancies.",
+    "A vacancy with its cursor."
+);
+crate::connection_types!(
+    EmployerConnection,
+    EmployerEdge,
+    Employer,
+    "A page of employers.",
+    "An employer with its cursor."
+);
+
+/// Anything with a global id in this schema.
+#[derive(Interface)]
+#[graphql(field(name = "id", ty = "ID", desc = "Opaque global id."))]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "a Node lives only while one field resolves; boxing would buy nothing"
+)]
+pub enum Node {
+    /// A vacancy.
+    Vacancy(Vacancy),
+    /// An employer.
+    Employer(Employer),
+}
+
+/// Drafts are the service's own work in progress: integrators never see them.
+fn visible(row: entities::vacancy::Model) -> Option<Vacancy> {
+    (row.status != VacancyStatus::Draft.as_db()).then_some(Vacancy(row))
+}
+
+async fn vacancy_by_id(db: &DatabaseConnection, id: &ID) -> Result<Option<Vacancy>, ApiError> {
+    let Some(uuid) = ids::decode_as(id, Kind::Vacancy) else {
+        return Ok(None);
+    };
+    Ok(crate::vacancies::service::find_vacancy(db, uuid)
+        .await?
+        .and_then(visible))
+}
+
+async fn employer_by_id(db: &DatabaseConnection, id: &ID) -> Result<Option<Employer>, ApiError> {
+    let Some(uuid) = ids::decode_as(id, Kind::Employer) else {
+        return Ok(None);
+    };
+    Ok(crate::employers::service::find_employer(db, uuid)
+        .await?
+        .map(Employer))
+}
+
+/// Every query of the integrator schema.
+#[derive(MergedObject, Default)]
+#[graphql(name = "Query")]
+pub struct IntegratorQuery(IntegratorReads);
+
+/// Reads.
+#[derive(Default)]
+pub struct IntegratorReads;
+
+/// Reads: vacancies, employers and the change feed.
+#[Object]
+impl IntegratorReads {
+    /// A vacancy or employer by global id; null for anything else (there is nothing else here).
+    async fn node(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "A global id.")] id: ID,
+    ) -> Result<Option<Node>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        match ids::decode(&id).map(|(kind, _)| kind) {
+            Some(Kind::Vacancy) => {
+                require_scope(ctx, Scope::VacanciesRead)?;
+                Ok(vacancy_by_id(db, &id).await?.map(Node::Vacancy))
+            }
+            Some(Kind::Employer) => {
+                require_scope(ctx, Scope::EmployersRead)?;
+                Ok(employer_by_id(db, &id).await?.map(Node::Employer))
+            }
+            _ => {
+                // Still only for a signed-in integrator.
+                ctx.data_opt::<super::access::Integrator>()
+                    .ok_or(ApiError::Unauthenticated)?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// One vacancy; null when there is none with this id (drafts are never shown).
+    async fn vacancy(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The vacancy's id.")] id: ID,
+    ) -> Result<Option<Vacancy>> {
+        require_scope(ctx, Scope::VacanciesRead)?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        Ok(vacancy_by_id(db, &id).await?)
+    }
+
+    /// Vacancies, newest first (drafts are never shown).
+    #[graphql(complexity = "complexity(child_complexity, first, last)")]
+    async fn vacancies(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which vacancies to list.")] filter: Option<VacancyFilter>,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many items, forwards (at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "How many items, backwards (at most 100).")] last: Option<i32>,
+    ) -> Result<VacancyConnection> {
+        require_scope(ctx, Scope::VacanciesRead)?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let mut filter = filter.unwrap_or_default();
+        let statuses = filter
+            .statuses
+            .take()
+            .unwrap_or_else(|| VacancyStatus::ALL.to_vec());
+        filter.statuses = Some(
+            statuses
+                .into_iter()
+                .filter(|s| *s != VacancyStatus::Draft)
+                .collect(),
+        );
+        let args = PageArgs::new(first, after, last, before);
+        let page =
+            crate::vacancies::service::list_vacancies(db, &filter, &args, wants_total(ctx)).await?;
+        Ok(page.map(Vacancy).into())
+    }
+
+    /// One employer; null when there is none with this id.
+    async fn employer(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The employer's id.")] id: ID,
+    ) -> Result<Option<Employer>> {
+        require_scope(ctx, Scope::EmployersRead)?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        Ok(employer_by_id(db, &id).await?)
+    }
+
+    /// Employers by name.
+    #[graphql(complexity = "complexity(child_complexity, first, last)")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "each is one GraphQL argument of the field"
+    )]
+    async fn employers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Words that must appear in the name.")] text: Option<String>,
+        #[graphql(desc = "Only these sectors.")] sectors: Option<Vec<Sector>>,
+        #[graphql(desc = "Items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "How many items, forwards (at most 100).")] first: Option<i32>,
+        #[graphql(desc = "Items before this cursor.")] before: Option<String>,
+        #[graphql(desc = "How many items, backwards (at most 100).")] last: Option<i32>,
+    ) -> Result<EmployerConnection> {
+        require_scope(ctx, Scope::EmployersRead)?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let filter = EmployerFilter {
+            text,
+            sectors,
+            ..EmployerFilter::default()
+        };
+        let args = PageArgs::new(first, after, last, before);
+        let page =
+            crate::employers::service::list_employers(db, &filter, &args, wants_total(ctx)).await?;
+        Ok(page.map(Employer).into())
+    }
+
+    /// Changes to vacancies and employers in commit order, after a cursor (from the start when
+    /// absent). Poll with the returned `endCursor`: no change is skipped or repeated, across
+    /// restarts too. Needs the read scope of each type asked for.
+    #[graphql(complexity = "complexity(child_complexity, Some(first), None)")]
+    async fn changes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Resume after this cursor (`endCursor` of the last page).")] after: Option<
+            String,
+        >,
+        #[graphql(desc = "How many changes (at most 1,000; default 100).", default = 100)]
+        first: i32,
+        #[graphql(desc = "Which kinds of record (default: those your scopes can read).")]
+        types: Option<Vec<ChangeEntity>>,
+    ) -> Result<ChangePage> {
+        let types = match types {
+            Some(types) => {
+                for t in &types {
+                    require_scope(ctx, read_scope(*t))?;
+                }
+                types
+            }
+            None => {
+                let integrator = ctx
+                    .data_opt::<super::access::Integrator>()
+                    .ok_or(ApiError::Unauthenticated)?;
+                let readable: Vec<ChangeEntity> = [ChangeEntity::Vacancy, ChangeEntity::Employer]
+                    .into_iter()
+                    .filter(|t| integrator.scopes.contains(&read_scope(*t)))
+                    .collect();
+                if readable.is_empty() {
+                    return Err(ApiError::Forbidden.into());
+                }
+                readable
+            }
+        };
+        if !(1..=feed::MAX_PAGE as i32).contains(&first) {
+            return Err(
+                ApiError::BadUserInput(format!("`first` must be 1 to {}", feed::MAX_PAGE)).into(),
+            );
+        }
+        let after = after
+            .as_deref()
+            .map(feed::read_cursor)
+            .transpose()?
+            .unwrap_or(0);
+        let db = ctx.data::<DatabaseConnection>()?;
+        let search = ctx.data::<Arc<SearchIndex>>()?;
+        Ok(feed::read(db, search.applied_seq(), after, first as u64, &types).await?)
+    }
+}
+
+fn read_scope(entity: ChangeEntity) -> Scope {
+    match entity {
+        ChangeEntity::Vacancy => Scope::VacanciesRead,
+        ChangeEntity::Employer => Scope::EmployersRead,
+    }
+}
+
+/// Every mutation of the integrator schema.
+#[derive(Default)]
+pub struct IntegratorMutation;
+
+fn sync_payload(
+    result: Result<sync::SyncResult, ServiceError>,
+) -> Result<(
+    Option<SyncSummary>,
+    Vec<SyncItemResult>,
+    Vec<crate::error::UserError>,
+)> {
+    match result {
+        Ok(result) => Ok((Some(result.summary), result.results, Vec::new())),
+        Err(ServiceError::User(errors)) => Ok((None, Vec::new(), errors)),
+        Err(ServiceError::Api(err)) => Err(err.into()),
+    }
+}
+
+/// Sync: bulk, idempotent writes of the integrator's own vacancies and employers.
+#[Object(name = "Mutation")]
+impl IntegratorMutation {
+    /// Creates, changes or (with `expireMissing`) expires the source's vacancies, keyed by
+    /// external id. Each item succeeds or fails on its own; sending the same batch again changes
+    /// nothing. Needs `vacancies:write`.
+    async fn vacancies_upsert(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The batch.")] input: VacanciesUpsertInput,
+    ) -> Result<VacanciesUpsertPayload> {
+        let integrator = require_scope(ctx, Scope::VacanciesWrite)?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let result = sync::upsert_vacancies(db, integrator, input).await;
+        if result.is_ok()
+            && let Ok(search) = ctx.data::<Arc<SearchIndex>>()
+        {
+            search.nudge();
+        }
+        let (summary, results, user_errors) = sync_payload(result)?;
+        Ok(VacanciesUpsertPayload {
+            summary,
+            results,
+            user_errors,
+        })
+    }
+
+    /// Creates or changes the source's employers, keyed by external id. An employer the service
+    /// already keeps under the same name is linked, not duplicated. Needs `employers:write`.
+    async fn employers_upsert(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The batch.")] input: EmployersUpsertInput,
+    ) -> Result<EmployersUpsertPayload> {
+        let integrator = require_scope(ctx, Scope::EmployersWrite)?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let (summary, results, user_errors) =
+            sync_payload(sync::upsert_employers(db, integrator, input).await)?;
+        Ok(EmployersUpsertPayload {
+            summary,
+            results,
+            user_errors,
+        })
+    }
+}
+
+/// Narrows `vacancyChanged`.
+#[derive(InputObject, Default)]
+pub struct VacancyChangeFilter {
+    /// Only these kinds of change.
+    pub kinds: Option<Vec<ChangeKind>>,
+    /// Only vacancies now in these statuses.
+    pub statuses: Option<Vec<VacancyStatus>>,
+    /// Only vacancies from this source (feed key, `DEVELOPED` or `EMPLOYER`).
+    pub source: Option<String>,
+    /// Only vacancies whose SOC code starts with these digits.
+    pub occupation_prefix: Option<String>,
+}
+
+/// Live updates for integrators.
+#[derive(Default)]
+pub struct IntegratorSubscription;
+
+/// Live updates for integrators, over WebSocket (`graphql-transport-ws`).
+#[Subscription(name = "Subscription")]
+impl IntegratorSubscription {
+    /// Each change to a vacancy from now on, once it is searchable, with the vacancy as it then
+    /// is. Fed from the change log, so a change made through any replica arrives. Needs
+    /// `vacancies:read`.
+    async fn vacancy_changed(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which changes.")] filter: Option<VacancyChangeFilter>,
+    ) -> Result<impl Stream<Item = feed::Change> + use<>> {
+        require_scope(ctx, Scope::VacanciesRead)?;
+        let db = ctx.data::<DatabaseConnection>()?.clone();
+        let search = ctx.data::<Arc<SearchIndex>>()?;
+        let filter = Arc::new(filter.unwrap_or_default());
+        Ok(crate::live::changes(search).filter_map(move |row| {
+            let db = db.clone();
+            let filter = filter.clone();
+            async move {
+                let change = feed::change_of(&row)?;
+                if change.entity != ChangeEntity::Vacancy
+                    || filter
+                        .kinds
+                        .as_ref()
+                        .is_some_and(|k| !k.contains(&change.kind))
+                {
+                    return None;
+                }
+                let row = crate::vacancies::service::find_vacancy(&db, row.entity_id)
+                    .await
+                    .ok()??;
+                let status = VacancyStatus::from_db(&row.status).ok()?;
+                let wanted = status != VacancyStatus::Draft
+                    && filter.statuses.as_ref().is_none_or(|s| s.contains(&status))
+                    && filter.source.as_ref().is_none_or(|s| *s == row.source)
+                    && filter.occupation_prefix.as_ref().is_none_or(|p| {
+                        row.soc_code
+                            .as_ref()
+                            .is_some_and(|c| c.starts_with(p.trim()))
+                    });
+                wanted.then_some(change)
+            }
+        }))
+    }
+}
+
+/// Builds the integrator schema with the same limits as the staff one.
+pub fn build(
+    settings: &Settings,
+    db: DatabaseConnection,
+    search: Arc<SearchIndex>,
+    limiter: Arc<crate::rate_limit::RateLimiter>,
+) -> IntegratorSchema {
+    let mut builder = builder()
+        .data(db)
+        .data(search)
+        .extension(crate::rate_limit::RateLimit(limiter))
+        .limit_depth(settings.max_depth)
+        .limit_complexity(settings.max_complexity)
+        .limit_recursive_depth(32)
+        .limit_directives(50);
+    if !settings.introspection {
+        builder = builder.disable_introspection();
+    }
+    builder.finish()
+}
+
+/// The integrator schema's SDL, as committed in `api/integrations.graphql`.
+pub fn sdl() -> String {
+    builder().finish().sdl()
+}
+
+fn builder()
+-> async_graphql::SchemaBuilder<IntegratorQuery, IntegratorMutation, IntegratorSubscription> {
+    Schema::build(
+        IntegratorQuery::default(),
+        IntegratorMutation,
+        IntegratorSubscription,
+    )
+    .override_output_type_description::<chrono::DateTime<chrono::Utc>>(crate::schema::DATE_TIME)
+    .override_input_type_description::<chrono::DateTime<chrono::Utc>>(crate::schema::DATE_TIME)
+}

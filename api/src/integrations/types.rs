@@ -1,0 +1,312 @@
+//! Types of the integrator schema. Its `Vacancy` and `Employer` are their own types: they share the
+//! vacancy's facts with the staff schema but reach nothing about clients, engagements or staff.
+
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use chrono::{DateTime, Utc};
+
+use entities::{employer, vacancy};
+
+use crate::dates::Date;
+use crate::employers::types::{EmployerSize, Sector};
+use crate::error::UserError;
+use crate::ids::{self, Kind};
+use crate::loaders::{load_failed, loaders};
+use crate::vacancies::types::{
+    ContractType, DbsLevel, DrugTesting, Location, OccupationInput, PayInput, ShiftPattern,
+    VacancyDetails, VacancyStatus, WorkEnvironment,
+};
+
+/// A job vacancy.
+#[derive(Clone)]
+pub struct Vacancy(pub vacancy::Model);
+
+/// A job vacancy.
+#[Object(name = "Vacancy")]
+impl Vacancy {
+    /// Opaque global id (the same id the staff API uses).
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Vacancy, self.0.id)
+    }
+
+    /// The vacancy's facts.
+    #[graphql(flatten)]
+    async fn details(&self) -> VacancyDetails<'_> {
+        VacancyDetails(&self.0)
+    }
+
+    /// The employer's record, when the service knows the employer.
+    async fn employer(&self, ctx: &Context<'_>) -> Result<Option<Employer>> {
+        let Some(id) = self.0.employer_id else {
+            return Ok(None);
+        };
+        let row = loaders(ctx)?
+            .employers
+            .load_one(id)
+            .await
+            .map_err(load_failed)?;
+        Ok(row.map(Employer))
+    }
+
+    /// The hiring organisation's name: the employer record's, or the one the source gave.
+    async fn employer_name(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        if let Some(id) = self.0.employer_id {
+            let row = loaders(ctx)?
+                .employers
+                .load_one(id)
+                .await
+                .map_err(load_failed)?;
+            if let Some(employer) = row {
+                return Ok(Some(employer.name));
+            }
+        }
+        Ok(self.0.employer_name.clone())
+    }
+
+    /// The vacancy as a schema.org `JobPosting` (JSON-LD), for job boards.
+    async fn job_posting_json_ld(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<async_graphql::Json<serde_json::Value>> {
+        let employer = match self.0.employer_id {
+            Some(id) => loaders(ctx)?
+                .employers
+                .load_one(id)
+                .await
+                .map_err(load_failed)?,
+            None => None,
+        };
+        Ok(async_graphql::Json(super::job_posting::to_json_ld(
+            &self.0,
+            employer.as_ref(),
+        )))
+    }
+}
+
+/// An employer, as integrators see it: who they are, not the service's relationship with them.
+#[derive(Clone)]
+pub struct Employer(pub employer::Model);
+
+/// An employer.
+#[Object(name = "Employer")]
+impl Employer {
+    /// Opaque global id (the same id the staff API uses).
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Employer, self.0.id)
+    }
+
+    /// Trading name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Industry (SIC 2007 section).
+    async fn sector(&self) -> Result<Sector> {
+        Ok(Sector::from_db(&self.0.sector)?)
+    }
+
+    /// Size band.
+    async fn size(&self) -> Result<EmployerSize> {
+        Ok(EmployerSize::from_db(&self.0.size)?)
+    }
+
+    /// Web site.
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
+
+    /// A Disability Confident employer.
+    async fn disability_confident(&self) -> bool {
+        self.0.disability_confident
+    }
+
+    /// The source that syncs it; null for employers the service keeps by hand.
+    async fn source(&self) -> Option<&str> {
+        self.0.source.as_deref()
+    }
+
+    /// Its id at that source.
+    async fn external_id(&self) -> Option<&str> {
+        self.0.external_id.as_deref()
+    }
+
+    /// When the record last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+
+    /// Changes with every update.
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+}
+
+/// A vacancy as a source sends it. Keyed by `externalId` within the call's source.
+#[derive(InputObject, Clone, Debug, PartialEq)]
+pub struct VacancySyncItem {
+    /// The vacancy's id at the source.
+    pub external_id: String,
+    /// Job title.
+    pub title: String,
+    /// What the job involves.
+    #[graphql(default)]
+    pub description: String,
+    /// Skills asked for.
+    #[graphql(default)]
+    pub skills: Vec<String>,
+    /// The employer's id at the same source (sent with `employersUpsert`): links the record.
+    pub employer_external_id: Option<String>,
+    /// The hiring organisation's name, when there is no employer record.
+    pub employer_name: Option<String>,
+    /// The occupation.
+    pub occupation: Option<OccupationInput>,
+    /// Industry.
+    pub sector: Option<Sector>,
+    /// Where the work is.
+    pub location: Option<Location>,
+    /// The work can be done from home.
+    #[graphql(default)]
+    pub remote: bool,
+    /// Fewest hours a week.
+    pub hours_per_week_min: Option<f64>,
+    /// Most hours a week.
+    pub hours_per_week_max: Option<f64>,
+    /// When the work happens.
+    #[graphql(default)]
+    pub shifts: Vec<ShiftPattern>,
+    /// Pay.
+    pub pay: Option<PayInput>,
+    /// The kind of contract (default PERMANENT).
+    #[graphql(default_with = "ContractType::Permanent")]
+    pub contract_type: ContractType,
+    /// Last day to apply. An OPEN vacancy whose closing date has passed is stored as EXPIRED.
+    pub closing_date: Option<Date>,
+    /// OPEN (default), FILLED or CLOSED.
+    #[graphql(default_with = "VacancyStatus::Open")]
+    pub status: VacancyStatus,
+    /// Features of the workplace.
+    #[graphql(default)]
+    pub environments: Vec<WorkEnvironment>,
+    /// The criminal-record check required (default NONE).
+    #[graphql(default_with = "DbsLevel::None")]
+    pub dbs_level: DbsLevel,
+    /// The employer's drug and alcohol testing (default NONE).
+    #[graphql(default_with = "DrugTesting::None")]
+    pub drug_testing: DrugTesting,
+}
+
+/// A batch of vacancies from one source.
+#[derive(InputObject, Debug)]
+pub struct VacanciesUpsertInput {
+    /// The source key the integrator was registered with.
+    pub source: String,
+    /// The vacancies (at most 1,000). Give these or `jobPostings`.
+    pub items: Option<Vec<VacancySyncItem>>,
+    /// The vacancies as schema.org `JobPosting` JSON-LD objects (at most 1,000); `identifier` is
+    /// the external id. Give these or `items`.
+    pub job_postings: Option<Vec<async_graphql::Json<serde_json::Value>>>,
+    /// This batch is the source's whole list: expire its open vacancies that are not in it.
+    #[graphql(default)]
+    pub expire_missing: bool,
+    /// Makes a retried call return the first call's result instead of applying it again (kept for
+    /// the life of the database; the same key with different arguments is refused).
+    pub idempotency_key: Option<String>,
+}
+
+/// An employer as a source sends it. Keyed by `externalId` within the call's source.
+#[derive(InputObject, Clone, Debug, PartialEq)]
+pub struct EmployerSyncItem {
+    /// The employer's id at the source.
+    pub external_id: String,
+    /// Trading name. An employer the service already keeps under this name (and no source) is
+    /// linked rather than duplicated.
+    pub name: String,
+    /// Industry (default OTHER_SERVICES for a new employer; kept when absent).
+    pub sector: Option<Sector>,
+    /// Size band (default SMALL for a new employer; kept when absent).
+    pub size: Option<EmployerSize>,
+    /// Web site.
+    pub website: Option<String>,
+    /// A Disability Confident employer (kept when absent).
+    pub disability_confident: Option<bool>,
+}
+
+/// A batch of employers from one source.
+#[derive(InputObject, Debug)]
+pub struct EmployersUpsertInput {
+    /// The source key the integrator was registered with.
+    pub source: String,
+    /// The employers (at most 1,000).
+    pub items: Vec<EmployerSyncItem>,
+    /// As for `vacanciesUpsert`.
+    pub idempotency_key: Option<String>,
+}
+
+/// What a sync did with one item.
+#[derive(
+    async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize,
+)]
+pub enum SyncOutcome {
+    /// A new record was created.
+    Created,
+    /// The record changed.
+    Updated,
+    /// The record already held exactly this; nothing was written.
+    Unchanged,
+    /// The item was refused; see its errors. Nothing was written for it.
+    Rejected,
+}
+
+/// One item's result, in the order sent.
+#[derive(SimpleObject, Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct SyncItemResult {
+    /// Position of the item in the batch, from 0.
+    pub index: i32,
+    /// The item's external id as sent.
+    pub external_id: Option<String>,
+    /// What happened.
+    pub outcome: SyncOutcome,
+    /// Why the item was refused (empty otherwise). Fields are paths into the input, e.g.
+    /// `["input", "items", "3", "title"]`.
+    pub errors: Vec<UserError>,
+    /// The record's global id; null when rejected.
+    pub id: Option<ID>,
+}
+
+/// The counts and per-item results of a sync call.
+#[derive(SimpleObject, Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct SyncSummary {
+    /// Items that created a record.
+    pub created: i32,
+    /// Items that changed a record.
+    pub updated: i32,
+    /// Items that were already up to date.
+    pub unchanged: i32,
+    /// Items refused.
+    pub rejected: i32,
+    /// Vacancies expired because a full snapshot (`expireMissing`) left them out.
+    pub expired: i32,
+    /// True when this is the stored result of an earlier call with the same idempotency key.
+    pub replayed: bool,
+}
+
+/// The result of `vacanciesUpsert`.
+#[derive(SimpleObject)]
+pub struct VacanciesUpsertPayload {
+    /// Counts; null when the whole call was refused.
+    pub summary: Option<SyncSummary>,
+    /// Each item's result, in the order sent.
+    pub results: Vec<SyncItemResult>,
+    /// Why the whole call was refused (source, batch size, idempotency key); empty otherwise.
+    pub user_errors: Vec<UserError>,
+}
+
+/// The result of `employersUpsert`.
+#[derive(SimpleObject)]
+pub struct EmployersUpsertPayload {
+    /// Counts; null when the whole call was refused.
+    pub summary: Option<SyncSummary>,
+    /// Each item's result, in the order sent.
+    pub results: Vec<SyncItemResult>,
+    /// Why the whole call was refused; empty otherwise.
+    pub user_errors: Vec<UserError>,
+}
