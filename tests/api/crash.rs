@@ -1,51 +1,11 @@
 //! A server killed outright (SIGKILL) after the database committed vacancies but before the search
 //! index committed them loses nothing: the next start catches up from the change log.
 
-use std::io::BufRead;
-use std::process::{Child, Command, Stdio};
-
 use serde_json::json;
 
-use crate::helpers::on_each_database;
+use crate::helpers::{on_each_database, spawn_server};
 
 const CREATE: &str = "mutation($input: VacancyCreateInput!) { vacancyCreate(input: $input) { vacancy { id } userErrors { message } } }";
-
-/// `ipsmatch serve` as a child process on the test's settings; returns it and its base URL.
-fn spawn_server(settings: &ipsmatch::config::Settings) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ipsmatch-under-test"))
-        .args([
-            "serve",
-            "--bind",
-            "127.0.0.1:0",
-            "--log",
-            "error",
-            "--workers",
-            "2",
-        ])
-        .arg("--data-dir")
-        .arg(&settings.data_dir)
-        .arg("--database-url")
-        .arg(settings.effective_database_url())
-        .arg("--index-dir")
-        .arg(settings.effective_index_dir())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the server process");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = std::io::BufReader::new(stdout).lines();
-    let base = loop {
-        let line = lines
-            .next()
-            .expect("the server printed its address")
-            .expect("line");
-        if let Some(url) = line.strip_prefix("ipsmatch listening on ") {
-            break url.trim().to_string();
-        }
-    };
-    std::thread::spawn(move || for _ in lines {});
-    (child, base)
-}
 
 #[tokio::test]
 async fn a_server_killed_between_the_database_and_the_index_commit_loses_no_vacancy() {

@@ -502,3 +502,42 @@ pub fn decode_global_id(id: &str) -> Uuid {
     let (_, uuid) = text.split_once(':').expect("Type:uuid");
     Uuid::parse_str(uuid).expect("uuid")
 }
+
+/// `ipsmatch serve` as a child process on the test's settings; returns it and its base URL.
+pub fn spawn_server(settings: &Settings) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ipsmatch-under-test"))
+        .args([
+            "serve",
+            "--bind",
+            "127.0.0.1:0",
+            "--log",
+            "error",
+            "--workers",
+            "2",
+        ])
+        .arg("--data-dir")
+        .arg(&settings.data_dir)
+        .arg("--database-url")
+        .arg(settings.effective_database_url())
+        .arg("--index-dir")
+        .arg(settings.effective_index_dir())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the server process");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut lines = std::io::BufReader::new(stdout).lines();
+    let base = loop {
+        let line = lines
+            .next()
+            .expect("the server printed its address")
+            .expect("line");
+        if let Some(url) = line.strip_prefix("ipsmatch listening on ") {
+            break url.trim().to_string();
+        }
+    };
+    std::thread::spawn(move || for _ in lines {});
+    (child, base)
+}

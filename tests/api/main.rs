@@ -18,6 +18,8 @@ mod integrations;
 mod leak;
 mod matching;
 mod pipeline;
+mod replicas;
 mod search;
 mod staff;
+mod subscriptions;
 mod vacancies;

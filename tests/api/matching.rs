@@ -36,7 +36,7 @@ const TITLES: [&str; 8] = [
     "Labourer",
 ];
 
-async fn register(app: &TestApp, token: &str, name: &str) -> String {
+pub(crate) async fn register(app: &TestApp, token: &str, name: &str) -> String {
     let input = json!({ "name": name, "referralDate": "2026-09-01", "referralSource": "TREATMENT_KEYWORKER" });
     let r = app.ok(token, REGISTER, json!({ "input": input })).await;
     assert_eq!(r.user_errors("clientRegister"), vec![], "{}", r.body);
@@ -46,7 +46,7 @@ async fn register(app: &TestApp, token: &str, name: &str) -> String {
         .to_string()
 }
 
-async fn prefer(app: &TestApp, token: &str, client: &str, mut preferences: Value) {
+pub(crate) async fn prefer(app: &TestApp, token: &str, client: &str, mut preferences: Value) {
     preferences["clientId"] = json!(client);
     let r = app
         .ok(token, PREFERENCES, json!({ "input": preferences }))

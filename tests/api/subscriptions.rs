@@ -1,0 +1,229 @@
+//! Subscriptions over WebSocket as a front-end or an integrator would use them: the `graphql-ws`
+//! npm client (in `tests/ws-client`, installed with `npm ci` on first use) speaking
+//! `graphql-transport-ws` to the real server, with the token in `connection_init`.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, on_each_database};
+
+const UPSERT: &str = "mutation($input: VacanciesUpsertInput!) { vacanciesUpsert(input: $input) { summary { created rejected } } }";
+
+/// The client's folder, with its packages installed (once per test run).
+fn ws_client() -> PathBuf {
+    static INSTALLED: std::sync::Mutex<bool> = std::sync::Mutex::new(false);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("ws-client");
+    let mut installed = INSTALLED.lock().unwrap_or_else(|e| e.into_inner());
+    if !*installed && !dir.join("node_modules/graphql-ws").exists() {
+        let status = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(&dir)
+            .status()
+            .expect("the WebSocket tests need Node.js and npm (to install tests/ws-client)");
+        assert!(status.success(), "npm ci in tests/ws-client failed");
+    }
+    *installed = true;
+    dir
+}
+
+/// A running `graphql-ws` client and the JSON lines it prints.
+pub(crate) struct Subscriber {
+    child: Child,
+    lines: mpsc::Receiver<Value>,
+}
+
+impl Subscriber {
+    pub(crate) fn start(
+        url: &str,
+        token: &str,
+        query: &str,
+        variables: Value,
+        count: usize,
+    ) -> Self {
+        let dir = ws_client();
+        let mut child = Command::new("node")
+            .arg(dir.join("subscribe.mjs"))
+            .args([
+                url,
+                token,
+                query,
+                &variables.to_string(),
+                &count.to_string(),
+            ])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start node");
+        let stdout = child.stdout.take().expect("stdout");
+        let (send, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if let Ok(value) = serde_json::from_str(&line)
+                    && send.send(value).is_err()
+                {
+                    break;
+                }
+            }
+        });
+        Self { child, lines }
+    }
+
+    /// The next line within `wait`, if any.
+    pub(crate) async fn next(&self, wait: Duration) -> Option<Value> {
+        let until = Instant::now() + wait;
+        while Instant::now() < until {
+            match self.lines.try_recv() {
+                Ok(value) => return Some(value),
+                Err(mpsc::TryRecvError::Empty) => {
+                    tokio::time::sleep(Duration::from_millis(10)).await
+                }
+                Err(mpsc::TryRecvError::Disconnected) => return None,
+            }
+        }
+        None
+    }
+
+    pub(crate) async fn connected(&self) {
+        let line = self
+            .next(Duration::from_secs(20))
+            .await
+            .expect("the client said something");
+        assert_eq!(line, json!({ "connected": true }));
+    }
+
+    /// Writes with `write(i)` until an event arrives (a subscription starts a moment after the
+    /// connection is acknowledged, so early writes may go unheard); returns the event.
+    async fn event_after(&self, mut write: impl AsyncFnMut(usize)) -> Value {
+        for attempt in 0..40 {
+            write(attempt).await;
+            if let Some(line) = self.next(Duration::from_millis(400)).await {
+                assert!(line.get("next").is_some(), "expected an event, got {line}");
+                return line["next"].clone();
+            }
+        }
+        panic!("no subscription event after 40 writes");
+    }
+}
+
+impl Drop for Subscriber {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn ws_url(app: &TestApp, path: &str) -> String {
+    format!("{}{path}", app.address.replacen("http://", "ws://", 1))
+}
+
+pub(crate) fn leeds(external_id: &str, title: &str) -> Value {
+    json!({ "externalId": external_id, "title": title, "employerName": "Leeds Kitchens", "contractType": "PERMANENT",
+        "location": { "town": "Leeds", "latitude": 53.7997, "longitude": -1.5492 } })
+}
+
+#[tokio::test]
+async fn an_integrator_hears_of_vacancy_changes_over_graphql_ws() {
+    on_each_database(|app| async move {
+        let (_, token) = app.integrator("dwp").await;
+        let query = "subscription($filter: VacancyChangeFilter) { vacancyChanged(filter: $filter) { kind recordId vacancy { title externalId status } } }";
+        let subscriber = Subscriber::start(&ws_url(&app, "/integrations/graphql"), &token, query, json!({ "filter": { "kinds": ["CREATED"] } }), 3);
+        subscriber.connected().await;
+        let event = subscriber
+            .event_after(async |i| {
+                app.integration_ok(&token, UPSERT, json!({ "input": { "source": "dwp", "items": [leeds(&format!("L{i}"), &format!("Live {i}"))] } })).await;
+            })
+            .await;
+        let change = &event["data"]["vacancyChanged"];
+        assert_eq!(change["kind"], "CREATED");
+        assert!(change["vacancy"]["title"].as_str().is_some_and(|t| t.starts_with("Live ")), "{event}");
+        // Once subscribed, every later change arrives, in order; an update does not (filtered out).
+        app.integration_ok(&token, UPSERT, json!({ "input": { "source": "dwp", "items": [leeds("L0", "Live 0 renamed")] } })).await;
+        app.integration_ok(&token, UPSERT, json!({ "input": { "source": "dwp", "items": [leeds("N1", "Next one"), leeds("N2", "Next two")] } })).await;
+        let mut titles = Vec::new();
+        while titles.len() < 2 {
+            let line = subscriber.next(Duration::from_secs(10)).await.expect("the next events");
+            if let Some(event) = line.get("next") {
+                titles.push(event["data"]["vacancyChanged"]["vacancy"]["title"].as_str().expect("title").to_string());
+            }
+        }
+        assert_eq!(titles, ["Next one", "Next two"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn staff_hear_of_vacancies_posted_near_a_place_and_bad_tokens_are_refused() {
+    on_each_database(|app| async move {
+        let (_, integrator) = app.integrator("dwp").await;
+        let (_, _, staff) = app.specialist().await;
+        let query = "subscription($near: AreaInput) { vacancyPosted(near: $near) { title location { town } } }";
+        let near = json!({ "near": { "latitude": 53.80, "longitude": -1.55, "radiusKm": 20.0 } });
+        let subscriber = Subscriber::start(&ws_url(&app, "/graphql"), &staff, query, near.clone(), 1);
+        subscriber.connected().await;
+        let event = subscriber
+            .event_after(async |i| {
+                let far = json!({ "externalId": format!("F{i}"), "title": format!("Far {i}"), "contractType": "PERMANENT", "employerName": "London Co",
+                    "location": { "town": "London", "latitude": 51.5072, "longitude": -0.1276 } });
+                app.integration_ok(&integrator, UPSERT, json!({ "input": { "source": "dwp", "items": [far, leeds(&format!("P{i}"), &format!("Near {i}"))] } })).await;
+            })
+            .await;
+        assert!(event["data"]["vacancyPosted"]["title"].as_str().is_some_and(|t| t.starts_with("Near ")), "{event}");
+        assert_eq!(event["data"]["vacancyPosted"]["location"]["town"], "Leeds");
+
+        // No token, a forged one, and an integrator token on the staff endpoint: closed at init.
+        for (path, token) in [("/graphql", "not-a-token".to_string()), ("/graphql", integrator.clone()), ("/integrations/graphql", staff.clone())] {
+            let refused = Subscriber::start(&ws_url(&app, path), &token, query, near.clone(), 1);
+            let line = refused.next(Duration::from_secs(20)).await.expect("a close");
+            assert_eq!(line["closed"]["reason"], "authentication required", "{path}: {line}");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_specialist_hears_when_a_new_vacancy_ranks_among_a_clients_top_matches() {
+    on_each_database(|app| async move {
+        let (_, _, token) = app.specialist().await;
+        let client = crate::matching::register(&app, &token, "Avery Avoids").await;
+        let preferences = json!({ "occupationTitles": ["Kitchen assistant"], "hoursPerWeekMin": 16.0, "hoursPerWeekMax": 30.0, "minHourlyPay": 12.0,
+            "homeLatitude": 53.79, "homeLongitude": -1.54, "maxTravelKm": 10.0, "freeWindows": [], "avoidEnvironments": ["ALCOHOL_SERVED"] });
+        crate::matching::prefer(&app, &token, &client, preferences).await;
+        let query = "subscription($client: ID!) { matchesChanged(clientId: $client, top: 5) { client { name } rank suggestion { score vacancy { title environments } } } }";
+        let subscriber = Subscriber::start(&ws_url(&app, "/graphql"), &token, query, json!({ "client": client }), 1);
+        subscriber.connected().await;
+        let create = "mutation($input: VacancyCreateInput!) { vacancyCreate(input: $input) { vacancy { id } userErrors { field code } } }";
+        let event = subscriber
+            .event_after(async |i| {
+                for (title, environments) in [("Bar and kitchen assistant", json!(["ALCOHOL_SERVED"])), ("Kitchen assistant", json!([]))] {
+                    let input = json!({ "title": format!("{title} {i}"), "employerName": "Leeds Hospitality Ltd", "contractType": "PERMANENT", "status": "OPEN",
+                        "source": { "kind": "FEED", "feed": "test" }, "externalId": uuid::Uuid::now_v7().to_string(), "environments": environments,
+                        "location": { "town": "Leeds", "latitude": 53.80, "longitude": -1.55 }, "hoursPerWeekMin": 16.0, "hoursPerWeekMax": 30.0,
+                        "pay": { "min": 12.5, "max": 12.5, "period": "HOURLY" } });
+                    app.ok(&token, create, json!({ "input": input })).await;
+                }
+            })
+            .await;
+        let change = &event["data"]["matchesChanged"];
+        assert_eq!(change["client"]["name"], "Avery Avoids");
+        // The vacancy serving alcohol is never announced to a client who avoids it.
+        assert!(change["suggestion"]["vacancy"]["title"].as_str().is_some_and(|t| t.starts_with("Kitchen assistant")), "{event}");
+        assert!((1..=5).contains(&change["rank"].as_i64().expect("rank")));
+
+        // Another specialist cannot subscribe to this client: refused like a missing id.
+        let (_, _, other) = app.specialist().await;
+        let refused = Subscriber::start(&ws_url(&app, "/graphql"), &other, query, json!({ "client": client }), 1);
+        refused.connected().await;
+        let line = refused.next(Duration::from_secs(20)).await.expect("an error");
+        assert_eq!(line["next"]["errors"][0]["message"], "no such client", "{line}");
+        assert_eq!(line["next"]["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
+    })
+    .await;
+}
