@@ -515,6 +515,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         println!("  GraphiQL: {base}/");
     }
     println!("  SDL:      {base}/schema.graphql");
+    println!("  Integrations: {base}/integrations/graphql (SDL at /integrations/schema.graphql)");
     if demo {
         if let Some(issuer) = app.token_issuer() {
             for role in [Role::Admin, Role::TeamLead, Role::Specialist] {
@@ -522,6 +523,21 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
                     let token = issuer.mint(staff.id, Duration::from_secs(12 * 3600))?;
                     println!("{} token: {token}", role_label(role));
                 }
+            }
+            if let Some(integrator) = crate::demo::demo_integrator(&db).await? {
+                let scopes: Vec<&str> = crate::integrations::access::Scope::ALL
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect();
+                let token = issuer.mint_integrator(
+                    integrator.id,
+                    &scopes,
+                    Duration::from_secs(12 * 3600),
+                )?;
+                println!(
+                    "integrator token (source `{}`, for {base}/integrations/graphql): {token}",
+                    integrator.source_key
+                );
             }
             println!("Send one as `Authorization: Bearer <token>` (in GraphiQL: the Headers tab).");
         }

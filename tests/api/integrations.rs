@@ -421,3 +421,46 @@ async fn requests_report_their_cost_and_are_refused_past_the_rate_limit() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn ipsmatch_import_loads_json_lines_and_reports_what_it_refused() {
+    on_each_database(|app| async move {
+        let (_, token) = app.integrator("dwp").await;
+        let posting = |id: &str, title: &str| json!({ "@context": "https://schema.org", "@type": "JobPosting", "identifier": id, "title": title,
+            "hiringOrganization": { "@type": "Organization", "name": "Leeds Bakery" }, "employmentType": "PART_TIME",
+            "jobLocation": { "@type": "Place", "address": { "addressLocality": "Leeds" }, "geo": { "latitude": 53.8, "longitude": -1.55 } },
+            "baseSalary": { "@type": "MonetaryAmount", "currency": "GBP", "value": { "@type": "QuantitativeValue", "minValue": 23000, "unitText": "YEAR" } },
+            "validThrough": "2099-03-01" });
+        let lines = [
+            posting("I1", "Baker").to_string(),
+            posting("I2", "Packer").to_string(),
+            "{ this is not json".to_string(),
+            json!({ "@type": "JobPosting", "title": "No identifier" }).to_string(),
+            posting("I3", "Driver").to_string(),
+        ];
+        let file = app.settings.data_dir.join("postings.jsonl");
+        std::fs::write(&file, lines.join("\n")).expect("write file");
+        let run = || {
+            let output = std::process::Command::new(env!("CARGO_BIN_EXE_ipsmatch-under-test"))
+                .arg("import").arg(&file).args(["--source", "dwp", "--log", "warn"])
+                .arg("--data-dir").arg(&app.settings.data_dir)
+                .arg("--database-url").arg(app.settings.effective_database_url())
+                .output()
+                .expect("run import");
+            assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+            String::from_utf8_lossy(&output.stdout).to_string()
+        };
+        let printed = run();
+        assert!(printed.contains("5 postings"), "{printed}");
+        assert!(printed.contains("3 created, 0 updated, 0 unchanged, 2 rejected"), "{printed}");
+        assert!(printed.contains("posting 3: line 3 is not valid JSON"), "{printed}");
+        assert!(printed.contains("posting 4: identifier: a posting needs its identifier"), "{printed}");
+        // Imported vacancies reach the API (and the index) through the change log.
+        let r = app.integration_ok(&token, "{ vacancies(filter: { feed: \"dwp\" }) { totalCount nodes { title pay { period min } } } }", json!({})).await;
+        assert_eq!(r.data("vacancies.totalCount"), 3);
+        // Run twice, nothing changes.
+        let printed = run();
+        assert!(printed.contains("0 created, 0 updated, 3 unchanged, 2 rejected"), "{printed}");
+    })
+    .await;
+}

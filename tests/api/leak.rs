@@ -1,7 +1,8 @@
 //! The leak test: unique markers planted in every free-text field that can carry special-category
 //! detail, for many clients; every employer-facing path exercised, refusals included, against the
 //! server as a separate process with debug logging. No marker may appear in an employer-facing
-//! answer unless the client consented to it, and none in any error, log line or search-index file.
+//! answer unless the client consented to it, and none in any error, log line or search-index file,
+//! nor anywhere on the integrator API (feed, vacancies, employers, JSON-LD, node lookups of clients).
 
 use std::io::BufRead;
 use std::process::{Command, Stdio};
@@ -26,10 +27,23 @@ struct Probe {
 
 impl Probe {
     async fn call(&mut self, what: &str, query: &str, variables: Value) -> Value {
+        let token = self.token.clone();
+        self.call_at("/graphql", &token, what, query, variables)
+            .await
+    }
+
+    async fn call_at(
+        &mut self,
+        path: &str,
+        token: &str,
+        what: &str,
+        query: &str,
+        variables: Value,
+    ) -> Value {
         let body: Value = self
             .client
-            .post(format!("{}/graphql", self.base))
-            .bearer_auth(&self.token)
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(token)
             .json(&json!({ "query": query, "variables": variables }))
             .send()
             .await
@@ -49,6 +63,7 @@ async fn no_special_category_detail_leaks_to_employers_errors_logs_or_the_index(
     on_each_database(|mut app| async move {
         let (_, _, specialist) = app.specialist().await;
         let employer = app.create_employer(&specialist, "Marker Test Foods", "MANUFACTURING").await;
+        let (_, integrator) = app.integrator("leak-feed").await;
         let log_path = app.settings.data_dir.join("server.log");
         app.restart(async |settings, db| {
             let log = std::fs::File::create(&log_path).expect("log file");
@@ -79,11 +94,13 @@ async fn no_special_category_detail_leaks_to_employers_errors_logs_or_the_index(
             }
 
             let mut allowed: Vec<String> = Vec::new();
+            let mut clients: Vec<String> = Vec::new();
             for n in 0..CLIENTS {
                 let r = probe.call("register", "mutation($input: ClientRegisterInput!) { clientRegister(input: $input) { client { id } userErrors { message } } }",
                     json!({ "input": { "name": format!("Leak Test {n}"), "referralDate": "2026-09-01", "referralSource": "TREATMENT_KEYWORKER",
                         "keyworkerName": marker(n, "keyworker"), "keyworkerContact": marker(n, "kwcontact") } })).await;
                 let client = r["data"]["clientRegister"]["client"]["id"].as_str().expect("client").to_string();
+                clients.push(client.clone());
                 probe.call("sensitive", "mutation($input: ClientSensitiveRecordInput!) { clientSensitiveRecord(input: $input) { client { id } } }",
                     json!({ "input": { "clientId": client, "primarySubstanceGroup": "OPIATES", "treatmentStatus": "IN_TREATMENT", "criminalRecordStatus": "UNSPENT", "benefitsStatus": "ESA" } })).await;
                 probe.call("profile", "mutation($input: VocationalProfileRecordInput!) { vocationalProfileRecord(input: $input) { profile { version } } }",
@@ -128,6 +145,24 @@ async fn no_special_category_detail_leaks_to_employers_errors_logs_or_the_index(
                     json!({ "text": marker(n, "barrier") })).await;
                 assert_eq!(r["data"]["vacancySearch"]["hits"]["totalCount"], 0, "{r}");
                 probe.seen.push(("search".into(), r["data"].to_string()));
+            }
+            // The integrator API: everything it can read, and node lookups of every client.
+            probe.call_at("/integrations/graphql", &integrator, "integrator sync", "mutation($input: VacanciesUpsertInput!) { vacanciesUpsert(input: $input) { summary { created } } }",
+                json!({ "input": { "source": "leak-feed", "items": [{ "externalId": "L1", "title": "Kitchen porter", "employerName": "Marker Test Foods" }] } })).await;
+            let reads = [
+                "{ changes(first: 1000) { changes { entity kind vacancy { title description skills employerName jobPostingJsonLd } employer { name website } } } }",
+                "{ vacancies(first: 100) { nodes { title description skills employerName jobPostingJsonLd employer { name website source } } } }",
+                "{ employers(first: 100) { nodes { name sector size website disabilityConfident } } }",
+            ];
+            for query in reads {
+                let r = probe.call_at("/integrations/graphql", &integrator, "integrator read", query, json!({})).await;
+                assert!(r.get("errors").is_none(), "{r}");
+                probe.seen.push(("integrator read".into(), r.to_string()));
+            }
+            for client in &clients {
+                let r = probe.call_at("/integrations/graphql", &integrator, "integrator node", "query($id: ID!) { node(id: $id) { id } }", json!({ "id": client })).await;
+                assert_eq!(r["data"]["node"], Value::Null, "{r}");
+                probe.seen.push(("integrator node".into(), r.to_string()));
             }
             child.kill().expect("stop the server");
             let _ = child.wait();

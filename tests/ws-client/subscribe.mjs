@@ -26,7 +26,7 @@ client.subscribe(
   { query, variables: JSON.parse(variables) },
   {
     next: (value) => {
-      print({ next: value });
+      print({ next: value, at: Date.now() });
       received += 1;
       if (received >= Number(count)) {
         client.dispose();

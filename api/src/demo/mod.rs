@@ -5,7 +5,7 @@
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, TransactionTrait,
+    QueryOrder, Set, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -726,6 +726,21 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
         })
         .collect();
     let client_count = clients::load(&txn, &mut rng, &caseholders, &places, &rows).await?;
+    // A registered integrator, so the integrator API can be tried at once.
+    entities::integrator::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        name: Set("Demo vacancy feed".into()),
+        source_key: Set(DEMO_FEED.into()),
+        scopes: Set(crate::integrations::access::Scope::join(
+            &crate::integrations::access::Scope::ALL,
+        )),
+        active: Set(true),
+        created_at: Set(created),
+        updated_at: Set(created),
+        version: Set(1),
+    }
+    .insert(&txn)
+    .await?;
     txn.commit().await?;
     tracing::info!(
         clients = client_count,
@@ -744,6 +759,20 @@ fn at_time(day: NaiveDate, hour: u32, minute: u32) -> chrono::DateTime<Utc> {
     day.and_hms_opt(hour, minute, 0)
         .map(|t| Utc.from_utc_datetime(&t))
         .unwrap_or_else(Utc::now)
+}
+
+/// The source key of the demo's integrator.
+pub const DEMO_FEED: &str = "demo-feed";
+
+/// The demo's integrator, for printing its token.
+pub async fn demo_integrator(
+    db: &DatabaseConnection,
+) -> anyhow::Result<Option<entities::integrator::Model>> {
+    Ok(entities::integrator::Entity::find()
+        .filter(entities::integrator::Column::SourceKey.eq(DEMO_FEED))
+        .filter(entities::integrator::Column::Active.eq(true))
+        .one(db)
+        .await?)
 }
 
 /// The first active member of staff with `role` (by e-mail), for printing demo tokens.

@@ -4,15 +4,15 @@
 //! search benchmark draws any number across Great Britain, adding the index's long tail of titles.
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait, NotSet, Set};
+use sea_orm::ConnectionTrait;
 
 use uuid::Uuid;
 
-use entities::{change_log, employer, vacancy};
+use entities::{employer, vacancy};
 
 use super::{Place, Rng};
 use crate::employers::types::Sector;
-use crate::vacancies::service::{ENTITY, hourly, join};
+use crate::vacancies::service::{hourly, join};
 use crate::vacancies::types::{
     ContractType, DbsLevel, DrugTesting, PayPeriod, ShiftPattern, SocVersion, VacancySourceKind,
     VacancyStatus, WorkEnvironment,
@@ -378,24 +378,6 @@ impl<'a> VacancyCorpus<'a> {
 /// Inserts vacancies and their change-log rows (so the search index picks them up like any other
 /// write). Returns how many.
 pub async fn insert(conn: &impl ConnectionTrait, rows: &[vacancy::Model]) -> anyhow::Result<usize> {
-    for chunk in rows.chunks(200) {
-        vacancy::Entity::insert_many(
-            chunk
-                .iter()
-                .map(|v| vacancy::ActiveModel::from(v.clone()).reset_all()),
-        )
-        .exec(conn)
-        .await?;
-        change_log::Entity::insert_many(chunk.iter().map(|v| change_log::ActiveModel {
-            seq: NotSet,
-            entity: Set(ENTITY.into()),
-            entity_id: Set(v.id),
-            op: Set("CREATE".into()),
-            tx_id: NotSet,
-            changed_at: Set(v.created_at),
-        }))
-        .exec(conn)
-        .await?;
-    }
+    crate::vacancies::service::insert_new(conn, rows).await?;
     Ok(rows.len())
 }

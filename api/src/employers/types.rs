@@ -144,19 +144,10 @@ impl Employer {
         ids::encode(Kind::Employer, self.0.id)
     }
 
-    /// Trading name.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-
-    /// Industry (SIC 2007 section).
-    async fn sector(&self) -> Result<Sector> {
-        Ok(Sector::from_db(&self.0.sector)?)
-    }
-
-    /// Headcount band.
-    async fn size(&self) -> Result<EmployerSize> {
-        Ok(EmployerSize::from_db(&self.0.size)?)
+    /// Who the employer is (shared with the integrator schema).
+    #[graphql(flatten)]
+    async fn facts(&self) -> EmployerFacts<'_> {
+        EmployerFacts(&self.0)
     }
 
     /// Where the relationship stands.
@@ -172,16 +163,6 @@ impl Employer {
     /// Has said it welcomes applicants in recovery (e.g. a recovery-friendly employer pledge).
     async fn recovery_friendly(&self) -> bool {
         self.0.recovery_friendly
-    }
-
-    /// Signed up to the UK Disability Confident scheme.
-    async fn disability_confident(&self) -> bool {
-        self.0.disability_confident
-    }
-
-    /// Web site.
-    async fn website(&self) -> Option<&str> {
-        self.0.website.as_deref()
     }
 
     /// The specialist who leads the relationship.
@@ -261,6 +242,40 @@ impl Employer {
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
     }
+}
+
+/// Who an employer is: the facts every audience may see, flattened into the staff and the
+/// integrator `Employer` (the staff one adds the relationship: stage, notes, owner, contacts,
+/// engagements).
+pub struct EmployerFacts<'a>(pub &'a employer::Model);
+
+/// Who an employer is.
+#[Object(visible = false)]
+impl EmployerFacts<'_> {
+    /// Trading name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Industry (SIC 2007 section).
+    async fn sector(&self) -> Result<Sector> {
+        Ok(Sector::from_db(&self.0.sector)?)
+    }
+
+    /// Headcount band.
+    async fn size(&self) -> Result<EmployerSize> {
+        Ok(EmployerSize::from_db(&self.0.size)?)
+    }
+
+    /// Signed up to the UK Disability Confident scheme.
+    async fn disability_confident(&self) -> bool {
+        self.0.disability_confident
+    }
+
+    /// Web site.
+    async fn website(&self) -> Option<&str> {
+        self.0.website.as_deref()
+    }
 
     /// When the record last changed.
     async fn updated_at(&self) -> DateTime<Utc> {
@@ -270,6 +285,16 @@ impl Employer {
     /// Changes with every update; send it back with an update to detect concurrent edits.
     async fn version(&self) -> i32 {
         self.0.version
+    }
+
+    /// The integrator source that syncs this employer; null for employers kept by hand.
+    async fn source(&self) -> Option<&str> {
+        self.0.source.as_deref()
+    }
+
+    /// The employer's id at that source.
+    async fn external_id(&self) -> Option<&str> {
+        self.0.external_id.as_deref()
     }
 }
 

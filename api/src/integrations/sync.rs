@@ -7,9 +7,8 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::Utc;
-use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection,
     DatabaseTransaction, EntityTrait, QueryFilter, Set, Statement,
 };
 use sha2::{Digest, Sha256};
@@ -154,6 +153,10 @@ async fn begin_source(
 ) -> Result<DatabaseTransaction, ApiError> {
     let txn = crate::db::begin_write(db).await?;
     if txn.get_database_backend() == DatabaseBackend::Postgres {
+        // The lookups by a thousand external ids must use the (source, external_id) index: a
+        // cached generic plan, which cannot see the values, chose a full scan after five batches.
+        txn.execute_unprepared("SET LOCAL plan_cache_mode = force_custom_plan")
+            .await?;
         txn.execute_raw(Statement::from_sql_and_values(
             DatabaseBackend::Postgres,
             "SELECT pg_advisory_xact_lock(hashtext('sync:' || $1))",
@@ -299,6 +302,7 @@ async fn apply_vacancies(
     let today = Utc::now().date_naive();
     let mut seen: HashSet<String> = HashSet::new();
     let mut results = Vec::with_capacity(items.len());
+    let mut created = Vec::new();
     for (index, item) in items.into_iter().enumerate() {
         let item = match item {
             Ok(item) => item,
@@ -334,7 +338,14 @@ async fn apply_vacancies(
             ));
             continue;
         }
-        let outcome = write_vacancy(&txn, row.clone(), old).await?;
+        let outcome = match old {
+            // New rows are inserted together after the loop.
+            None => {
+                created.push(row.clone());
+                SyncOutcome::Created
+            }
+            Some(old) => write_change(&txn, row.clone(), old).await?,
+        };
         results.push(SyncItemResult {
             index: index as i32,
             external_id: Some(external_id),
@@ -343,6 +354,9 @@ async fn apply_vacancies(
             id: Some(ids::encode(Kind::Vacancy, row.id)),
         });
     }
+    crate::vacancies::service::insert_new(&txn, &created)
+        .await
+        .map_err(ApiError::from)?;
     let expired = if expire_missing {
         expire_missing_vacancies(&txn, source, &seen).await?
     } else {
@@ -454,21 +468,12 @@ fn vacancy_row(
     (row, errors)
 }
 
-/// Writes a vacancy row unless it already holds exactly this, with its change-log row.
-async fn write_vacancy(
+/// Writes a changed vacancy row unless it already holds exactly this, with its change-log row.
+async fn write_change(
     txn: &DatabaseTransaction,
     mut row: vacancy::Model,
-    old: Option<&vacancy::Model>,
+    old: &vacancy::Model,
 ) -> Result<SyncOutcome, ServiceError> {
-    let Some(old) = old else {
-        let id = row.id;
-        vacancy::ActiveModel::from(row)
-            .reset_all()
-            .insert(txn)
-            .await?;
-        record(txn, VACANCY, id, ChangeOp::Create).await?;
-        return Ok(SyncOutcome::Created);
-    };
     if row == *old {
         return Ok(SyncOutcome::Unchanged);
     }
@@ -503,25 +508,12 @@ async fn expire_missing_vacancies(
         .filter(|v| v.external_id.as_ref().is_none_or(|e| !present.contains(e)))
         .map(|v| v.id)
         .collect();
-    for chunk in missing.chunks(500) {
-        vacancy::Entity::update_many()
-            .col_expr(
-                vacancy::Column::Status,
-                Expr::value(VacancyStatus::Expired.as_db()),
-            )
-            .col_expr(
-                vacancy::Column::Version,
-                Expr::col(vacancy::Column::Version).add(1),
-            )
-            .col_expr(vacancy::Column::UpdatedAt, Expr::value(now()))
-            .filter(vacancy::Column::Id.is_in(chunk.to_vec()))
-            .exec(txn)
-            .await?;
-        for id in chunk {
-            record(txn, VACANCY, *id, ChangeOp::Expire).await?;
-        }
-    }
-    Ok(missing.len() as u64)
+    Ok(crate::vacancies::service::expire(
+        txn,
+        &missing,
+        Condition::all().add(vacancy::Column::Status.eq(VacancyStatus::Open.as_db())),
+    )
+    .await?)
 }
 
 /// `employersUpsert`: checks the call, then applies it (or replays its stored result).

@@ -2,18 +2,16 @@
 //! vacancy's facts with the staff schema but reach nothing about clients, engagements or staff.
 
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
 
 use entities::{employer, vacancy};
 
 use crate::dates::Date;
-use crate::employers::types::{EmployerSize, Sector};
+use crate::employers::types::{EmployerFacts, EmployerSize, Sector};
 use crate::error::UserError;
 use crate::ids::{self, Kind};
-use crate::loaders::{load_failed, loaders};
 use crate::vacancies::types::{
     ContractType, DbsLevel, DrugTesting, Location, OccupationInput, PayInput, ShiftPattern,
-    VacancyDetails, VacancyStatus, WorkEnvironment,
+    VacancyDetails, VacancyStatus, WorkEnvironment, employer_row, hiring_name,
 };
 
 /// A job vacancy.
@@ -36,30 +34,12 @@ impl Vacancy {
 
     /// The employer's record, when the service knows the employer.
     async fn employer(&self, ctx: &Context<'_>) -> Result<Option<Employer>> {
-        let Some(id) = self.0.employer_id else {
-            return Ok(None);
-        };
-        let row = loaders(ctx)?
-            .employers
-            .load_one(id)
-            .await
-            .map_err(load_failed)?;
-        Ok(row.map(Employer))
+        Ok(employer_row(ctx, &self.0).await?.map(Employer))
     }
 
     /// The hiring organisation's name: the employer record's, or the one the source gave.
     async fn employer_name(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        if let Some(id) = self.0.employer_id {
-            let row = loaders(ctx)?
-                .employers
-                .load_one(id)
-                .await
-                .map_err(load_failed)?;
-            if let Some(employer) = row {
-                return Ok(Some(employer.name));
-            }
-        }
-        Ok(self.0.employer_name.clone())
+        hiring_name(ctx, &self.0).await
     }
 
     /// The vacancy as a schema.org `JobPosting` (JSON-LD), for job boards.
@@ -67,14 +47,7 @@ impl Vacancy {
         &self,
         ctx: &Context<'_>,
     ) -> Result<async_graphql::Json<serde_json::Value>> {
-        let employer = match self.0.employer_id {
-            Some(id) => loaders(ctx)?
-                .employers
-                .load_one(id)
-                .await
-                .map_err(load_failed)?,
-            None => None,
-        };
+        let employer = employer_row(ctx, &self.0).await?;
         Ok(async_graphql::Json(super::job_posting::to_json_ld(
             &self.0,
             employer.as_ref(),
@@ -94,49 +67,10 @@ impl Employer {
         ids::encode(Kind::Employer, self.0.id)
     }
 
-    /// Trading name.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-
-    /// Industry (SIC 2007 section).
-    async fn sector(&self) -> Result<Sector> {
-        Ok(Sector::from_db(&self.0.sector)?)
-    }
-
-    /// Size band.
-    async fn size(&self) -> Result<EmployerSize> {
-        Ok(EmployerSize::from_db(&self.0.size)?)
-    }
-
-    /// Web site.
-    async fn website(&self) -> Option<&str> {
-        self.0.website.as_deref()
-    }
-
-    /// A Disability Confident employer.
-    async fn disability_confident(&self) -> bool {
-        self.0.disability_confident
-    }
-
-    /// The source that syncs it; null for employers the service keeps by hand.
-    async fn source(&self) -> Option<&str> {
-        self.0.source.as_deref()
-    }
-
-    /// Its id at that source.
-    async fn external_id(&self) -> Option<&str> {
-        self.0.external_id.as_deref()
-    }
-
-    /// When the record last changed.
-    async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
-    }
-
-    /// Changes with every update.
-    async fn version(&self) -> i32 {
-        self.0.version
+    /// Who the employer is.
+    #[graphql(flatten)]
+    async fn facts(&self) -> EmployerFacts<'_> {
+        EmployerFacts(&self.0)
     }
 }
 

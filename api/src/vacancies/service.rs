@@ -606,25 +606,70 @@ pub async fn expire_overdue(db: &DatabaseConnection, today: NaiveDate) -> Result
     if ids.is_empty() {
         return Ok(0);
     }
-    let result = vacancy::Entity::update_many()
-        .col_expr(
-            vacancy::Column::Status,
-            Expr::value(VacancyStatus::Expired.as_db()),
-        )
-        .col_expr(
-            vacancy::Column::Version,
-            Expr::col(vacancy::Column::Version).add(1),
-        )
-        .col_expr(vacancy::Column::UpdatedAt, Expr::value(now()))
-        .filter(overdue())
-        .filter(vacancy::Column::Id.is_in(ids.clone()))
-        .exec(&txn)
-        .await?;
-    for id in ids {
-        record(&txn, ENTITY, id, ChangeOp::Expire).await?;
-    }
+    let expired = expire(&txn, &ids, overdue()).await?;
     txn.commit().await?;
-    Ok(result.rows_affected)
+    Ok(expired)
+}
+
+/// Inserts new vacancies with a CREATE change-log row each, many rows a statement (bulk sync, the
+/// import command and the demo). Each chunk writes its vacancies before their log rows.
+pub async fn insert_new(
+    conn: &impl sea_orm::ConnectionTrait,
+    rows: &[vacancy::Model],
+) -> Result<(), sea_orm::DbErr> {
+    for chunk in rows.chunks(200) {
+        vacancy::Entity::insert_many(
+            chunk
+                .iter()
+                .map(|v| vacancy::ActiveModel::from(v.clone()).reset_all()),
+        )
+        .exec(conn)
+        .await?;
+        entities::change_log::Entity::insert_many(chunk.iter().map(|v| {
+            entities::change_log::ActiveModel {
+                seq: sea_orm::NotSet,
+                entity: sea_orm::Set(ENTITY.into()),
+                entity_id: sea_orm::Set(v.id),
+                op: sea_orm::Set("CREATE".into()),
+                tx_id: sea_orm::NotSet,
+                changed_at: sea_orm::Set(v.created_at),
+            }
+        }))
+        .exec(conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Marks the vacancies `ids` EXPIRED where `still` holds (the version goes up), with an EXPIRE
+/// change-log row each, on `txn`. Returns how many changed.
+pub(crate) async fn expire(
+    txn: &sea_orm::DatabaseTransaction,
+    ids: &[Uuid],
+    still: Condition,
+) -> Result<u64, ApiError> {
+    let mut changed = 0;
+    for chunk in ids.chunks(500) {
+        changed += vacancy::Entity::update_many()
+            .col_expr(
+                vacancy::Column::Status,
+                Expr::value(VacancyStatus::Expired.as_db()),
+            )
+            .col_expr(
+                vacancy::Column::Version,
+                Expr::col(vacancy::Column::Version).add(1),
+            )
+            .col_expr(vacancy::Column::UpdatedAt, Expr::value(now()))
+            .filter(still.clone())
+            .filter(vacancy::Column::Id.is_in(chunk.to_vec()))
+            .exec(txn)
+            .await?
+            .rows_affected;
+        for id in chunk {
+            record(txn, ENTITY, *id, ChangeOp::Expire).await?;
+        }
+    }
+    Ok(changed)
 }
 
 /// Expires overdue vacancies now and then every `every`, for as long as the process runs.

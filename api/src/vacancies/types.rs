@@ -183,30 +183,12 @@ impl Vacancy {
 
     /// The employer's record, when the service knows the employer.
     async fn employer(&self, ctx: &Context<'_>) -> Result<Option<Employer>> {
-        let Some(id) = self.0.employer_id else {
-            return Ok(None);
-        };
-        let row = loaders(ctx)?
-            .employers
-            .load_one(id)
-            .await
-            .map_err(load_failed)?;
-        Ok(row.map(Employer))
+        Ok(employer_row(ctx, &self.0).await?.map(Employer))
     }
 
     /// The hiring organisation's name: the employer record's, or the one the source gave.
     async fn employer_name(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        if let Some(id) = self.0.employer_id {
-            let row = loaders(ctx)?
-                .employers
-                .load_one(id)
-                .await
-                .map_err(load_failed)?;
-            if let Some(employer) = row {
-                return Ok(Some(employer.name));
-            }
-        }
-        Ok(self.0.employer_name.clone())
+        hiring_name(ctx, &self.0).await
     }
 
     /// Who recorded it (null for vacancies from a feed).
@@ -247,6 +229,29 @@ impl Vacancy {
         )
         .await?)
     }
+}
+
+/// A vacancy's employer record, through the request's loader (both schemas' `Vacancy.employer`).
+pub(crate) async fn employer_row(
+    ctx: &Context<'_>,
+    row: &vacancy::Model,
+) -> Result<Option<entities::employer::Model>> {
+    let Some(id) = row.employer_id else {
+        return Ok(None);
+    };
+    Ok(loaders(ctx)?
+        .employers
+        .load_one(id)
+        .await
+        .map_err(load_failed)?)
+}
+
+/// The hiring organisation's name: the employer record's, or the one the source gave.
+pub(crate) async fn hiring_name(ctx: &Context<'_>, row: &vacancy::Model) -> Result<Option<String>> {
+    Ok(employer_row(ctx, row)
+        .await?
+        .map(|e| e.name)
+        .or_else(|| row.employer_name.clone()))
 }
 
 /// The facts of a vacancy every audience may see, flattened into each schema's `Vacancy` (the
