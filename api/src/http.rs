@@ -39,6 +39,8 @@ pub struct AppState {
     pub settings: Settings,
     /// The vacancy search index and its follower.
     pub search: Arc<crate::vacancies::indexer::SearchIndex>,
+    /// The fidelity anchors, for the HTML report.
+    pub thresholds: crate::fidelity::thresholds::Thresholds,
 }
 
 /// Which API a request is for: each has its own schema and its own kind of token.

@@ -77,6 +77,9 @@ impl Application {
             ),
             db,
             verifier,
+            thresholds: crate::fidelity::thresholds::Thresholds::load(
+                &settings.fidelity_thresholds_file,
+            )?,
             settings,
             search: search.clone(),
         });
@@ -120,6 +123,10 @@ impl Application {
                         .route(web::post().to(http::integrations_post))
                         .route(web::get().to(http::integrations_get))
                         .default_service(web::to(http::method_not_allowed)),
+                )
+                .route(
+                    "/reports/fidelity",
+                    web::get().to(crate::fidelity::report::fidelity_page),
                 )
                 .route("/", web::get().to(http::graphiql))
                 .route("/schema.graphql", web::get().to(http::schema_sdl))

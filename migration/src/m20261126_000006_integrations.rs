@@ -1,8 +1,18 @@
-//! Integrators (systems that sync vacancies and employers), their idempotent sync requests, and the
-//! source keys that make employer sync idempotent.
+//! Integrators (systems that sync vacancies and employers), their idempotent sync requests, the
+//! source keys that make employer sync idempotent, and (PostgreSQL) a notification on every change-log
+//! insert, so followers on other replicas wake at once instead of at their next poll.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
+use sea_orm_migration::sea_orm::DatabaseBackend;
+
+/// The channel a change-log insert notifies (delivered when the writing transaction commits).
+const NOTIFY_FUNCTION: &str = "CREATE OR REPLACE FUNCTION change_log_notify() RETURNS trigger AS $$
+BEGIN
+    PERFORM pg_notify('ipsmatch_change_log', '');
+    RETURN NULL;
+END;
+$$ LANGUAGE plpgsql";
 
 #[derive(DeriveMigrationName)]
 pub struct Migration;
@@ -100,10 +110,26 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        if manager.get_database_backend() == DatabaseBackend::Postgres {
+            let db = manager.get_connection();
+            db.execute_unprepared(NOTIFY_FUNCTION).await?;
+            db.execute_unprepared(
+                "CREATE TRIGGER change_log_notify AFTER INSERT ON change_log \
+                 FOR EACH STATEMENT EXECUTE FUNCTION change_log_notify()",
+            )
+            .await?;
+        }
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        if manager.get_database_backend() == DatabaseBackend::Postgres {
+            let db = manager.get_connection();
+            db.execute_unprepared("DROP TRIGGER IF EXISTS change_log_notify ON change_log")
+                .await?;
+            db.execute_unprepared("DROP FUNCTION IF EXISTS change_log_notify()")
+                .await?;
+        }
         manager
             .drop_index(
                 Index::drop()

@@ -145,3 +145,133 @@ async fn fidelity_measures_come_out_as_worked_out_by_hand() {
     })
     .await;
 }
+
+async fn job(app: &TestApp, token: &str, client: &str, fields: Value) -> String {
+    let mut input = json!({ "clientId": client, "hoursPerWeek": 16.0, "hourlyPay": 12.5, "contractType": "PERMANENT" });
+    for (k, v) in fields.as_object().expect("fields") {
+        input[k] = v.clone();
+    }
+    let r = app
+        .ok(token, "mutation($input: JobStartRecordInput!) { jobStartRecord(input: $input) { job { id version } userErrors { field code message } } }", json!({ "input": input }))
+        .await;
+    r.data("jobStartRecord.job.id")
+        .as_str()
+        .unwrap_or_else(|| panic!("{}", r.body))
+        .to_string()
+}
+
+async fn support(app: &TestApp, token: &str, client: &str, days: &[NaiveDate]) {
+    for day in days {
+        let r = app
+            .ok(token, "mutation($input: SupportContactRecordInput!) { supportContactRecord(input: $input) { userErrors { field code message } } }",
+                json!({ "input": { "clientId": client, "withWhom": "CLIENT", "mode": "PHONE", "occurredAt": format!("{day}T12:00:00Z") } }))
+            .await;
+        assert_eq!(
+            r.data("supportContactRecord.userErrors"),
+            &json!([]),
+            "{}",
+            r.body
+        );
+    }
+}
+
+async fn discuss(app: &TestApp, token: &str, client: &str, day: NaiveDate) {
+    let r = app
+        .ok(token, "mutation($input: DisclosureDiscussionRecordInput!) { disclosureDiscussionRecord(input: $input) { userErrors { field code message } } }",
+            json!({ "input": { "clientId": client, "discussedOn": day.to_string(), "preferredLevel": "PARTIAL", "whoSpeaks": "SPECIALIST", "notes": "Talked it through." } }))
+        .await;
+    assert_eq!(
+        r.data("disclosureDiscussionRecord.userErrors"),
+        &json!([]),
+        "{}",
+        r.body
+    );
+}
+
+#[tokio::test]
+async fn job_support_and_disclosure_measures_come_out_as_worked_out_by_hand() {
+    on_each_database(|app| async move {
+        let (_, _, a) = app.specialist().await;
+        let employer = app.create_employer(&a, "Fidelity Foods", "MANUFACTURING").await;
+        let today = chrono::Utc::now().date_naive();
+        let ago = |n: i64| today - Duration::days(n);
+        let (from, to) = (ago(120), today);
+        let mut clients = Vec::new();
+        for name in ["Client One", "Client Two", "Client Three", "Client Four"] {
+            clients.push(register(&app, &a, name, ago(118)).await);
+        }
+        let (c1, c2, c3, c4) = (&clients[0], &clients[1], &clients[2], &clients[3]);
+
+        // Four job starts in the range:
+        //   J1 C1 kitchen porter, SOC 9272, at Fidelity Foods (record), day −100, competitive;
+        //   J2 C2 kitchen porter, SOC 9272, at "Crown Hotel", day −90, competitive, ended day −40;
+        //   J3 C3 cleaner, SOC 9233, at Fidelity Foods, day −80, not competitive;
+        //   J4 C4 warehouse operative, no SOC, at "Depot Ltd", day −20, competitive.
+        job(&app, &a, c1, json!({ "title": "Kitchen porter", "socCode": "9272", "employerId": employer, "startDate": ago(100).to_string() })).await;
+        let j2 = job(&app, &a, c2, json!({ "title": "Kitchen porter", "socCode": "9272", "employerName": "Crown Hotel", "startDate": ago(90).to_string() })).await;
+        let r = app.ok(&a, "mutation($input: JobEndRecordInput!) { jobEndRecord(input: $input) { userErrors { field code message } } }",
+            json!({ "input": { "id": j2, "version": 1, "endDate": ago(40).to_string(), "reason": "Contract ended" } })).await;
+        assert_eq!(r.data("jobEndRecord.userErrors"), &json!([]), "{}", r.body);
+        job(&app, &a, c3, json!({ "title": "Cleaner", "socCode": "9233", "employerId": employer, "startDate": ago(80).to_string(), "competitive": false })).await;
+        job(&app, &a, c4, json!({ "title": "Warehouse operative", "employerName": "Depot Ltd", "startDate": ago(20).to_string() })).await;
+
+        // Support (S = the start day):
+        //   J1: S−5, S+1, then weeks S+8, S+15, S+22, then S+40 and S+70 for the 30-day windows
+        //       S+28..S+57 and S+58..S+87 (S+88..S+117 ends after today) → kept;
+        //   J2: S−3, S+2, S+9, S+16, nothing in S+21..S+27 (it ended on S+50) → not kept; a contact
+        //       two days after it ended → prompt;
+        //   J3: nothing → not kept;
+        //   J4: S−7, S+3, S+10, S+17 (S+14..S+20 has passed: today is S+20) → kept.
+        let s1 = ago(100);
+        support(&app, &a, c1, &[-5, 1, 8, 15, 22, 40, 70].map(|n| s1 + Duration::days(n))).await;
+        let s2 = ago(90);
+        support(&app, &a, c2, &[-3, 2, 9, 16, 52].map(|n| s2 + Duration::days(n))).await;
+        let s4 = ago(20);
+        support(&app, &a, c4, &[-7, 3, 10, 17].map(|n| s4 + Duration::days(n))).await;
+
+        // Disclosure: C1 discussed twice (days −117 and −110) before its first employer contact on
+        // day −105; C2 once (day −117) before its first on day −104. C3 and C4 have no contact.
+        for client in [c1, c2] {
+            app.ok(&a, "mutation($input: ConsentGrantInput!) { consentGrant(input: $input) { userErrors { message } } }",
+                json!({ "input": { "clientId": client, "employerId": employer, "purpose": "INTRODUCTION", "level": "SERVICE_AFFILIATION",
+                    "items": ["SERVICE_AFFILIATION"], "whoDiscloses": "SPECIALIST", "wording": "Supported by the service.",
+                    "capturedHow": "IN_PERSON_SIGNED", "effectiveFrom": format!("{}T00:00:00Z", ago(119)), "expiresAt": format!("{}T00:00:00Z", today + Duration::days(90)) } }))
+                .await;
+        }
+        discuss(&app, &a, c1, ago(117)).await;
+        discuss(&app, &a, c1, ago(110)).await;
+        discuss(&app, &a, c2, ago(117)).await;
+        // A discussion after the first contact does not count.
+        discuss(&app, &a, c2, ago(100)).await;
+        engage(&app, &a, &employer, ago(105), "FACE_TO_FACE", vec![c1]).await;
+        engage(&app, &a, &employer, ago(104), "PHONE", vec![c2]).await;
+
+        let r = app.ok(&a, REPORT, json!({ "scope": {}, "from": from.to_string(), "to": to.to_string() })).await;
+        let report = r.data("fidelity").clone();
+        let value = |key: &str| {
+            let m = measure(&report, key);
+            (m["value"].as_f64(), m["anchor"].as_i64())
+        };
+        // Job types: 9272, 9233 and one uncoded title = 3 of 4 starts = 75 %, anchor 4 (70–84).
+        assert_eq!(value("job_type_diversity"), (Some(75.0), Some(4)), "{report}");
+        let types = measure(&report, "job_type_diversity")["series"].clone();
+        assert_eq!(types, json!([{ "label": "SOC 9233", "value": 1.0 }, { "label": "SOC 9272", "value": 2.0 }, { "label": "Warehouse operative", "value": 1.0 }]));
+        // Employers: Fidelity Foods (twice), Crown Hotel, Depot Ltd = 3 of 4 = 75 %, anchor 4.
+        assert_eq!(value("employer_diversity"), (Some(75.0), Some(4)));
+        // Competitive: 3 of 4 = 75 %, anchor 3 (75–84).
+        assert_eq!(value("competitive_jobs"), (Some(75.0), Some(3)));
+        // Support rhythm: J1 and J4 of 4 = 50 %, anchor 2 (50–64).
+        assert_eq!(value("in_work_support_rhythm"), (Some(50.0), Some(2)));
+        // After a job ends: J2 only, contacted on day 2 = 100 %, anchor 5.
+        assert_eq!(value("contact_after_job_end"), (Some(100.0), Some(5)));
+        // Disclosure discussed twice before the first contact: C1 of C1 and C2 = 50 %, anchor 2.
+        assert_eq!(value("disclosure_discussed_before_employer_contact"), (Some(50.0), Some(2)));
+        let discussed = measure(&report, "disclosure_discussed_before_employer_contact")["series"].clone();
+        assert_eq!(discussed, json!([{ "label": "Client One", "value": 2.0 }, { "label": "Client Two", "value": 1.0 }]));
+
+        // A range with no job starts has no value (and no anchor) rather than a misleading 0.
+        let r = app.ok(&a, REPORT, json!({ "scope": {}, "from": ago(10).to_string(), "to": to.to_string() })).await;
+        assert_eq!(measure(r.data("fidelity"), "competitive_jobs")["value"], Value::Null);
+    })
+    .await;
+}

@@ -120,6 +120,11 @@ fn with_database(url: &str, name: &str) -> String {
 /// Starts a server after letting the test adjust its settings.
 pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)) -> TestApp {
     let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
+    // The in-process server's warnings and errors go to the failing test's output.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new("warn"))
+        .with_test_writer()
+        .try_init();
     let dir = tempfile::tempdir().expect("temp dir");
     let mut settings = Settings::with_data_dir(dir.path());
     settings.bind = "127.0.0.1:0".parse().expect("address");

@@ -19,6 +19,7 @@ mod leak;
 mod matching;
 mod pipeline;
 mod replicas;
+mod report;
 mod search;
 mod staff;
 mod subscriptions;

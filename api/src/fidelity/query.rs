@@ -70,7 +70,8 @@ impl FidelityQuery {
     }
 }
 
-async fn resolve_scope(
+/// Whose practice a request may measure: the caller's own, or (team leads) their team's.
+pub(crate) async fn resolve_scope(
     db: &DatabaseConnection,
     me: &crate::auth::Viewer,
     scope: &FidelityScopeInput,

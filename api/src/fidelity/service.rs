@@ -70,7 +70,8 @@ pub struct Scope {
     pub specialists: Vec<staff::Model>,
 }
 
-fn measure(
+/// A measure's value with its anchor and thresholds.
+pub(crate) fn measure(
     thresholds: &Thresholds,
     key: &str,
     label: &str,
@@ -292,7 +293,19 @@ pub async fn fidelity(
     )?;
     first_contact.clients_past_target = waiting;
 
-    Ok(vec![caseload, contacts, first_contact])
+    let mut all = vec![caseload, contacts, first_contact];
+    all.extend(
+        super::work::measures(
+            db,
+            thresholds,
+            &caseload_clients,
+            from,
+            to,
+            Utc::now().date_naive(),
+        )
+        .await?,
+    );
+    Ok(all)
 }
 
 /// Whether a member of staff holds a caseload (an active specialist).

@@ -43,10 +43,16 @@ impl Threshold {
 pub struct Thresholds(pub HashMap<String, Threshold>);
 
 /// The measures the service computes; the configuration must give each.
-pub const MEASURES: [&str; 3] = [
+pub const MEASURES: [&str; 9] = [
     "caseload_per_fte",
     "face_to_face_employer_contacts_per_week",
     "days_to_first_employer_contact",
+    "job_type_diversity",
+    "employer_diversity",
+    "competitive_jobs",
+    "in_work_support_rhythm",
+    "contact_after_job_end",
+    "disclosure_discussed_before_employer_contact",
 ];
 
 impl Thresholds {

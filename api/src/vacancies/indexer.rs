@@ -108,8 +108,46 @@ pub fn start(
         wake: Notify::new(),
         stop,
     });
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        tokio::spawn(listen(db.clone(), state.clone()));
+    }
     let task = tokio::spawn(follow(db, dir, state.clone()));
     (state, task)
+}
+
+/// PostgreSQL: wakes the follower whenever any process commits a change-log row (a trigger
+/// notifies `ipsmatch_change_log`), so replicas apply each other's writes at once; the poll stays
+/// as the fallback. Ends when the follower is stopped.
+async fn listen(db: DatabaseConnection, state: Arc<SearchIndex>) {
+    use sea_orm::sqlx::postgres::PgListener;
+    let mut stop = state.stop.subscribe();
+    while !*stop.borrow() {
+        let listener = async {
+            let mut listener = PgListener::connect_with(db.get_postgres_connection_pool()).await?;
+            listener.listen("ipsmatch_change_log").await?;
+            Ok::<_, sea_orm::sqlx::Error>(listener)
+        };
+        let mut listener = match listener.await {
+            Ok(listener) => listener,
+            Err(err) => {
+                tracing::warn!(error = %err, "cannot listen for change-log notifications; polling");
+                tokio::time::sleep(Duration::from_secs(5)).await;
+                continue;
+            }
+        };
+        loop {
+            tokio::select! {
+                received = listener.recv() => match received {
+                    Ok(_) => state.nudge(),
+                    Err(err) => {
+                        tracing::warn!(error = %err, "change-log notifications interrupted");
+                        break;
+                    }
+                },
+                _ = stop.changed() => return,
+            }
+        }
+    }
 }
 
 async fn follow(db: DatabaseConnection, dir: PathBuf, state: Arc<SearchIndex>) {

@@ -1,0 +1,145 @@
+//! The printable fidelity report (`/reports/fidelity`) rendered from the demo data in headless
+//! Chromium, as a team lead would open it: every chart is drawn, and only the right people get it.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use crate::helpers::on_each_database;
+
+/// Debian's Chromium, installed with apt-get when it is missing (CI installs it beforehand).
+fn chromium() -> PathBuf {
+    static INSTALL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _guard = INSTALL.lock().unwrap_or_else(|e| e.into_inner());
+    let found = || {
+        ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
+            .into_iter()
+            .map(PathBuf::from)
+            .find(|p| p.exists())
+    };
+    if let Some(path) = found() {
+        return path;
+    }
+    let update = Command::new("apt-get").arg("update").status();
+    let install = Command::new("apt-get")
+        .args(["install", "-y", "--no-install-recommends", "chromium"])
+        .env("DEBIAN_FRONTEND", "noninteractive")
+        .status();
+    assert!(
+        update.is_ok_and(|s| s.success()) && install.is_ok_and(|s| s.success()),
+        "this test renders the report in Debian's chromium; install it with `apt-get install chromium`"
+    );
+    found().expect("chromium installed")
+}
+
+#[tokio::test]
+async fn the_fidelity_report_renders_from_the_demo_data_in_headless_chromium() {
+    on_each_database(|app| async move {
+        sea_orm::ConnectionTrait::execute_unprepared(&app.db, "DELETE FROM staff")
+            .await
+            .expect("empty staff");
+        assert!(
+            ipsmatch::demo::load_if_empty(&app.db)
+                .await
+                .expect("demo loads")
+        );
+        let lead = ipsmatch::demo::first_with_role(&app.db, ipsmatch::auth::Role::TeamLead)
+            .await
+            .expect("query")
+            .expect("a team lead");
+        let token = app.token_for(lead.id);
+        let team = crate::helpers::global_id("Team", lead.team_id.expect("a team"));
+        let today = chrono::Utc::now().date_naive();
+        let from = today - chrono::Duration::days(364);
+        let path = format!("/reports/fidelity?teamId={team}&from={from}&to={today}");
+
+        // Authenticated like the API: no token is 401, a specialist asking for the team is 403.
+        let r = app.get(&path).await;
+        assert_eq!(r.status().as_u16(), 401);
+        let specialist = ipsmatch::demo::first_with_role(&app.db, ipsmatch::auth::Role::Specialist)
+            .await
+            .expect("query")
+            .expect("specialist");
+        let r = app
+            .get(&format!(
+                "{path}&access_token={}",
+                app.token_for(specialist.id)
+            ))
+            .await;
+        assert_eq!(r.status().as_u16(), 403);
+        let r = app
+            .client
+            .get(format!("{}{path}", app.address))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(r.status().as_u16(), 200);
+        assert!(
+            r.headers()["content-type"]
+                .to_str()
+                .expect("type")
+                .starts_with("text/html")
+        );
+
+        // Rendered by Chromium at a phone's width: the DOM it built holds every chart.
+        let url = format!("{}{path}&access_token={token}", app.address);
+        let shot = app.settings.data_dir.join("fidelity-report.png");
+        let browser = chromium();
+        let output = Command::new(&browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--window-size=412,2600",
+            ])
+            .arg(format!("--screenshot={}", shot.display()))
+            .arg(&url)
+            .output()
+            .expect("run chromium");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            std::fs::metadata(&shot).is_ok_and(|m| m.len() > 10_000),
+            "a screenshot with content"
+        );
+        let dom = Command::new(&browser)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--dump-dom",
+            ])
+            .arg(&url)
+            .output()
+            .expect("run chromium");
+        let dom = String::from_utf8_lossy(&dom.stdout);
+        for chart in [
+            "weekly-contacts",
+            "days-to-first-contact",
+            "caseload",
+            "shares",
+        ] {
+            assert!(
+                dom.contains(&format!("data-chart=\"{chart}\"")),
+                "no {chart} chart in {dom}"
+            );
+        }
+        // Each chart has its bars and its target line; the weekly one has its rolling mean.
+        assert!(
+            dom.matches("class=\"bar\"").count() > 52,
+            "a year of weekly bars and more"
+        );
+        assert_eq!(dom.matches("class=\"target\"").count(), 4);
+        assert!(dom.contains("class=\"rolling\""));
+        assert!(dom.contains("IPS fidelity: ") && dom.contains("<table class=\"summary\">"));
+        // The demo keeps a copy of the screenshot for people to look at (target/, not committed).
+        let keep = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/fidelity-report.png");
+        let _ = std::fs::copy(&shot, keep);
+    })
+    .await;
+}
