@@ -152,6 +152,7 @@ pub struct QueryRoot(
     ClientQuery,
     crate::consent::query::ConsentQuery,
     crate::fidelity::query::FidelityQuery,
+    crate::fidelity::outcomes::OutcomeQuery,
     crate::integrations::registry::IntegratorQuery,
 );
 

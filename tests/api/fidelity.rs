@@ -275,3 +275,82 @@ async fn job_support_and_disclosure_measures_come_out_as_worked_out_by_hand() {
     })
     .await;
 }
+
+const OUTCOMES: &str = "query($scope: FidelityScopeInput!, $from: Date!, $to: Date!, $definition: OutcomeDefinition!, $split: OutcomeSplit) {
+    outcomes(scope: $scope, from: $from, to: $to, definition: $definition, splitBy: $split) {
+        description total { group clients achieved rate display } groups { group clients achieved rate display } } }";
+
+#[tokio::test]
+async fn outcomes_are_split_small_groups_suppressed_and_substance_groups_kept_to_team_leads() {
+    on_each_database(|app| async move {
+        let team = app.create_team("Outcome team").await;
+        let (_, _, a) = app.create_staff("SPECIALIST", Some(&team)).await;
+        let (_, _, b) = app.create_staff("SPECIALIST", Some(&team)).await;
+        let (_, _, lead) = app.create_staff("TEAM_LEAD", Some(&team)).await;
+        let today = chrono::Utc::now().date_naive();
+        let ago = |n: i64| today - Duration::days(n);
+        // A: ten clients, the first five in work (16 h from day −60); B: three clients, one in work.
+        let mut a_clients = Vec::new();
+        for n in 0..10 {
+            let c = register(&app, &a, &format!("A client {n:02}"), ago(100)).await;
+            if n < 5 {
+                job(&app, &a, &c, json!({ "title": "Porter", "employerName": "Crown Hotel", "startDate": ago(60).to_string() })).await;
+            }
+            a_clients.push(c);
+        }
+        for n in 0..3 {
+            let c = register(&app, &b, &format!("B client {n}"), ago(100)).await;
+            if n == 0 {
+                job(&app, &b, &c, json!({ "title": "Cleaner", "employerName": "Depot Ltd", "startDate": ago(50).to_string() })).await;
+            }
+        }
+        // Six of A's clients have opiates recorded as their primary substance group; the rest none.
+        for c in &a_clients[..6] {
+            app.ok(&a, "mutation($input: ClientSensitiveRecordInput!) { clientSensitiveRecord(input: $input) { client { id } } }",
+                json!({ "input": { "clientId": c, "primarySubstanceGroup": "OPIATES" } })).await;
+        }
+        let vars = |split: Value| json!({ "scope": { "teamId": team }, "from": ago(200).to_string(), "to": today.to_string(), "definition": "JOB_START", "split": split });
+
+        // By specialist: the team has 6 of 13 in work; A 5 of 10; B's 3 people are under 5: "<5".
+        let r = app.ok(&lead, OUTCOMES, vars(json!("SPECIALIST"))).await;
+        assert_eq!(r.data("outcomes.total"), &json!({ "group": "All", "clients": 13, "achieved": 6, "rate": 46.2, "display": "6 of 13 (46.2%)" }));
+        let groups = r.data("outcomes.groups").as_array().expect("groups").clone();
+        let displays: Vec<&str> = groups.iter().map(|g| g["display"].as_str().expect("display")).collect();
+        assert_eq!(displays.len(), 2);
+        assert!(displays.contains(&"5 of 10 (50%)"), "{groups:?}");
+        assert!(displays.contains(&"<5"), "{groups:?}");
+        assert!(groups.iter().any(|g| g["display"] == "<5" && g["clients"].is_null() && g["achieved"].is_null()));
+
+        // By substance group (team leads only, audited): opiates 5 of 6 in work — one person not in
+        // work would be identifiable, so the count is suppressed; "Not recorded" 1 of 7 likewise.
+        let audited_before = audit_events(&app).await;
+        let r = app.ok(&lead, OUTCOMES, vars(json!("SUBSTANCE_GROUP"))).await;
+        assert_eq!(
+            r.data("outcomes.groups"),
+            &json!([
+                { "group": "Not recorded", "clients": 7, "achieved": null, "rate": null, "display": "<5 of 7" },
+                { "group": "Opiates", "clients": 6, "achieved": null, "rate": null, "display": "<5 of 6" },
+            ])
+        );
+        assert_eq!(audit_events(&app).await, audited_before + 1, "the substance-group split is audited");
+        // A specialist may see their own outcomes but not split by substance group; admins none.
+        let own = json!({ "scope": {}, "from": ago(200).to_string(), "to": today.to_string(), "definition": "JOB_START" });
+        let r = app.ok(&a, OUTCOMES, own.clone()).await;
+        assert_eq!(r.data("outcomes.total.display"), "5 of 10 (50%)");
+        let mut split = own.clone();
+        split["split"] = json!("SUBSTANCE_GROUP");
+        let r = app.graphql(Some(&a), OUTCOMES, split).await;
+        assert_eq!(r.error_code(), Some("FORBIDDEN"));
+        let r = app.graphql(Some(&app.admin_token()), OUTCOMES, vars(Value::Null)).await;
+        assert_eq!(r.error_code(), Some("FORBIDDEN"));
+    })
+    .await;
+}
+
+async fn audit_events(app: &TestApp) -> u64 {
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    entities::audit_event::Entity::find()
+        .count(&app.db)
+        .await
+        .expect("count")
+}

@@ -3,8 +3,10 @@
 //! contact on a client's behalf, diversity of job types and employers, competitive jobs, the rhythm
 //! of in-work support and contact after a job ends, and disclosure discussed before the first
 //! employer contact — each with the fidelity scale's anchor, from thresholds kept in configuration
-//! (`thresholds.json`, or `IPSMATCH_FIDELITY_THRESHOLDS_FILE`).
+//! (`thresholds.json`, or `IPSMATCH_FIDELITY_THRESHOLDS_FILE`) — and outcomes under named
+//! definitions, split by team, specialist or substance group, with small groups suppressed.
 
+pub mod outcomes;
 pub mod query;
 pub mod report;
 pub mod service;
