@@ -128,6 +128,10 @@ impl Application {
                     "/reports/fidelity",
                     web::get().to(crate::fidelity::report::fidelity_page),
                 )
+                .route(
+                    "/reports/ips-grow.csv",
+                    web::get().to(crate::fidelity::ips_grow::ips_grow_csv),
+                )
                 .route("/", web::get().to(http::graphiql))
                 .route("/schema.graphql", web::get().to(http::schema_sdl))
                 .route(

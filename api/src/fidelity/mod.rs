@@ -6,6 +6,7 @@
 //! (`thresholds.json`, or `IPSMATCH_FIDELITY_THRESHOLDS_FILE`) — and outcomes under named
 //! definitions, split by team, specialist or substance group, with small groups suppressed.
 
+pub mod ips_grow;
 pub mod outcomes;
 pub mod query;
 pub mod report;

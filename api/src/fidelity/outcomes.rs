@@ -230,7 +230,7 @@ pub fn evaluate(
 
 /// The clients on the scope's caseloads at some time in the range, with the specialist of their
 /// newest assignment there.
-async fn caseload(
+pub(crate) async fn caseload(
     db: &DatabaseConnection,
     scope: &Scope,
     from: NaiveDate,

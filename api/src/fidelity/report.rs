@@ -329,13 +329,20 @@ fn page(status: StatusCode, title: &str, message: &str) -> HttpResponse {
         ))
 }
 
-/// `GET /reports/fidelity`.
-pub async fn fidelity_page(
-    req: HttpRequest,
-    params: web::Query<ReportParams>,
-    state: web::Data<Arc<AppState>>,
-) -> HttpResponse {
-    let params = params.into_inner();
+/// Who asked, for whose practice, over which days; or the page that refuses the request.
+pub(crate) async fn authorize(
+    req: &HttpRequest,
+    params: ReportParams,
+    state: &AppState,
+) -> Result<
+    (
+        crate::auth::Viewer,
+        super::service::Scope,
+        NaiveDate,
+        NaiveDate,
+    ),
+    HttpResponse,
+> {
     let header_token = req
         .headers()
         .get(header::AUTHORIZATION)
@@ -346,40 +353,50 @@ pub async fn fidelity_page(
     let viewer = match authenticate(&state.db, &state.verifier, credentials.as_deref()).await {
         Ok(Some(viewer)) => viewer,
         Ok(None) | Err(ApiError::Unauthenticated) => {
-            return page(
+            return Err(page(
                 StatusCode::UNAUTHORIZED,
                 "Sign in needed",
                 "Open this report with a valid token.",
-            );
+            ));
         }
-        Err(err) => return failed(&err),
+        Err(err) => return Err(failed(&err)),
     };
     let to = params.to.unwrap_or_else(|| Utc::now().date_naive());
     let from = params.from.unwrap_or(to - Duration::weeks(12));
     if from > to || (to - from).num_days() > 731 {
-        return page(
+        return Err(page(
             StatusCode::BAD_REQUEST,
             "Check the dates",
             "`from` must not be after `to`, and the range at most two years.",
-        );
+        ));
     }
     let scope = FidelityScopeInput {
         specialist_id: params.specialist_id.map(async_graphql::ID),
         team_id: params.team_id.map(async_graphql::ID),
     };
-    let scope = match resolve_scope(&state.db, &viewer, &scope).await {
-        Ok(scope) => scope,
-        Err(ApiError::Forbidden) => {
-            return page(
-                StatusCode::FORBIDDEN,
-                "Not yours to see",
-                "Specialists see their own report, team leads their team's.",
-            );
-        }
+    match resolve_scope(&state.db, &viewer, &scope).await {
+        Ok(scope) => Ok((viewer, scope, from, to)),
+        Err(ApiError::Forbidden) => Err(page(
+            StatusCode::FORBIDDEN,
+            "Not yours to see",
+            "Specialists see their own report, team leads their team's.",
+        )),
         Err(ApiError::BadUserInput(message)) => {
-            return page(StatusCode::BAD_REQUEST, "Check the request", &message);
+            Err(page(StatusCode::BAD_REQUEST, "Check the request", &message))
         }
-        Err(err) => return failed(&err),
+        Err(err) => Err(failed(&err)),
+    }
+}
+
+/// `GET /reports/fidelity`.
+pub async fn fidelity_page(
+    req: HttpRequest,
+    params: web::Query<ReportParams>,
+    state: web::Data<Arc<AppState>>,
+) -> HttpResponse {
+    let (_, scope, from, to) = match authorize(&req, params.into_inner(), &state).await {
+        Ok(granted) => granted,
+        Err(refused) => return refused,
     };
     // Computed on its own task: a browser that gives up on the page (or opens it twice) drops this
     // handler, but never a query half-way through.
@@ -402,7 +419,7 @@ pub async fn fidelity_page(
 }
 
 /// The page for an unexpected failure; the cause goes to the log only.
-fn failed(err: &ApiError) -> HttpResponse {
+pub(crate) fn failed(err: &ApiError) -> HttpResponse {
     match err {
         ApiError::Internal(cause) => {
             tracing::error!(error = format!("{cause:#}"), "fidelity report failed")
