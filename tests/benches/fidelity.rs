@@ -1,0 +1,148 @@
+//! The fidelity benchmark: the time to compute the fidelity measures, the printable report and the
+//! outcomes for ten specialists over a year, on the demo data set, on SQLite and PostgreSQL. The demo
+//! holds 26 weeks of engagements and about 25 clients a specialist with their jobs and support. Run
+//! it with `cargo bench -p ipsmatch-tests --bench fidelity` (`-- --no-postgres` for SQLite only).
+
+#![allow(
+    clippy::print_stdout,
+    reason = "a benchmark reports on standard output"
+)]
+
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+
+use ipsmatch::config::Settings;
+use ipsmatch::fidelity::outcomes::{OutcomeDefinition, OutcomeSplit, outcomes};
+use ipsmatch::fidelity::service::{Scope, fidelity};
+use ipsmatch::fidelity::thresholds::Thresholds;
+
+/// Timed runs of each computation.
+const RUNS: usize = 10;
+
+fn main() -> ExitCode {
+    let postgres = !std::env::args().any(|a| a == "--no-postgres");
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(err) => {
+            eprintln!("fidelity bench: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(postgres)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("fidelity bench: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(postgres: bool) -> anyhow::Result<()> {
+    println!(
+        "ipsmatch fidelity benchmark: 10 specialists, a year's range, demo data, {RUNS} runs each"
+    );
+    let dir = tempfile::tempdir()?;
+    let sqlite = Settings::with_data_dir(dir.path());
+    measure("SQLite", &sqlite).await?;
+    if postgres {
+        let url = std::env::var("IPSMATCH_TEST_POSTGRES_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+        let name = format!("ipsmatch_bench_fid_{}", std::process::id());
+        let admin = sea_orm::Database::connect(url.as_str())
+            .await
+            .context("PostgreSQL")?;
+        admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\""))
+            .await?;
+        admin
+            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
+            .await?;
+        let cut = url.rfind('/').map_or(url.len(), |i| i + 1);
+        let mut settings = Settings::with_data_dir(dir.path().join("pg"));
+        settings.database_url = format!("{}{name}", &url[..cut]);
+        let result = measure("PostgreSQL", &settings).await;
+        let _ = admin
+            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+            .await;
+        result?;
+    }
+    Ok(())
+}
+
+fn percentiles(mut ms: Vec<f64>) -> (f64, f64) {
+    ms.sort_by(f64::total_cmp);
+    (ms[ms.len() / 2], ms[ms.len() - 1])
+}
+
+async fn measure(label: &str, settings: &Settings) -> anyhow::Result<()> {
+    let db = ipsmatch::startup::prepare_database(settings).await?;
+    ipsmatch::demo::load_if_empty(&db).await?;
+    let specialists: Vec<entities::staff::Model> = entities::staff::Entity::find()
+        .filter(entities::staff::Column::Role.eq("SPECIALIST"))
+        .order_by_asc(entities::staff::Column::Email)
+        .all(&db)
+        .await?
+        .into_iter()
+        .take(10)
+        .collect();
+    let lead = ipsmatch::demo::first_with_role(&db, ipsmatch::auth::Role::TeamLead)
+        .await?
+        .context("a team lead")?;
+    let viewer = ipsmatch::auth::Viewer {
+        staff: lead,
+        role: ipsmatch::auth::Role::TeamLead,
+    };
+    let scope = Scope {
+        label: format!("{} specialists", specialists.len()),
+        specialists,
+    };
+    let thresholds = Thresholds::load("")?;
+    let to = chrono::Utc::now().date_naive();
+    let from = to - chrono::Duration::days(364);
+    let mut measures_ms = Vec::new();
+    let mut report_ms = Vec::new();
+    let mut outcomes_ms = Vec::new();
+    for _ in 0..RUNS {
+        let started = Instant::now();
+        let measures = fidelity(&db, &thresholds, &scope, from, to)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        measures_ms.push(started.elapsed().as_secs_f64() * 1e3);
+        let html = ipsmatch::fidelity::report::render(&scope.label, from, to, &measures);
+        report_ms.push(started.elapsed().as_secs_f64() * 1e3);
+        anyhow::ensure!(html.contains("data-chart=\"weekly-contacts\""));
+        let started = Instant::now();
+        for definition in [
+            OutcomeDefinition::JobStart,
+            OutcomeDefinition::EmploymentRate,
+            OutcomeDefinition::SustainedThirteenWeeks,
+            OutcomeDefinition::IpsAdPrimary,
+        ] {
+            outcomes(
+                &db,
+                &viewer,
+                &scope,
+                definition,
+                Some(OutcomeSplit::Specialist),
+                from,
+                to,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        }
+        outcomes_ms.push(started.elapsed().as_secs_f64() * 1e3);
+    }
+    let (m50, m_max) = percentiles(measures_ms);
+    let (r50, r_max) = percentiles(report_ms);
+    let (o50, o_max) = percentiles(outcomes_ms);
+    println!(
+        "{label:<11} measures p50 {m50:.1} ms (max {m_max:.1}); measures + HTML report p50 {r50:.1} ms (max {r_max:.1}); four outcome definitions split by specialist p50 {o50:.1} ms (max {o_max:.1})"
+    );
+    Ok(())
+}
