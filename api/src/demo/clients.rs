@@ -405,6 +405,58 @@ pub async fn load(
                     )
                     .await
                     .map_err(|e| anyhow::anyhow!("logging a demo disclosure: {e:?}"))?;
+                    // Presented face to face on the client's behalf, within the consent: some
+                    // within 30 days of referral, some later (days to first employer contact).
+                    let presented = day_time(started_on + Duration::days(rng.below(12) as i64), 10);
+                    if presented.date_naive() <= today
+                        && relied_on.effective_from <= presented
+                        && relied_on.expires_at > presented
+                    {
+                        let engagement_id = Uuid::now_v7();
+                        entities::engagement::ActiveModel::from(entities::engagement::Model {
+                            id: engagement_id,
+                            employer_id,
+                            specialist_id: holder.id,
+                            contact_id: None,
+                            occurred_at: presented,
+                            mode: "FACE_TO_FACE".into(),
+                            purpose: "PRESENT_CANDIDATE".into(),
+                            outcome: "Presented a candidate the employer agreed to interview."
+                                .into(),
+                            next_step: None,
+                            next_step_due: None,
+                            supersedes_id: None,
+                            retraction_reason: None,
+                            recorded_by_id: holder.id,
+                            recorded_at: presented,
+                        })
+                        .reset_all()
+                        .insert(conn)
+                        .await?;
+                        entities::engagement_client::ActiveModel::from(
+                            entities::engagement_client::Model {
+                                engagement_id,
+                                client_id: id,
+                            },
+                        )
+                        .reset_all()
+                        .insert(conn)
+                        .await?;
+                        crate::consent::service::log(
+                            conn,
+                            crate::consent::service::Act {
+                                consent: &relied_on,
+                                act: crate::consent::types::DisclosureAct::Engagement,
+                                channel: "FACE_TO_FACE",
+                                items: &[crate::consent::types::DisclosureItem::ServiceAffiliation],
+                                contact_id: None,
+                                vacancy_id: None,
+                                actor_id: holder.id,
+                            },
+                        )
+                        .await
+                        .map_err(|e| anyhow::anyhow!("logging a demo disclosure: {e:?}"))?;
+                    }
                 }
                 application::ActiveModel::from(application::Model {
                     id: app_id,
@@ -498,6 +550,26 @@ pub async fn load(
                         .reset_all()
                         .insert(conn)
                         .await?;
+                    }
+                    // After a job ends: a call within three days for most, later for some.
+                    if ended && end_date > last_day {
+                        let on = end_date + Duration::days(rng.below(6) as i64);
+                        if on <= today {
+                            support_contact::ActiveModel::from(support_contact::Model {
+                                id: Uuid::now_v7(),
+                                client_id: id,
+                                job_start_id: Some(job_id),
+                                with_whom: "CLIENT".into(),
+                                mode: "PHONE".into(),
+                                occurred_at: day_time(on, 16),
+                                notes: "Talked through what comes next after the job ended.".into(),
+                                recorded_by_id: holder.id,
+                                recorded_at: day_time(on, 17),
+                            })
+                            .reset_all()
+                            .insert(conn)
+                            .await?;
+                        }
                     }
                 }
             }
