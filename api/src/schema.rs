@@ -167,6 +167,7 @@ pub struct MutationRoot(
     crate::pipeline::mutation::PipelineMutation,
     crate::consent::mutation::ConsentMutation,
     crate::integrations::registry::IntegratorMutation,
+    crate::clients::outreach::OutreachMutation,
 );
 
 /// Builds the schema with the configured limits. Per-request data (the caller, loaders) is added

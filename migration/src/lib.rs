@@ -9,6 +9,7 @@ mod m20261126_000003_clients;
 mod m20261126_000004_pipeline;
 mod m20261126_000005_consent;
 mod m20261126_000006_integrations;
+mod m20261126_000007_outreach;
 
 /// Applies all migrations in order.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000004_pipeline::Migration),
             Box::new(m20261126_000005_consent::Migration),
             Box::new(m20261126_000006_integrations::Migration),
+            Box::new(m20261126_000007_outreach::Migration),
         ]
     }
 }

@@ -4,7 +4,7 @@
 use chrono::{Datelike, Duration, NaiveDate};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, on_each_database};
+use crate::helpers::{Response, TestApp, on_each_database};
 
 const REPORT: &str = "query($scope: FidelityScopeInput!, $from: Date!, $to: Date!) { fidelity(scope: $scope, from: $from, to: $to) {
     scope measures { key value anchor target better bounds series { label value } rolling { label value } clientsPastTarget { name } } } }";
@@ -388,6 +388,53 @@ async fn the_ips_grow_export_lists_each_client_in_the_reporting_tools_shape() {
         // Discharged ten days ago; the reason is quoted as CSV asks.
         assert_eq!(lines[2], format!("{two},Test SPECIALIST,{},,,,,,{},\"Moved away, to \"\"York\"\"\",DISCHARGED", ago(90), ago(10)));
         assert!(!csv.contains("Grow One") && !csv.contains("Grow Two"), "clients appear by reference only");
+    })
+    .await;
+}
+
+async fn outreach(app: &TestApp, token: &str, client: &str, day: NaiveDate) -> Response {
+    app.ok(token, "mutation($input: OutreachAttemptRecordInput!) { outreachAttemptRecord(input: $input) { attempt { attemptedOn mode } userErrors { field code } } }",
+        json!({ "input": { "clientId": client, "attemptedOn": day.to_string(), "mode": "PHONE" } }))
+        .await
+}
+
+#[tokio::test]
+async fn discharges_count_only_after_outreach() {
+    on_each_database(|app| async move {
+        let (_, _, a) = app.specialist().await;
+        let today = chrono::Utc::now().date_naive();
+        let ago = |n: i64| today - Duration::days(n);
+        let c1 = register(&app, &a, "Client One", ago(100)).await;
+        let c2 = register(&app, &a, "Client Two", ago(100)).await;
+        let c3 = register(&app, &a, "Client Three", ago(100)).await;
+        // All three discharged on day −10. The 8 weeks before it run from day −66 to −10.
+        //   One: calls on days −30 and −20 → two attempts: counts;
+        //   Two: a call on day −20, and one on day −80 (before the window) → one: does not;
+        //   Three: none → does not.
+        outreach(&app, &a, &c1, ago(30)).await;
+        outreach(&app, &a, &c1, ago(20)).await;
+        outreach(&app, &a, &c2, ago(20)).await;
+        outreach(&app, &a, &c2, ago(80)).await;
+        for client in [&c1, &c2, &c3] {
+            let r = app.ok(&a, "mutation($input: ClientStatusChangeInput!) { clientStatusChange(input: $input) { userErrors { field code message } } }",
+                json!({ "input": { "id": client, "version": 1, "status": "DISCHARGED", "on": ago(10).to_string(), "reason": "Stopped attending" } })).await;
+            assert_eq!(r.data("clientStatusChange.userErrors"), &json!([]), "{}", r.body);
+        }
+        let r = app.ok(&a, REPORT, json!({ "scope": {}, "from": ago(120).to_string(), "to": today.to_string() })).await;
+        let m = measure(r.data("fidelity"), "outreach_before_discharge").clone();
+        // One of three discharges followed outreach: 33.33 %, anchor 1 (under 50).
+        assert_eq!((m["value"].as_f64(), m["anchor"].as_i64()), (Some(33.33), Some(1)), "{m}");
+        assert_eq!(m["series"], json!([{ "label": "Client One", "value": 2.0 }, { "label": "Client Three", "value": 0.0 }, { "label": "Client Two", "value": 1.0 }]));
+
+        // Attempts are listed on the client; a future one is refused; another specialist's client
+        // is out of reach.
+        let r = app.ok(&a, "query($id: ID!) { client(id: $id) { outreachAttempts { attemptedOn mode } } }", json!({ "id": c1 })).await;
+        assert_eq!(r.data("client.outreachAttempts"), &json!([{ "attemptedOn": ago(30).to_string(), "mode": "PHONE" }, { "attemptedOn": ago(20).to_string(), "mode": "PHONE" }]));
+        let r = outreach(&app, &a, &c1, today + Duration::days(2)).await;
+        assert_eq!(r.user_errors("outreachAttemptRecord"), vec![("input.attemptedOn".to_string(), "INVALID".to_string())]);
+        let (_, _, other) = app.specialist().await;
+        let r = outreach(&app, &other, &c1, today).await;
+        assert_eq!(r.user_errors("outreachAttemptRecord"), vec![("input.clientId".to_string(), "NOT_FOUND".to_string())]);
     })
     .await;
 }

@@ -452,6 +452,22 @@ impl Client {
             .collect())
     }
 
+    /// Attempts to re-engage the client, oldest first.
+    async fn outreach_attempts(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<super::outreach::OutreachAttempt>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        Ok(entities::outreach_attempt::Entity::find()
+            .filter(entities::outreach_attempt::Column::ClientId.eq(self.0.id))
+            .order_by_asc(entities::outreach_attempt::Column::AttemptedOn)
+            .all(db)
+            .await?
+            .into_iter()
+            .map(super::outreach::OutreachAttempt)
+            .collect())
+    }
+
     /// Conversations about disclosure, oldest first.
     async fn disclosure_discussions(
         &self,

@@ -154,6 +154,29 @@ pub async fn load(
                 .reset_all()
                 .insert(conn)
                 .await?;
+                // Before a discharge, most specialists try to re-engage the client (0 to 3 times).
+                if *episode == "DISCHARGED" {
+                    for k in 0..rng.below(4) {
+                        let on = *from - Duration::days(3 + 9 * k as i64);
+                        if on < referred {
+                            break;
+                        }
+                        entities::outreach_attempt::ActiveModel::from(
+                            entities::outreach_attempt::Model {
+                                id: Uuid::now_v7(),
+                                client_id: id,
+                                attempted_on: on,
+                                mode: (*rng.pick(&["PHONE", "TEXT_MESSAGE", "FACE_TO_FACE"]))
+                                    .into(),
+                                recorded_by_id: holder.id,
+                                recorded_at: day_time(on, 12),
+                            },
+                        )
+                        .reset_all()
+                        .insert(conn)
+                        .await?;
+                    }
+                }
             }
             caseload_assignment::ActiveModel::from(caseload_assignment::Model {
                 id: Uuid::now_v7(),

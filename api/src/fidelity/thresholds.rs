@@ -43,7 +43,7 @@ impl Threshold {
 pub struct Thresholds(pub HashMap<String, Threshold>);
 
 /// The measures the service computes; the configuration must give each.
-pub const MEASURES: [&str; 9] = [
+pub const MEASURES: [&str; 10] = [
     "caseload_per_fte",
     "face_to_face_employer_contacts_per_week",
     "days_to_first_employer_contact",
@@ -53,6 +53,7 @@ pub const MEASURES: [&str; 9] = [
     "in_work_support_rhythm",
     "contact_after_job_end",
     "disclosure_discussed_before_employer_contact",
+    "outreach_before_discharge",
 ];
 
 impl Thresholds {

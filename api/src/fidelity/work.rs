@@ -1,6 +1,7 @@
 //! Fidelity measures of the work with clients once jobs come: diversity of job types and of
-//! employers, competitive jobs, the rhythm of in-work support, contact after a job ends, and whether
-//! disclosure was discussed more than once before the first employer contact. Shares are percentages
+//! employers, competitive jobs, the rhythm of in-work support, contact after a job ends, whether
+//! disclosure was discussed more than once before the first employer contact, and whether
+//! discharges followed outreach. Shares are percentages
 //! of the cases the range holds; a measure with no cases has no value.
 
 use std::collections::{HashMap, HashSet};
@@ -10,7 +11,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use entities::{
-    client, disclosure_discussion, engagement, engagement_client, job_start, support_contact,
+    client, client_status_episode, disclosure_discussion, engagement, engagement_client, job_start,
+    outreach_attempt, support_contact,
 };
 
 use super::service::{FidelityMeasure, SeriesPoint, measure};
@@ -21,6 +23,9 @@ use crate::error::ApiError;
 const BEFORE_START_DAYS: i64 = 14;
 /// Days after a start, or after a job ends, within which a contact is due.
 const PROMPT_DAYS: i64 = 3;
+/// Outreach counted before a discharge: attempts in the 8 weeks up to it, at least two.
+const OUTREACH_WINDOW_DAYS: i64 = 56;
+const OUTREACH_ATTEMPTS: usize = 2;
 /// Month one of a job: four weekly windows; after it, 30-day windows.
 const MONTH_AFTER_DAYS: i64 = 30;
 
@@ -287,6 +292,45 @@ pub async fn measures(
         discussed,
     )?;
 
+    // Discharges in the range, and whether at least two outreach attempts came in the 8 weeks
+    // before (no discharge for missed appointments alone).
+    let discharges = client_status_episode::Entity::find()
+        .filter(client_status_episode::Column::ClientId.is_in(clients.iter().copied()))
+        .filter(client_status_episode::Column::Status.eq("DISCHARGED"))
+        .filter(client_status_episode::Column::StartedOn.between(from, to))
+        .all(db)
+        .await?;
+    let attempts = outreach_attempt::Entity::find()
+        .filter(outreach_attempt::Column::ClientId.is_in(clients.iter().copied()))
+        .all(db)
+        .await?;
+    let mut outreach: Vec<SeriesPoint> = discharges
+        .iter()
+        .map(|d| SeriesPoint {
+            label: names.get(&d.client_id).cloned().unwrap_or_default(),
+            value: attempts
+                .iter()
+                .filter(|a| {
+                    a.client_id == d.client_id
+                        && a.attempted_on <= d.started_on
+                        && a.attempted_on >= d.started_on - Duration::days(OUTREACH_WINDOW_DAYS)
+                })
+                .count() as f64,
+        })
+        .collect();
+    outreach.sort_by(|a, b| a.label.cmp(&b.label));
+    let reached_out = outreach
+        .iter()
+        .filter(|p| p.value >= OUTREACH_ATTEMPTS as f64)
+        .count();
+    let discharge = measure(
+        thresholds,
+        "outreach_before_discharge",
+        "Discharges that followed at least two outreach attempts in the 8 weeks before, %",
+        share(reached_out, outreach.len()),
+        outreach,
+    )?;
+
     Ok(vec![
         job_types,
         employer_diversity,
@@ -294,6 +338,7 @@ pub async fn measures(
         support,
         after_end,
         disclosure,
+        discharge,
     ])
 }
 

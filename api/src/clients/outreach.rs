@@ -1,0 +1,114 @@
+//! Outreach attempts: when a client stops attending, the specialist tries to re-engage them (a call,
+//! a text, a letter, a visit) before any discharge. The fidelity measure "no discharge for missed
+//! appointments alone" reads these.
+
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use chrono::Utc;
+use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
+use uuid::Uuid;
+
+use entities::outreach_attempt;
+
+use super::service::reachable;
+use crate::auth::viewer;
+use crate::dates::Date;
+use crate::employers::types::ContactChannel;
+use crate::error::{ServiceError, UserErrorCode};
+use crate::validate::Checks;
+
+/// An attempt to re-engage a client.
+pub struct OutreachAttempt(pub outreach_attempt::Model);
+
+/// An attempt to re-engage a client who has stopped attending.
+#[Object]
+impl OutreachAttempt {
+    /// The day of the attempt.
+    async fn attempted_on(&self) -> Date {
+        Date(self.0.attempted_on)
+    }
+
+    /// How the client was approached.
+    async fn mode(&self) -> Result<ContactChannel> {
+        Ok(ContactChannel::from_db(&self.0.mode)?)
+    }
+
+    /// When it was recorded.
+    async fn recorded_at(&self) -> chrono::DateTime<Utc> {
+        self.0.recorded_at
+    }
+}
+
+/// An outreach attempt to record.
+#[derive(InputObject)]
+pub struct OutreachAttemptRecordInput {
+    /// The client.
+    pub client_id: ID,
+    /// The day (default today; not in the future).
+    pub attempted_on: Option<Date>,
+    /// How the client was approached.
+    pub mode: ContactChannel,
+}
+
+crate::mutation_payload!(
+    OutreachAttemptRecordPayload,
+    attempt: OutreachAttempt,
+    "Result of `outreachAttemptRecord`."
+);
+
+/// Records an outreach attempt for a client within the caller's reach.
+pub async fn record(
+    db: &DatabaseConnection,
+    viewer: &crate::auth::Viewer,
+    input: OutreachAttemptRecordInput,
+) -> Result<outreach_attempt::Model, ServiceError> {
+    let txn = crate::db::begin_write(db).await?;
+    let client = reachable(&txn, viewer, "clientId", &input.client_id).await?;
+    let mut checks = Checks::new();
+    let today = Utc::now().date_naive();
+    let on = input.attempted_on.map_or(today, |d| d.0);
+    if on > today {
+        checks.fail(
+            "attemptedOn",
+            UserErrorCode::Invalid,
+            "this cannot be in the future",
+        );
+    }
+    if on < client.referral_date {
+        checks.fail(
+            "attemptedOn",
+            UserErrorCode::Invalid,
+            "this cannot be before the referral",
+        );
+    }
+    checks.finish()?;
+    let saved = outreach_attempt::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        client_id: Set(client.id),
+        attempted_on: Set(on),
+        mode: Set(input.mode.as_db().into()),
+        recorded_by_id: Set(viewer.id()),
+        recorded_at: Set(crate::db::now()),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// `outreachAttemptRecord`.
+#[derive(Default)]
+pub struct OutreachMutation;
+
+#[Object]
+impl OutreachMutation {
+    /// Records an attempt to re-engage a client who has stopped attending (before any discharge).
+    async fn outreach_attempt_record(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The attempt.")] input: OutreachAttemptRecordInput,
+    ) -> Result<OutreachAttemptRecordPayload> {
+        let me = viewer(ctx)?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        OutreachAttemptRecordPayload::from_result(record(db, me, input).await, OutreachAttempt)
+    }
+}
