@@ -508,8 +508,31 @@ pub fn decode_global_id(id: &str) -> Uuid {
     Uuid::parse_str(uuid).expect("uuid")
 }
 
+/// A server process started by a test; killed when dropped, so a failing test leaves none behind.
+pub struct ServerProcess(pub std::process::Child);
+
+impl std::ops::Deref for ServerProcess {
+    type Target = std::process::Child;
+    fn deref(&self) -> &Self::Target {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for ServerProcess {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.0
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 /// `ipsmatch serve` as a child process on the test's settings; returns it and its base URL.
-pub fn spawn_server(settings: &Settings) -> (std::process::Child, String) {
+pub fn spawn_server(settings: &Settings) -> (ServerProcess, String) {
     use std::io::BufRead;
     use std::process::{Command, Stdio};
     let mut child = Command::new(env!("CARGO_BIN_EXE_ipsmatch-under-test"))
@@ -544,5 +567,5 @@ pub fn spawn_server(settings: &Settings) -> (std::process::Child, String) {
         }
     };
     std::thread::spawn(move || for _ in lines {});
-    (child, base)
+    (ServerProcess(child), base)
 }

@@ -398,23 +398,12 @@ pub async fn fidelity_page(
         Ok(granted) => granted,
         Err(refused) => return refused,
     };
-    // Computed on its own task: a browser that gives up on the page (or opens it twice) drops this
-    // handler, but never a query half-way through.
-    let worker = state.get_ref().clone();
-    let computed = tokio::spawn(async move {
-        let measures = fidelity(&worker.db, &worker.thresholds, &scope, from, to).await;
-        measures.map(|m| render(&scope.label, from, to, &m))
-    })
-    .await;
-    match computed {
-        Ok(Ok(html)) => HttpResponse::Ok()
+    match fidelity(&state.db, &state.thresholds, &scope, from, to).await {
+        Ok(measures) => HttpResponse::Ok()
             .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
             .insert_header((header::CACHE_CONTROL, "no-store"))
-            .body(html),
-        Ok(Err(err)) => failed(&err),
-        Err(_) => failed(&ApiError::internal(anyhow::anyhow!(
-            "the report task ended early"
-        ))),
+            .body(render(&scope.label, from, to, &measures)),
+        Err(err) => failed(&err),
     }
 }
 

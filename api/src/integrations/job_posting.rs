@@ -12,7 +12,7 @@ use crate::dates::Date;
 use crate::error::{UserError, UserErrorCode};
 use crate::vacancies::types::{
     ContractType, DbsLevel, DrugTesting, Location, OccupationInput, PayInput, PayPeriod,
-    SocVersion, VacancyStatus,
+    SocVersion, VacancyFactsInput, VacancyStatus,
 };
 
 /// Reads the documents of a file: one JSON object, a JSON array of them, an object with `@graph`,
@@ -294,25 +294,27 @@ pub fn from_json_ld(value: &Value) -> Result<VacancySyncItem, Vec<UserError>> {
     }
     Ok(VacancySyncItem {
         external_id,
-        title,
-        description,
-        skills,
+        facts: VacancyFactsInput {
+            title,
+            description,
+            skills,
+            employer_name,
+            occupation,
+            sector: None,
+            location,
+            remote,
+            hours_per_week_min: hours_min,
+            hours_per_week_max: hours_max,
+            shifts: Vec::new(),
+            pay,
+            closing_date: posting.get("validThrough").and_then(date).map(Date),
+            environments: Vec::new(),
+            dbs_level: DbsLevel::None,
+            drug_testing: DrugTesting::None,
+        },
         employer_external_id,
-        employer_name,
-        occupation,
-        sector: None,
-        location,
-        remote,
-        hours_per_week_min: hours_min,
-        hours_per_week_max: hours_max,
-        shifts: Vec::new(),
-        pay,
         contract_type,
-        closing_date: posting.get("validThrough").and_then(date).map(Date),
         status: VacancyStatus::Open,
-        environments: Vec::new(),
-        dbs_level: DbsLevel::None,
-        drug_testing: DrugTesting::None,
     })
 }
 
@@ -528,31 +530,31 @@ mod tests {
     fn reads_a_job_posting() {
         let item = from_json_ld(&posting()).expect("valid posting");
         assert_eq!(item.external_id, "FAJ-1001");
-        assert_eq!(item.title, "Kitchen Porter");
+        assert_eq!(item.facts.title, "Kitchen Porter");
         assert_eq!(
-            item.description,
+            item.facts.description,
             "Wash up & keep the kitchen clean.\n\nEarly starts"
         );
         assert_eq!(item.contract_type, ContractType::Temporary);
-        assert_eq!(item.employer_name.as_deref(), Some("The Crown Hotel"));
+        assert_eq!(item.facts.employer_name.as_deref(), Some("The Crown Hotel"));
         assert_eq!(item.employer_external_id.as_deref(), Some("EMP-7"));
-        let location = item.location.expect("location");
+        let location = item.facts.location.expect("location");
         assert_eq!(location.town.as_deref(), Some("Leeds"));
         assert_eq!(location.latitude, Some(53.7997));
         assert_eq!(location.longitude, Some(-1.5492));
-        let pay = item.pay.expect("pay");
+        let pay = item.facts.pay.expect("pay");
         assert_eq!(
             (pay.min, pay.max, pay.period),
             (Some(12.21), Some(13.0), PayPeriod::Hourly)
         );
         assert_eq!(
-            (item.hours_per_week_min, item.hours_per_week_max),
+            (item.facts.hours_per_week_min, item.facts.hours_per_week_max),
             (Some(16.0), Some(24.0))
         );
-        assert_eq!(item.occupation.expect("soc").code, "9272");
-        assert_eq!(item.skills, vec!["washing up", "food hygiene"]);
+        assert_eq!(item.facts.occupation.expect("soc").code, "9272");
+        assert_eq!(item.facts.skills, vec!["washing up", "food hygiene"]);
         assert_eq!(
-            item.closing_date.map(|d| d.0.to_string()).as_deref(),
+            item.facts.closing_date.map(|d| d.0.to_string()).as_deref(),
             Some("2027-01-31")
         );
     }
@@ -573,7 +575,11 @@ mod tests {
         );
         let mut monthly = posting();
         monthly["baseSalary"]["value"] = json!({ "value": 2000, "unitText": "MONTH" });
-        let pay = from_json_ld(&monthly).expect("valid").pay.expect("pay");
+        let pay = from_json_ld(&monthly)
+            .expect("valid")
+            .facts
+            .pay
+            .expect("pay");
         assert_eq!((pay.min, pay.period), (Some(24_000.0), PayPeriod::Annual));
     }
 
@@ -583,11 +589,11 @@ mod tests {
         let now = chrono::Utc::now();
         let row = vacancy::Model {
             id: uuid::Uuid::now_v7(),
-            title: item.title.clone(),
-            description: item.description.clone(),
-            skills: item.skills.join("\n"),
+            title: item.facts.title.clone(),
+            description: item.facts.description.clone(),
+            skills: item.facts.skills.join("\n"),
             employer_id: None,
-            employer_name: item.employer_name.clone(),
+            employer_name: item.facts.employer_name.clone(),
             soc_code: Some("9272".into()),
             soc_version: Some("SOC2010".into()),
             sector: None,
@@ -605,7 +611,7 @@ mod tests {
             pay_min_hourly: Some(12.21),
             pay_max_hourly: Some(13.0),
             contract_type: "TEMPORARY".into(),
-            closing_date: item.closing_date.map(|d| d.0),
+            closing_date: item.facts.closing_date.map(|d| d.0),
             status: "OPEN".into(),
             source: "dwp".into(),
             external_id: Some("FAJ-1001".into()),
@@ -623,19 +629,22 @@ mod tests {
         assert_eq!(exported["jobLocationType"], "TELECOMMUTE");
         let again = from_json_ld(&exported).expect("round trip");
         assert_eq!(again.external_id, "FAJ-1001");
-        assert_eq!(again.title, item.title);
-        assert_eq!(again.description, item.description);
-        assert_eq!(again.pay, item.pay);
-        assert_eq!(again.location, item.location);
-        assert_eq!(again.occupation, item.occupation);
-        assert_eq!(again.closing_date, item.closing_date);
+        assert_eq!(again.facts.title, item.facts.title);
+        assert_eq!(again.facts.description, item.facts.description);
+        assert_eq!(again.facts.pay, item.facts.pay);
+        assert_eq!(again.facts.location, item.facts.location);
+        assert_eq!(again.facts.occupation, item.facts.occupation);
+        assert_eq!(again.facts.closing_date, item.facts.closing_date);
         assert_eq!(again.contract_type, ContractType::Temporary);
         assert_eq!(
-            (again.hours_per_week_min, again.hours_per_week_max),
+            (
+                again.facts.hours_per_week_min,
+                again.facts.hours_per_week_max
+            ),
             (Some(16.0), Some(24.0))
         );
-        assert_eq!(again.skills, item.skills);
-        assert!(again.remote);
+        assert_eq!(again.facts.skills, item.facts.skills);
+        assert!(again.facts.remote);
     }
 
     #[test]

@@ -23,10 +23,8 @@ use crate::db::now;
 use crate::employers::types::{EmployerSize, RelationshipStage, Sector};
 use crate::error::{ApiError, ServiceError, UserError, UserErrorCode};
 use crate::ids::{self, Kind};
-use crate::vacancies::service::{
-    ENTITY as VACANCY, apply_location, apply_pay, check_row, join, skills_text,
-};
-use crate::vacancies::types::{ShiftPattern, VacancyStatus, WorkEnvironment};
+use crate::vacancies::service::{ENTITY as VACANCY, check_row, new_row};
+use crate::vacancies::types::VacancyStatus;
 use crate::validate::{Checks, SHORT_TEXT, name_key};
 
 /// Most items one sync call takes.
@@ -405,60 +403,26 @@ fn vacancy_row(
         );
         status = VacancyStatus::Open;
     }
-    if status == VacancyStatus::Open && item.closing_date.is_some_and(|d| d.0 < today) {
+    if status == VacancyStatus::Open && item.facts.closing_date.is_some_and(|d| d.0 < today) {
         // Feeds carry stale items; one past its closing date is recorded as expired.
         status = VacancyStatus::Expired;
     }
     let at = now();
-    let mut row = vacancy::Model {
-        id: old.map_or_else(Uuid::now_v7, |o| o.id),
-        title: item.title.clone(),
-        description: super::job_posting::plain_text(&item.description),
-        skills: skills_text(&item.skills),
-        employer_id,
-        employer_name: checks.optional_text(
-            "employerName",
-            item.employer_name.as_deref(),
-            SHORT_TEXT,
-        ),
-        soc_code: item.occupation.as_ref().map(|o| o.code.trim().to_string()),
-        soc_version: item
-            .occupation
-            .as_ref()
-            .map(|o| o.version.as_db().to_string()),
-        sector: item.sector.map(|s| s.as_db().to_string()),
-        town: None,
-        postcode: None,
-        latitude: None,
-        longitude: None,
-        remote: item.remote,
-        hours_min: item.hours_per_week_min,
-        hours_max: item.hours_per_week_max,
-        shifts: join(&item.shifts, ShiftPattern::as_db),
-        pay_min: None,
-        pay_max: None,
-        pay_period: None,
-        pay_min_hourly: None,
-        pay_max_hourly: None,
-        contract_type: item.contract_type.as_db().into(),
-        closing_date: item.closing_date.map(|d| d.0),
-        status: status.as_db().into(),
-        source: source.to_string(),
-        external_id: Some(external_id),
-        environments: join(&item.environments, WorkEnvironment::as_db),
-        dbs_level: item.dbs_level.as_db().into(),
-        drug_testing: item.drug_testing.as_db().into(),
-        posted_at: old.and_then(|o| o.posted_at),
-        created_by_id: None,
-        created_at: old.map_or(at, |o| o.created_at),
-        updated_at: old.map_or(at, |o| o.updated_at),
-        version: old.map_or(1, |o| o.version),
-    };
+    let mut row = new_row(&mut checks, &item.facts, source.to_string(), at);
+    // Feeds often send HTML.
+    row.description = super::job_posting::plain_text(&item.facts.description);
+    row.employer_id = employer_id;
+    row.contract_type = item.contract_type.as_db().into();
+    row.status = status.as_db().into();
+    row.external_id = Some(external_id);
+    if let Some(old) = old {
+        (row.id, row.created_at, row.updated_at, row.version) =
+            (old.id, old.created_at, old.updated_at, old.version);
+        row.posted_at = old.posted_at;
+    }
     if row.posted_at.is_none() && status == VacancyStatus::Open {
         row.posted_at = Some(at);
     }
-    apply_location(&mut row, item.location.as_ref());
-    apply_pay(&mut row, item.pay.as_ref());
     check_row(&mut checks, &mut row);
     let errors = match checks.finish() {
         Ok(()) => Vec::new(),

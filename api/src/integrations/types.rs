@@ -5,13 +5,11 @@ use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
 use entities::{employer, vacancy};
 
-use crate::dates::Date;
 use crate::employers::types::{EmployerFacts, EmployerSize, Sector};
 use crate::error::UserError;
 use crate::ids::{self, Kind};
 use crate::vacancies::types::{
-    ContractType, DbsLevel, DrugTesting, Location, OccupationInput, PayInput, ShiftPattern,
-    VacancyDetails, VacancyStatus, WorkEnvironment, employer_row, hiring_name,
+    ContractType, VacancyDetails, VacancyFactsInput, VacancyStatus, employer_row, hiring_name,
 };
 
 /// A job vacancy.
@@ -74,58 +72,23 @@ impl Employer {
     }
 }
 
-/// A vacancy as a source sends it. Keyed by `externalId` within the call's source.
+/// A vacancy as a source sends it. Keyed by `externalId` within the call's source. An OPEN
+/// vacancy whose closing date has passed is stored as EXPIRED.
 #[derive(InputObject, Clone, Debug, PartialEq)]
 pub struct VacancySyncItem {
     /// The vacancy's id at the source.
     pub external_id: String,
-    /// Job title.
-    pub title: String,
-    /// What the job involves.
-    #[graphql(default)]
-    pub description: String,
-    /// Skills asked for.
-    #[graphql(default)]
-    pub skills: Vec<String>,
+    /// The vacancy's facts.
+    #[graphql(flatten)]
+    pub facts: VacancyFactsInput,
     /// The employer's id at the same source (sent with `employersUpsert`): links the record.
     pub employer_external_id: Option<String>,
-    /// The hiring organisation's name, when there is no employer record.
-    pub employer_name: Option<String>,
-    /// The occupation.
-    pub occupation: Option<OccupationInput>,
-    /// Industry.
-    pub sector: Option<Sector>,
-    /// Where the work is.
-    pub location: Option<Location>,
-    /// The work can be done from home.
-    #[graphql(default)]
-    pub remote: bool,
-    /// Fewest hours a week.
-    pub hours_per_week_min: Option<f64>,
-    /// Most hours a week.
-    pub hours_per_week_max: Option<f64>,
-    /// When the work happens.
-    #[graphql(default)]
-    pub shifts: Vec<ShiftPattern>,
-    /// Pay.
-    pub pay: Option<PayInput>,
     /// The kind of contract (default PERMANENT).
     #[graphql(default_with = "ContractType::Permanent")]
     pub contract_type: ContractType,
-    /// Last day to apply. An OPEN vacancy whose closing date has passed is stored as EXPIRED.
-    pub closing_date: Option<Date>,
     /// OPEN (default), FILLED or CLOSED.
     #[graphql(default_with = "VacancyStatus::Open")]
     pub status: VacancyStatus,
-    /// Features of the workplace.
-    #[graphql(default)]
-    pub environments: Vec<WorkEnvironment>,
-    /// The criminal-record check required (default NONE).
-    #[graphql(default_with = "DbsLevel::None")]
-    pub dbs_level: DbsLevel,
-    /// The employer's drug and alcohol testing (default NONE).
-    #[graphql(default_with = "DrugTesting::None")]
-    pub drug_testing: DrugTesting,
 }
 
 /// A batch of vacancies from one source.

@@ -292,7 +292,7 @@ async fn resolve_employer(
     }
 }
 
-pub(crate) fn skills_text(skills: &[String]) -> String {
+fn skills_text(skills: &[String]) -> String {
     skills
         .iter()
         .map(|s| s.replace(['\n', '\r'], " ").trim().to_string())
@@ -301,7 +301,7 @@ pub(crate) fn skills_text(skills: &[String]) -> String {
         .join("\n")
 }
 
-pub(crate) fn apply_location(row: &mut vacancy::Model, location: Option<&Location>) {
+fn apply_location(row: &mut vacancy::Model, location: Option<&Location>) {
     let location = location.cloned().unwrap_or_default();
     let clean = |v: Option<String>| v.map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
     row.town = clean(location.town);
@@ -310,7 +310,7 @@ pub(crate) fn apply_location(row: &mut vacancy::Model, location: Option<&Locatio
     row.longitude = location.longitude;
 }
 
-pub(crate) fn apply_pay(row: &mut vacancy::Model, pay: Option<&PayInput>) {
+fn apply_pay(row: &mut vacancy::Model, pay: Option<&PayInput>) {
     row.pay_min = pay.and_then(|p| p.min);
     row.pay_max = pay.and_then(|p| p.max);
     row.pay_period = pay.map(|p| p.period.as_db().to_string());
@@ -326,6 +326,64 @@ fn duplicate_external(e: sea_orm::DbErr) -> ServiceError {
     } else {
         e.into()
     }
+}
+
+/// A new vacancy row holding `facts` from `source` (a DRAFT, permanent, with no employer record,
+/// nobody recorded as its author); callers set what their input adds. Problems go to `checks`;
+/// `check_row` checks the whole row afterwards.
+pub(crate) fn new_row(
+    checks: &mut Checks,
+    facts: &VacancyFactsInput,
+    source: String,
+    at: chrono::DateTime<Utc>,
+) -> vacancy::Model {
+    let mut row = vacancy::Model {
+        id: Uuid::now_v7(),
+        title: facts.title.clone(),
+        description: facts.description.trim().to_string(),
+        skills: skills_text(&facts.skills),
+        employer_id: None,
+        employer_name: checks.optional_text(
+            "employerName",
+            facts.employer_name.as_deref(),
+            SHORT_TEXT,
+        ),
+        soc_code: facts.occupation.as_ref().map(|o| o.code.trim().to_string()),
+        soc_version: facts
+            .occupation
+            .as_ref()
+            .map(|o| o.version.as_db().to_string()),
+        sector: facts.sector.map(|s| s.as_db().to_string()),
+        town: None,
+        postcode: None,
+        latitude: None,
+        longitude: None,
+        remote: facts.remote,
+        hours_min: facts.hours_per_week_min,
+        hours_max: facts.hours_per_week_max,
+        shifts: join(&facts.shifts, ShiftPattern::as_db),
+        pay_min: None,
+        pay_max: None,
+        pay_period: None,
+        pay_min_hourly: None,
+        pay_max_hourly: None,
+        contract_type: ContractType::Permanent.as_db().into(),
+        closing_date: facts.closing_date.map(|d| d.0),
+        status: VacancyStatus::Draft.as_db().into(),
+        source,
+        external_id: None,
+        environments: join(&facts.environments, WorkEnvironment::as_db),
+        dbs_level: facts.dbs_level.as_db().into(),
+        drug_testing: facts.drug_testing.as_db().into(),
+        posted_at: None,
+        created_by_id: None,
+        created_at: at,
+        updated_at: at,
+        version: 1,
+    };
+    apply_location(&mut row, facts.location.as_ref());
+    apply_pay(&mut row, facts.pay.as_ref());
+    row
 }
 
 /// Records a new vacancy (draft or open) and its change-log row.
@@ -347,52 +405,14 @@ pub async fn create_vacancy(
         );
     }
     let at = now();
-    let mut row = vacancy::Model {
-        id: Uuid::now_v7(),
-        title: input.title,
-        description: input.description.trim().to_string(),
-        skills: skills_text(&input.skills),
-        employer_id,
-        employer_name: checks.optional_text(
-            "employerName",
-            input.employer_name.as_deref(),
-            SHORT_TEXT,
-        ),
-        soc_code: input.occupation.as_ref().map(|o| o.code.trim().to_string()),
-        soc_version: input
-            .occupation
-            .as_ref()
-            .map(|o| o.version.as_db().to_string()),
-        sector: input.sector.map(|s| s.as_db().to_string()),
-        town: None,
-        postcode: None,
-        latitude: None,
-        longitude: None,
-        remote: input.remote,
-        hours_min: input.hours_per_week_min,
-        hours_max: input.hours_per_week_max,
-        shifts: join(&input.shifts, ShiftPattern::as_db),
-        pay_min: None,
-        pay_max: None,
-        pay_period: None,
-        pay_min_hourly: None,
-        pay_max_hourly: None,
-        contract_type: input.contract_type.as_db().into(),
-        closing_date: input.closing_date.map(|d| d.0),
-        status: input.status.as_db().into(),
-        source: source_text(&mut checks, input.source.as_ref()),
-        external_id: input.external_id,
-        environments: join(&input.environments, WorkEnvironment::as_db),
-        dbs_level: input.dbs_level.as_db().into(),
-        drug_testing: input.drug_testing.as_db().into(),
-        posted_at: (input.status == VacancyStatus::Open).then_some(at),
-        created_by_id: Some(viewer.id()),
-        created_at: at,
-        updated_at: at,
-        version: 1,
-    };
-    apply_location(&mut row, input.location.as_ref());
-    apply_pay(&mut row, input.pay.as_ref());
+    let source = source_text(&mut checks, input.source.as_ref());
+    let mut row = new_row(&mut checks, &input.facts, source, at);
+    row.employer_id = employer_id;
+    row.contract_type = input.contract_type.as_db().into();
+    row.status = input.status.as_db().into();
+    row.external_id = input.external_id;
+    row.posted_at = (input.status == VacancyStatus::Open).then_some(at);
+    row.created_by_id = Some(viewer.id());
     check_row(&mut checks, &mut row);
     checks.finish()?;
 

@@ -476,12 +476,11 @@ pub struct PayInput {
     pub period: PayPeriod,
 }
 
-/// Fields of a new vacancy.
-#[derive(InputObject)]
-pub struct VacancyCreateInput {
-    /// Answer only once the change is searchable (at most 5 seconds); default false.
-    #[graphql(default)]
-    pub wait_until_searchable: bool,
+/// The facts of a vacancy as a caller gives them, shared by `vacancyCreate` and the integrators'
+/// sync: flattened into each input (the type itself is hidden).
+#[derive(InputObject, Clone, Debug, PartialEq)]
+#[graphql(visible = false)]
+pub struct VacancyFactsInput {
     /// Job title.
     pub title: String,
     /// What the job involves.
@@ -490,9 +489,7 @@ pub struct VacancyCreateInput {
     /// Skills asked for.
     #[graphql(default)]
     pub skills: Vec<String>,
-    /// The employer's record; required unless the vacancy comes from a feed.
-    pub employer_id: Option<ID>,
-    /// The hiring organisation's name, for feed vacancies without an employer record.
+    /// The hiring organisation's name, when there is no employer record.
     pub employer_name: Option<String>,
     /// The occupation.
     pub occupation: Option<OccupationInput>,
@@ -512,17 +509,8 @@ pub struct VacancyCreateInput {
     pub shifts: Vec<ShiftPattern>,
     /// Pay.
     pub pay: Option<PayInput>,
-    /// The kind of contract.
-    pub contract_type: ContractType,
     /// Last day to apply.
     pub closing_date: Option<Date>,
-    /// DRAFT (default) or OPEN.
-    #[graphql(default_with = "VacancyStatus::Draft")]
-    pub status: VacancyStatus,
-    /// Where it came from (default: developed by a specialist).
-    pub source: Option<VacancySource>,
-    /// Its id at the source; unique per source.
-    pub external_id: Option<String>,
     /// Features of the workplace.
     #[graphql(default)]
     pub environments: Vec<WorkEnvironment>,
@@ -532,6 +520,28 @@ pub struct VacancyCreateInput {
     /// The employer's drug and alcohol testing (default NONE).
     #[graphql(default_with = "DrugTesting::None")]
     pub drug_testing: DrugTesting,
+}
+
+/// Fields of a new vacancy.
+#[derive(InputObject)]
+pub struct VacancyCreateInput {
+    /// Answer only once the change is searchable (at most 5 seconds); default false.
+    #[graphql(default)]
+    pub wait_until_searchable: bool,
+    /// The vacancy's facts.
+    #[graphql(flatten)]
+    pub facts: VacancyFactsInput,
+    /// The employer's record; required unless the vacancy comes from a feed.
+    pub employer_id: Option<ID>,
+    /// The kind of contract.
+    pub contract_type: ContractType,
+    /// DRAFT (default) or OPEN.
+    #[graphql(default_with = "VacancyStatus::Draft")]
+    pub status: VacancyStatus,
+    /// Where it came from (default: developed by a specialist).
+    pub source: Option<VacancySource>,
+    /// Its id at the source; unique per source.
+    pub external_id: Option<String>,
 }
 
 /// Changes to a vacancy; absent fields stay as they are, null clears an optional one. Status changes
