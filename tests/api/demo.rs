@@ -33,10 +33,11 @@ async fn the_demo_data_set_answers_the_readme_query() {
         assert_eq!(r.data("viewer.team.members").as_array().map(Vec::len), Some(5));
         assert_eq!(r.data("staffMembers.totalCount"), 16);
 
-        // A living caseload: around 25 clients each, with preferences that find matches.
+        // A living caseload: a year of referrals (some since discharged), with preferences that
+        // find matches.
         let r = app.ok(&token, "{ clients(first: 100) { totalCount nodes { id status applications { stage } } } }", json!({})).await;
         let caseload = r.data("clients.totalCount").as_u64().expect("count");
-        assert!((20..=30).contains(&caseload), "{caseload}");
+        assert!((10..=40).contains(&caseload), "{caseload}");
         let stages: std::collections::HashSet<String> = r.data("clients.nodes").as_array().expect("nodes").iter()
             .flat_map(|c| c["applications"].as_array().cloned().unwrap_or_default())
             .filter_map(|a| a["stage"].as_str().map(str::to_string))
@@ -96,8 +97,75 @@ async fn the_demo_data_set_answers_the_readme_query() {
         for hit in r.data("vacancySearch.hits.nodes").as_array().expect("hits") {
             assert_eq!(hit["vacancy"]["status"], "OPEN");
         }
+
+        fidelity_has_both_sides(&app).await;
     })
     .await;
+}
+
+/// Over the last year, every fidelity measure has demo specialists at its target and demo
+/// specialists short of it, as each team lead sees them.
+async fn fidelity_has_both_sides(app: &crate::helpers::TestApp) {
+    use entities::staff;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let today = chrono::Utc::now().date_naive();
+    let from = today - chrono::Duration::days(364);
+    let query = "query($scope: FidelityScopeInput!, $from: Date!, $to: Date!) { fidelity(scope: $scope, from: $from, to: $to) { measures { key value target better } } }";
+    let everyone = staff::Entity::find()
+        .filter(staff::Column::Role.is_in(["TEAM_LEAD", "SPECIALIST"]))
+        .all(&app.db)
+        .await
+        .expect("staff");
+    // measure → (specialists at the target, specialists short of it)
+    let mut sides: std::collections::BTreeMap<String, (Vec<f64>, Vec<f64>)> = Default::default();
+    for lead in everyone.iter().filter(|s| s.role == "TEAM_LEAD") {
+        let token = app.token_for(lead.id);
+        for specialist in everyone
+            .iter()
+            .filter(|s| s.role == "SPECIALIST" && s.team_id == lead.team_id)
+        {
+            let scope =
+                json!({ "specialistId": crate::helpers::global_id("Staff", specialist.id) });
+            let r = app
+                .ok(
+                    &token,
+                    query,
+                    json!({ "scope": scope, "from": from.to_string(), "to": today.to_string() }),
+                )
+                .await;
+            for m in r.data("fidelity.measures").as_array().expect("measures") {
+                let entry = sides
+                    .entry(m["key"].as_str().expect("key").to_string())
+                    .or_default();
+                let target = m["target"].as_f64().expect("target");
+                let Some(value) = m["value"].as_f64() else {
+                    continue;
+                };
+                let met = if m["better"] == "LOWER" {
+                    value <= target
+                } else {
+                    value >= target
+                };
+                if met {
+                    entry.0.push(value)
+                } else {
+                    entry.1.push(value)
+                }
+            }
+        }
+    }
+    assert_eq!(sides.len(), 10, "{sides:?}");
+    for (key, (at_target, short)) in &sides {
+        eprintln!(
+            "{key}: {} at the target, {} short",
+            at_target.len(),
+            short.len()
+        );
+        assert!(
+            !at_target.is_empty() && !short.is_empty(),
+            "{key}: at target {at_target:?}, short {short:?}"
+        );
+    }
 }
 
 async fn r_clients(app: &crate::helpers::TestApp, token: &str) -> Vec<String> {

@@ -64,11 +64,16 @@ async fn fidelity_measures_come_out_as_worked_out_by_hand() {
         let from = back - Duration::days(i64::from(back.weekday().num_days_from_monday()));
         let day = |n: i64| from + Duration::days(n);
 
-        // Caseloads: A holds C1, C2, C3; B holds C4 (referred before the range).
+        // Caseloads: A holds C1, C2, C3; B holds C4 and C5 (both referred before the range). C5 is
+        // discharged on day 20, which takes them off B's caseload.
         let c1 = register(&app, &a, "Client One", day(2)).await;
         let c2 = register(&app, &a, "Client Two", day(3)).await;
         register(&app, &a, "Client Three", day(1)).await;
         register(&app, &b, "Client Four", from - Duration::days(20)).await;
+        let c5 = register(&app, &b, "Client Five", from - Duration::days(40)).await;
+        let r = app.ok(&b, "mutation($input: ClientStatusChangeInput!) { clientStatusChange(input: $input) { userErrors { field code message } } }",
+            json!({ "input": { "id": c5, "version": 1, "status": "DISCHARGED", "on": day(20).to_string(), "reason": "Moved away" } })).await;
+        assert_eq!(r.data("clientStatusChange.userErrors"), &json!([]), "{}", r.body);
         for (client, token) in [(&c1, &a), (&c2, &a)] {
             app.ok(token, "mutation($input: ConsentGrantInput!) { consentGrant(input: $input) { userErrors { message } } }",
                 json!({ "input": { "clientId": client, "employerId": employer, "purpose": "INTRODUCTION", "level": "SERVICE_AFFILIATION",
@@ -104,7 +109,8 @@ async fn fidelity_measures_come_out_as_worked_out_by_hand() {
         let team_report = app.ok(&lead, REPORT, json!({ "scope": { "teamId": team }, "from": from.to_string(), "to": today.to_string() })).await;
         let report = team_report.data("fidelity").clone();
 
-        // Caseload: 4 clients over 2 full-time specialists = 2.0, anchor 5 (20 or fewer).
+        // Caseload: 4 clients (C5 is discharged) over 2 full-time specialists = 2.0, anchor 5 (20
+        // or fewer).
         let caseload = measure(&report, "caseload_per_fte");
         assert_eq!((caseload["value"].as_f64(), caseload["anchor"].as_i64()), (Some(2.0), Some(5)), "{caseload}");
         assert_eq!(caseload["target"], 20.0);
@@ -311,15 +317,15 @@ async fn outcomes_are_split_small_groups_suppressed_and_substance_groups_kept_to
         }
         let vars = |split: Value| json!({ "scope": { "teamId": team }, "from": ago(200).to_string(), "to": today.to_string(), "definition": "JOB_START", "split": split });
 
-        // By specialist: the team has 6 of 13 in work; A 5 of 10; B's 3 people are under 5: "<5".
+        // By specialist: the team has 6 of 13 in work; B's 3 people are under 5: "<5". A has 5 of
+        // 10, but the total less A would give B's 3 and 1, so A is withheld too: "*".
         let r = app.ok(&lead, OUTCOMES, vars(json!("SPECIALIST"))).await;
         assert_eq!(r.data("outcomes.total"), &json!({ "group": "All", "clients": 13, "achieved": 6, "rate": 46.2, "display": "6 of 13 (46.2%)" }));
         let groups = r.data("outcomes.groups").as_array().expect("groups").clone();
-        let displays: Vec<&str> = groups.iter().map(|g| g["display"].as_str().expect("display")).collect();
-        assert_eq!(displays.len(), 2);
-        assert!(displays.contains(&"5 of 10 (50%)"), "{groups:?}");
-        assert!(displays.contains(&"<5"), "{groups:?}");
-        assert!(groups.iter().any(|g| g["display"] == "<5" && g["clients"].is_null() && g["achieved"].is_null()));
+        let mut displays: Vec<&str> = groups.iter().map(|g| g["display"].as_str().expect("display")).collect();
+        displays.sort();
+        assert_eq!(displays, ["*", "<5"], "{groups:?}");
+        assert!(groups.iter().all(|g| g["clients"].is_null() && g["achieved"].is_null()), "{groups:?}");
 
         // By substance group (team leads only, audited): opiates 5 of 6 in work — one person not in
         // work would be identifiable, so the count is suppressed; "Not recorded" 1 of 7 likewise.

@@ -1,7 +1,9 @@
 //! The fidelity benchmark: the time to compute the fidelity measures, the printable report and the
-//! outcomes for ten specialists over a year, on the demo data set, on SQLite and PostgreSQL. The demo
-//! holds 26 weeks of engagements and about 25 clients a specialist with their jobs and support. Run
-//! it with `cargo bench -p ipsmatch-tests --bench fidelity` (`-- --no-postgres` for SQLite only).
+//! outcomes for a team of ten specialists over a year, on the demo data set (a year of engagements,
+//! referrals, jobs and support), on SQLite and PostgreSQL. Ten demo specialists are gathered into
+//! one team; the report is timed both in-process and as a team lead fetches it over HTTP from
+//! `/reports/fidelity`. Run it with `cargo bench -p ipsmatch-tests --bench fidelity`
+//! (`-- --no-postgres` for SQLite only).
 
 #![allow(
     clippy::print_stdout,
@@ -12,7 +14,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use ipsmatch::config::Settings;
 use ipsmatch::fidelity::outcomes::{OutcomeDefinition, OutcomeSplit, outcomes};
@@ -94,6 +96,29 @@ async fn measure(label: &str, settings: &Settings) -> anyhow::Result<()> {
     let lead = ipsmatch::demo::first_with_role(&db, ipsmatch::auth::Role::TeamLead)
         .await?
         .context("a team lead")?;
+    // One team of ten: the lead's own team takes in the other specialists.
+    let team_id = lead.team_id.context("the lead's team")?;
+    entities::staff::Entity::update_many()
+        .col_expr(
+            entities::staff::Column::TeamId,
+            sea_orm::sea_query::Expr::value(team_id),
+        )
+        .filter(entities::staff::Column::Id.is_in(specialists.iter().map(|s| s.id)))
+        .exec(&db)
+        .await?;
+    let engagements = entities::engagement::Entity::find()
+        .filter(entities::engagement::Column::SpecialistId.is_in(specialists.iter().map(|s| s.id)))
+        .count(&db)
+        .await?;
+    let clients = entities::caseload_assignment::Entity::find()
+        .filter(
+            entities::caseload_assignment::Column::SpecialistId
+                .is_in(specialists.iter().map(|s| s.id)),
+        )
+        .count(&db)
+        .await?;
+    let jobs = entities::job_start::Entity::find().count(&db).await?;
+    let http_ms = over_http(settings, &db, lead.id, team_id).await?;
     let viewer = ipsmatch::auth::Viewer {
         staff: lead,
         role: ipsmatch::auth::Role::TeamLead,
@@ -141,8 +166,54 @@ async fn measure(label: &str, settings: &Settings) -> anyhow::Result<()> {
     let (m50, m_max) = percentiles(measures_ms);
     let (r50, r_max) = percentiles(report_ms);
     let (o50, o_max) = percentiles(outcomes_ms);
+    let (h50, h_max) = percentiles(http_ms);
     println!(
-        "{label:<11} measures p50 {m50:.1} ms (max {m_max:.1}); measures + HTML report p50 {r50:.1} ms (max {r_max:.1}); four outcome definitions split by specialist p50 {o50:.1} ms (max {o_max:.1})"
+        "{label:<11} team of 10: {clients} clients, {engagements} engagements, {jobs} job starts in the demo"
+    );
+    println!(
+        "{label:<11} measures p50 {m50:.1} ms (max {m_max:.1}); measures + HTML report p50 {r50:.1} ms (max {r_max:.1}); GET /reports/fidelity over HTTP p50 {h50:.1} ms (max {h_max:.1}); four outcome definitions split by specialist p50 {o50:.1} ms (max {o_max:.1})"
     );
     Ok(())
+}
+
+/// Serves the API over `db` and times a team lead fetching the team's report for the last year.
+async fn over_http(
+    settings: &Settings,
+    db: &sea_orm::DatabaseConnection,
+    lead: uuid::Uuid,
+    team: uuid::Uuid,
+) -> anyhow::Result<Vec<f64>> {
+    let mut settings = settings.clone();
+    settings.bind = "127.0.0.1:0".parse()?;
+    settings.log = "warn".into();
+    let (_, issuer) = ipsmatch::auth::load_keys(&settings)?;
+    let token = issuer
+        .context("a signing key")?
+        .mint(lead, std::time::Duration::from_secs(3600))?;
+    let app = ipsmatch::startup::Application::build(settings, db.clone())?;
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let stop = app.handle();
+    let running = tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::new();
+    let to = chrono::Utc::now().date_naive();
+    let from = to - chrono::Duration::days(364);
+    let url = format!(
+        "{base}/reports/fidelity?teamId={}&from={from}&to={to}",
+        ipsmatch::ids::encode(ipsmatch::ids::Kind::Team, team).as_str()
+    );
+    let mut ms = Vec::new();
+    for run in 0..=RUNS {
+        let started = Instant::now();
+        let response = client.get(&url).bearer_auth(&token).send().await?;
+        anyhow::ensure!(response.status().is_success(), "{}", response.status());
+        let html = response.text().await?;
+        anyhow::ensure!(html.contains("data-chart=\"weekly-contacts\""));
+        // The first request warms the connection; it is not counted.
+        if run > 0 {
+            ms.push(started.elapsed().as_secs_f64() * 1e3);
+        }
+    }
+    stop.stop().await;
+    let _ = running.await;
+    Ok(ms)
 }

@@ -1,6 +1,8 @@
-//! Demo clients: ~300 people across the demo specialists' caseloads (around 20 each), referred over
-//! the last six months, with job preferences, vocational profiles, special-category facts,
-//! applications in every stage, job starts (some ended) and in-work support — a living caseload.
+//! Demo clients: a year of referrals to each demo specialist (an active caseload of 12 to 30 per
+//! full-time post, and the clients discharged along the way), with job preferences, vocational
+//! profiles, special-category facts, applications in every stage, job starts (some ended) and
+//! in-work support. Each specialist works to their own habits (`Practice`), so every fidelity
+//! measure has specialists on both sides of its target.
 
 use chrono::{Duration, NaiveDate, Utc};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -11,13 +13,11 @@ use entities::{
     client_status_episode, job_preference, job_start, support_contact, vacancy, vocational_profile,
 };
 
+use super::practice::Practice;
 use super::{FIRST_NAMES, Place, Rng, SURNAMES};
 use crate::db::truncate_to_micros;
 use crate::validate::name_key;
 use search_index::distance_km;
-
-/// Clients per demo specialist, on average.
-pub const PER_SPECIALIST: usize = 25;
 
 const WISHES: &[(&str, &str, &[&str])] = &[
     (
@@ -43,7 +43,7 @@ const REASONS_NOT_PROGRESSED: &[&str] = &[
     "client not ready to start this month",
 ];
 
-/// A demo specialist and where their team is.
+/// A demo specialist, where their team is, and how they work.
 pub struct Caseholder {
     /// Staff id.
     pub id: Uuid,
@@ -51,6 +51,10 @@ pub struct Caseholder {
     pub team_id: Uuid,
     /// The team's town.
     pub hub: (f64, f64),
+    /// Their hours as a share of full time.
+    pub fte: f64,
+    /// Their habits.
+    pub practice: Practice,
 }
 
 fn day_time(day: NaiveDate, hour: u32) -> chrono::DateTime<Utc> {
@@ -58,6 +62,160 @@ fn day_time(day: NaiveDate, hour: u32) -> chrono::DateTime<Utc> {
         day.and_hms_opt(hour, 0, 0)
             .map_or_else(Utc::now, |t| t.and_utc()),
     )
+}
+
+fn days(n: usize) -> Duration {
+    Duration::days(n as i64)
+}
+
+/// What happens to one demo client over the year.
+struct Story {
+    referred: NaiveDate,
+    /// Their status now.
+    status: &'static str,
+    /// Status changes after referral: (status, from, reason).
+    changes: Vec<(&'static str, NaiveDate, &'static str)>,
+    /// The first application, two to six weeks after referral.
+    first_application: NaiveDate,
+    /// A job that came of the first application: its start, and its end if it has ended.
+    job: Option<(NaiveDate, Option<NaiveDate>)>,
+}
+
+impl Story {
+    /// A client referred up to a year ago: in work, back to the search after a job ended, paused,
+    /// looking, or (with `discharged`) discharged some months after referral.
+    fn new(rng: &mut Rng, today: NaiveDate, discharged: bool) -> Self {
+        let age = if discharged {
+            100 + rng.below(260)
+        } else {
+            7 + rng.below(354)
+        };
+        let referred = today - days(age);
+        let first_application = referred + days(14 + rng.below(30));
+        // A job starts five weeks after the application (suggested, discussed, applied,
+        // interviewed, offered, started).
+        let start = first_application + days(35);
+        let mut story = Self {
+            referred,
+            status: "ACTIVE",
+            changes: Vec::new(),
+            first_application,
+            job: None,
+        };
+        if discharged {
+            // After the application's last step, and before today.
+            let on = referred + days(80 + rng.below(age - 81));
+            story.status = "DISCHARGED";
+            story.changes.push((
+                "DISCHARGED",
+                on,
+                *rng.pick(&[
+                    "stopped attending",
+                    "moved out of the area",
+                    "chose to stop",
+                ]),
+            ));
+        } else if age > 80 && rng.chance(30) {
+            story.status = "IN_WORK";
+            story.job = Some((start, None));
+            story.changes.push(("IN_WORK", start, "started work"));
+        } else if age > 130 && rng.chance(30) {
+            let end = (start + days(30 + rng.below(90))).min(today - days(4));
+            story.job = Some((start, Some(end)));
+            story.changes.push(("IN_WORK", start, "started work"));
+            story
+                .changes
+                .push(("ACTIVE", end, "job ended; looking again"));
+        } else if age > 40 && rng.chance(12) {
+            story.status = "PAUSED";
+            story.changes.push((
+                "PAUSED",
+                referred + days(30 + rng.below(age - 31)),
+                "reviewed with client",
+            ));
+        }
+        story
+    }
+}
+
+/// How a vacancy's job counts for the diversity measures: its type and its employer.
+fn diversity_keys(v: &vacancy::Model) -> (String, String) {
+    (
+        v.soc_code
+            .clone()
+            .unwrap_or_else(|| format!("title:{}", v.title.to_lowercase())),
+        v.employer_id.map_or_else(
+            || format!("name:{}", hiring_name(v).to_lowercase()),
+            |id| id.to_string(),
+        ),
+    )
+}
+
+fn hiring_name(v: &vacancy::Model) -> String {
+    v.employer_name
+        .clone()
+        .unwrap_or_else(|| "Local employer".into())
+}
+
+/// The vacancy a specialist's next job start comes from. Specialists whose placements vary take
+/// a job type and an employer new to their starts; the others repeat an earlier one (type,
+/// employer or both) on every other start.
+fn started_vacancy<'a>(
+    rng: &mut Rng,
+    pool: &[&'a vacancy::Model],
+    earlier: &[&'a vacancy::Model],
+    practice: &Practice,
+) -> Option<&'a vacancy::Model> {
+    let odd = earlier.len() % 2 == 1;
+    let (repeat_type, repeat_employer) = (
+        !practice.varied_job_types && odd,
+        !practice.varied_employers && odd,
+    );
+    if repeat_type && repeat_employer {
+        return Some(*rng.pick(earlier));
+    }
+    let used: Vec<(String, String)> = earlier.iter().map(|v| diversity_keys(v)).collect();
+    let fits: Vec<&'a vacancy::Model> = pool
+        .iter()
+        .copied()
+        .filter(|v| {
+            let (kind, employer) = diversity_keys(v);
+            used.iter().any(|u| u.0 == kind) == repeat_type
+                && used.iter().any(|u| u.1 == employer) == repeat_employer
+        })
+        .collect();
+    if fits.is_empty() {
+        return (!pool.is_empty()).then(|| *rng.pick(pool));
+    }
+    Some(*rng.pick(&fits))
+}
+
+/// Support contacts with a client around one job (days after its start), as the specialist's
+/// habits go: the full rhythm (before the start, within 3 days, each week of month one, then each
+/// month) up to `until`, or a few early contacts that then lapse.
+fn support_days(
+    rng: &mut Rng,
+    practice: &Practice,
+    start: NaiveDate,
+    until: NaiveDate,
+) -> Vec<i64> {
+    if !practice.keeps_support_rhythm {
+        let early = [-2, 2, 9, 16];
+        return early[..1 + rng.below(3)].to_vec();
+    }
+    let mut offsets = vec![
+        -2 - rng.below(5) as i64,
+        1 + rng.below(2) as i64,
+        7 + rng.below(6) as i64,
+        14 + rng.below(6) as i64,
+        21 + rng.below(6) as i64,
+    ];
+    let mut window = 28;
+    while start + Duration::days(window) <= until {
+        offsets.push(window + rng.below(25) as i64);
+        window += 30;
+    }
+    offsets
 }
 
 /// Inserts the demo clients and everything about them; returns how many clients.
@@ -71,6 +229,7 @@ pub async fn load(
     let today = Utc::now().date_naive();
     let mut count = 0;
     for holder in caseholders {
+        let practice = holder.practice;
         let near: Vec<&Place> = places
             .iter()
             .filter(|p| distance_km(holder.hub, (p.lat, p.lon)) < 15.0)
@@ -84,19 +243,24 @@ pub async fn load(
                         .is_some_and(|p| distance_km(holder.hub, p) < 20.0)
             })
             .collect();
-        let caseload = PER_SPECIALIST - 5 + rng.below(11);
-        for _ in 0..caseload {
+        // Active clients per full-time post: 15 to 19 within the standard of 20, 24 to 29 above
+        // it; about one in six more were discharged during the year.
+        let per_post = if practice.small_caseload {
+            15 + rng.below(5)
+        } else {
+            24 + rng.below(6)
+        };
+        let active = (holder.fte * per_post as f64).round() as usize;
+        let discharged = active / 5 + rng.below(3);
+        let mut starts: Vec<&vacancy::Model> = Vec::new();
+        for n in 0..active + discharged {
+            let story = Story::new(rng, today, n >= active);
+            let referred = story.referred;
+            let status = story.status;
             let home = *rng.pick(&near);
-            let referred = today - Duration::days(7 + rng.below(180) as i64);
             let recorded = day_time(referred, 10);
             let id = Uuid::now_v7();
             let name = format!("{} {}", rng.pick(FIRST_NAMES), rng.pick(SURNAMES));
-            let status = match rng.below(20) {
-                0..=11 => "ACTIVE",
-                12..=15 => "IN_WORK",
-                16 | 17 => "PAUSED",
-                _ => "DISCHARGED",
-            };
             client::ActiveModel::from(client::Model {
                 id,
                 team_id: holder.team_id,
@@ -126,41 +290,34 @@ pub async fn load(
             .reset_all()
             .insert(conn)
             .await?;
-            let status_from = referred + Duration::days(30 + rng.below(60) as i64);
-            let mut episodes = vec![("ACTIVE", referred)];
-            if status != "ACTIVE" && status_from < today {
-                episodes.push((status, status_from));
-            } else if status != "ACTIVE" {
-                episodes.push((status, today - Duration::days(1)));
-            }
-            for (n, (episode, from)) in episodes.iter().enumerate() {
+            let episodes: Vec<(&str, NaiveDate, &str)> =
+                std::iter::once(("ACTIVE", referred, "referred"))
+                    .chain(story.changes.iter().copied())
+                    .collect();
+            for (k, (episode, from, reason)) in episodes.iter().enumerate() {
                 client_status_episode::ActiveModel::from(client_status_episode::Model {
                     id: Uuid::now_v7(),
                     client_id: id,
                     status: (*episode).into(),
                     started_on: *from,
-                    ended_on: episodes.get(n + 1).map(|(_, next)| *next),
-                    reason: Some(
-                        if n == 0 {
-                            "referred"
-                        } else {
-                            "reviewed with client"
-                        }
-                        .into(),
-                    ),
+                    ended_on: episodes.get(k + 1).map(|(_, next, _)| *next),
+                    reason: Some((*reason).into()),
                     recorded_by_id: holder.id,
                     recorded_at: day_time(*from, 11),
                 })
                 .reset_all()
                 .insert(conn)
                 .await?;
-                // Before a discharge, most specialists try to re-engage the client (0 to 3 times).
+                // Before a discharge, specialists who keep to the standard reach out two or three
+                // times; the others once or not at all.
                 if *episode == "DISCHARGED" {
-                    for k in 0..rng.below(4) {
-                        let on = *from - Duration::days(3 + 9 * k as i64);
-                        if on < referred {
-                            break;
-                        }
+                    let attempts = if practice.reaches_out {
+                        2 + rng.below(2)
+                    } else {
+                        rng.below(2)
+                    };
+                    for k in 0..attempts {
+                        let on = *from - days(3 + 9 * k);
                         entities::outreach_attempt::ActiveModel::from(
                             entities::outreach_attempt::Model {
                                 id: Uuid::now_v7(),
@@ -190,7 +347,6 @@ pub async fn load(
             .reset_all()
             .insert(conn)
             .await?;
-
             // Special-category facts, as NDTMS would group them.
             let substance = *rng.pick(&[
                 "ALCOHOL_ONLY",
@@ -318,9 +474,25 @@ pub async fn load(
             .insert(conn)
             .await?;
 
-            // Disclosure talked over once or more (the fidelity scale asks for more than once).
-            for d in 0..rng.below(4) {
-                let on = (referred + Duration::days(3 + 10 * d as i64)).min(today);
+            // Disclosure talked over: twice or more in the first ten days by specialists who
+            // keep to the standard, before any employer hears of the client; once (or not at all)
+            // early on, and perhaps again much later, by the others.
+            let mut talks = Vec::new();
+            if practice.discusses_disclosure {
+                talks.push(referred + days(2 + rng.below(3)));
+                talks.push(referred + days(6 + rng.below(4)));
+                if rng.chance(40) {
+                    talks.push(referred + days(20 + rng.below(20)));
+                }
+            } else {
+                if rng.chance(60) {
+                    talks.push(referred + days(3 + rng.below(5)));
+                }
+                if rng.chance(40) {
+                    talks.push(referred + days(60 + rng.below(30)));
+                }
+            }
+            for on in talks.into_iter().filter(|on| *on <= today) {
                 entities::disclosure_discussion::ActiveModel::from(
                     entities::disclosure_discussion::Model {
                         id: Uuid::now_v7(),
@@ -349,24 +521,42 @@ pub async fn load(
                 .await?;
             }
 
-            // Applications in every stage, to nearby vacancies.
+            // Applications in every stage, to nearby vacancies; a job comes of the first.
             let mut used = Vec::new();
             let applications = if status == "PAUSED" {
                 1
             } else {
                 1 + rng.below(4)
             };
+            // The first face-to-face presentation to an employer on the client's behalf: within
+            // 10 to 25 days of referral for prompt specialists, 24 to 68 days for the others.
+            let first_presentation = referred
+                + if practice.prompt_first_contact {
+                    days(10 + rng.below(16))
+                } else {
+                    days(24 + rng.below(45))
+                };
+            let mut presented_yet = false;
             for a in 0..applications {
-                let Some(v) = (!nearby_vacancies.is_empty()).then(|| *rng.pick(&nearby_vacancies))
-                else {
+                let job = if a == 0 { story.job } else { None };
+                let v = if job.is_some() {
+                    started_vacancy(rng, &nearby_vacancies, &starts, &practice)
+                } else {
+                    (!nearby_vacancies.is_empty()).then(|| *rng.pick(&nearby_vacancies))
+                };
+                let Some(v) = v else {
                     break;
                 };
                 if used.contains(&v.id) {
                     continue;
                 }
                 used.push(v.id);
-                let started_on = referred + Duration::days(14 + rng.below(30) as i64);
-                let final_stage = if status == "IN_WORK" && a == 0 {
+                let started_on = if a == 0 {
+                    story.first_application
+                } else {
+                    referred + days(14 + rng.below(30))
+                };
+                let final_stage = if job.is_some() {
                     "STARTED"
                 } else {
                     *rng.pick(&[
@@ -393,9 +583,15 @@ pub async fn load(
                 .filter(|s| !(final_stage == "NOT_PROGRESSED" && *s == "INTERVIEW"))
                 .collect();
                 let app_id = Uuid::now_v7();
-                let last_day = (started_on + Duration::days(7 * path.len() as i64)).min(today);
+                let last_day = (started_on + days(7 * (path.len() - 1))).min(today);
                 // Jointly sent applications to employers on record rest on a consent, logged.
-                let joint = v.employer_id.is_some() && path.contains(&"APPLIED") && rng.chance(50);
+                let joint = v.employer_id.is_some()
+                    && path.contains(&"APPLIED")
+                    && rng.chance(if practice.prompt_first_contact {
+                        75
+                    } else {
+                        40
+                    });
                 if let (true, Some(employer_id)) = (joint, v.employer_id) {
                     let consent =
                         demo_consent(conn, rng, id, employer_id, holder.id, referred, today)
@@ -428,57 +624,19 @@ pub async fn load(
                     )
                     .await
                     .map_err(|e| anyhow::anyhow!("logging a demo disclosure: {e:?}"))?;
-                    // Presented face to face on the client's behalf, within the consent: some
-                    // within 30 days of referral, some later (days to first employer contact).
-                    let presented = day_time(started_on + Duration::days(rng.below(12) as i64), 10);
-                    if presented.date_naive() <= today
+                    // Presented face to face on the client's behalf, within the consent.
+                    let on = if presented_yet {
+                        first_presentation.max(started_on + days(rng.below(12)))
+                    } else {
+                        first_presentation
+                    };
+                    let presented = day_time(on, 14);
+                    if on <= today
                         && relied_on.effective_from <= presented
                         && relied_on.expires_at > presented
                     {
-                        let engagement_id = Uuid::now_v7();
-                        entities::engagement::ActiveModel::from(entities::engagement::Model {
-                            id: engagement_id,
-                            employer_id,
-                            specialist_id: holder.id,
-                            contact_id: None,
-                            occurred_at: presented,
-                            mode: "FACE_TO_FACE".into(),
-                            purpose: "PRESENT_CANDIDATE".into(),
-                            outcome: "Presented a candidate the employer agreed to interview."
-                                .into(),
-                            next_step: None,
-                            next_step_due: None,
-                            supersedes_id: None,
-                            retraction_reason: None,
-                            recorded_by_id: holder.id,
-                            recorded_at: presented,
-                        })
-                        .reset_all()
-                        .insert(conn)
-                        .await?;
-                        entities::engagement_client::ActiveModel::from(
-                            entities::engagement_client::Model {
-                                engagement_id,
-                                client_id: id,
-                            },
-                        )
-                        .reset_all()
-                        .insert(conn)
-                        .await?;
-                        crate::consent::service::log(
-                            conn,
-                            crate::consent::service::Act {
-                                consent: &relied_on,
-                                act: crate::consent::types::DisclosureAct::Engagement,
-                                channel: "FACE_TO_FACE",
-                                items: &[crate::consent::types::DisclosureItem::ServiceAffiliation],
-                                contact_id: None,
-                                vacancy_id: None,
-                                actor_id: holder.id,
-                            },
-                        )
-                        .await
-                        .map_err(|e| anyhow::anyhow!("logging a demo disclosure: {e:?}"))?;
+                        presented_yet = true;
+                        present(conn, &relied_on, holder.id, id, employer_id, presented).await?;
                     }
                 }
                 application::ActiveModel::from(application::Model {
@@ -496,7 +654,7 @@ pub async fn load(
                 .insert(conn)
                 .await?;
                 for (n, stage) in path.iter().enumerate() {
-                    let on = (started_on + Duration::days(7 * n as i64)).min(today);
+                    let on = (started_on + days(7 * n)).min(today);
                     application_stage::ActiveModel::from(application_stage::Model {
                         id: Uuid::now_v7(),
                         application_id: app_id,
@@ -511,48 +669,68 @@ pub async fn load(
                     .insert(conn)
                     .await?;
                 }
-                if final_stage == "STARTED" {
-                    let ended = rng.chance(25);
+                if let Some((start, end)) = job {
+                    // Specialists who settle for less place every third start in a
+                    // non-competitive job.
+                    let competitive = practice.competitive_only || starts.len() % 3 != 1;
+                    starts.push(v);
                     let job_id = Uuid::now_v7();
-                    let end_date =
-                        (last_day + Duration::days(30 + rng.below(60) as i64)).min(today);
                     job_start::ActiveModel::from(job_start::Model {
                         id: job_id,
                         client_id: id,
                         application_id: Some(app_id),
                         employer_id: v.employer_id,
-                        employer_name: v
-                            .employer_name
-                            .clone()
-                            .unwrap_or_else(|| "Local employer".into()),
+                        employer_name: hiring_name(v),
                         title: v.title.clone(),
                         soc_code: v.soc_code.clone(),
-                        start_date: last_day,
+                        start_date: start,
                         hours_per_week: v.hours_max.or(v.hours_min).unwrap_or(16.0),
                         hourly_pay: v.pay_max_hourly.or(v.pay_min_hourly).unwrap_or(12.21),
                         contract_type: v.contract_type.clone(),
-                        competitive: !rng.chance(5),
-                        end_date: (ended && end_date > last_day).then_some(end_date),
-                        end_reason: (ended && end_date > last_day).then(|| {
+                        competitive,
+                        end_date: end,
+                        end_reason: end.map(|_| {
                             (*rng.pick(&["temporary contract ended", "resigned", "dismissed"]))
                                 .into()
                         }),
                         recorded_by_id: holder.id,
-                        recorded_at: day_time(last_day, 15),
+                        recorded_at: day_time(start, 15),
                         version: 1,
                     })
                     .reset_all()
                     .insert(conn)
                     .await?;
-                    // In-work support with the client: before the start, within three days,
-                    // then weekly for the first month (some specialists keep it up better).
-                    let rhythm = [-2i64, 2, 9, 16, 23, 30];
-                    let kept = 3 + rng.below(4);
-                    for offset in rhythm.iter().take(kept) {
-                        let on = last_day + Duration::days(*offset);
-                        if on > today {
-                            break;
-                        }
+                    let until = end.unwrap_or(today);
+                    let mut contacts: Vec<(NaiveDate, &str)> =
+                        support_days(rng, &practice, start, until)
+                            .into_iter()
+                            .map(|offset| {
+                                (
+                                    start + Duration::days(offset),
+                                    *rng.pick(&[
+                                        "Going well; talked through the rota.",
+                                        "Tired after the first week; planned rest days.",
+                                        "Asked about travel costs; sorted a bus pass.",
+                                    ]),
+                                )
+                            })
+                            .filter(|(on, _)| *on <= until)
+                            .collect();
+                    // After a job ends: a call within three days from specialists who keep to the
+                    // standard; later, or never, from the others.
+                    if let Some(end) = end {
+                        let call = if practice.calls_after_job_end {
+                            Some(end + days(rng.below(3)))
+                        } else {
+                            rng.chance(50).then(|| end + days(5 + rng.below(10)))
+                        };
+                        contacts.extend(
+                            call.filter(|on| *on <= today).map(|on| {
+                                (on, "Talked through what comes next after the job ended.")
+                            }),
+                        );
+                    }
+                    for (on, notes) in contacts {
                         support_contact::ActiveModel::from(support_contact::Model {
                             id: Uuid::now_v7(),
                             client_id: id,
@@ -561,12 +739,7 @@ pub async fn load(
                             mode: (*rng.pick(&["FACE_TO_FACE", "PHONE", "PHONE", "TEXT_MESSAGE"]))
                                 .into(),
                             occurred_at: day_time(on, 16),
-                            notes: (*rng.pick(&[
-                                "Going well; talked through the rota.",
-                                "Tired after the first week; planned rest days.",
-                                "Asked about travel costs; sorted a bus pass.",
-                            ]))
-                            .into(),
+                            notes: notes.into(),
                             recorded_by_id: holder.id,
                             recorded_at: day_time(on, 17),
                         })
@@ -574,32 +747,65 @@ pub async fn load(
                         .insert(conn)
                         .await?;
                     }
-                    // After a job ends: a call within three days for most, later for some.
-                    if ended && end_date > last_day {
-                        let on = end_date + Duration::days(rng.below(6) as i64);
-                        if on <= today {
-                            support_contact::ActiveModel::from(support_contact::Model {
-                                id: Uuid::now_v7(),
-                                client_id: id,
-                                job_start_id: Some(job_id),
-                                with_whom: "CLIENT".into(),
-                                mode: "PHONE".into(),
-                                occurred_at: day_time(on, 16),
-                                notes: "Talked through what comes next after the job ended.".into(),
-                                recorded_by_id: holder.id,
-                                recorded_at: day_time(on, 17),
-                            })
-                            .reset_all()
-                            .insert(conn)
-                            .await?;
-                        }
-                    }
                 }
             }
             count += 1;
         }
     }
     Ok(count)
+}
+
+/// A face-to-face presentation of a client to an employer, within `consent`: the engagement, the
+/// client it named, and the disclosure it made (logged).
+async fn present(
+    conn: &impl ConnectionTrait,
+    consent: &entities::disclosure_consent::Model,
+    specialist: Uuid,
+    client: Uuid,
+    employer_id: Uuid,
+    at: chrono::DateTime<Utc>,
+) -> anyhow::Result<()> {
+    let engagement_id = Uuid::now_v7();
+    entities::engagement::ActiveModel::from(entities::engagement::Model {
+        id: engagement_id,
+        employer_id,
+        specialist_id: specialist,
+        contact_id: None,
+        occurred_at: at,
+        mode: "FACE_TO_FACE".into(),
+        purpose: "PRESENT_CANDIDATE".into(),
+        outcome: "Presented a candidate the employer agreed to interview.".into(),
+        next_step: None,
+        next_step_due: None,
+        supersedes_id: None,
+        retraction_reason: None,
+        recorded_by_id: specialist,
+        recorded_at: at,
+    })
+    .reset_all()
+    .insert(conn)
+    .await?;
+    entities::engagement_client::ActiveModel::from(entities::engagement_client::Model {
+        engagement_id,
+        client_id: client,
+    })
+    .reset_all()
+    .insert(conn)
+    .await?;
+    crate::consent::service::log(
+        conn,
+        crate::consent::service::Act {
+            consent,
+            act: crate::consent::types::DisclosureAct::Engagement,
+            channel: "FACE_TO_FACE",
+            items: &[crate::consent::types::DisclosureItem::ServiceAffiliation],
+            contact_id: None,
+            vacancy_id: None,
+            actor_id: specialist,
+        },
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("logging a demo disclosure: {e:?}"))
 }
 
 /// A demo consent for one employer: mostly in force at service affiliation or partial, some

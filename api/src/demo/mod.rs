@@ -1,6 +1,7 @@
 //! The demo data set behind `serve --demo`: three West Yorkshire teams, their specialists, ~200
-//! employers with contacts and sites in real towns (GeoNames, CC BY 4.0), and six months of
-//! engagements. Generated from a fixed seed, so every demo database holds the same story.
+//! employers with contacts and sites in real towns (GeoNames, CC BY 4.0), and a year of engagements
+//! and clients, each specialist with habits of their own (`practice`). Generated from a fixed seed,
+//! so every demo database holds the same story.
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use sea_orm::{
@@ -20,13 +21,15 @@ use crate::validate::name_key;
 use search_index::distance_km;
 
 pub mod clients;
+pub mod practice;
 pub mod vacancies;
 pub use vacancies::VACANCIES;
 
 const PLACES: &str = include_str!("gb-places.csv");
 /// How many employers the demo holds.
 pub const EMPLOYERS: usize = 200;
-const WEEKS_OF_HISTORY: i64 = 26;
+/// A year and a week, so a report over the last year is full.
+const WEEKS_OF_HISTORY: i64 = 53;
 
 /// A small deterministic generator (SplitMix64): the demo must be the same on every machine.
 pub struct Rng(u64);
@@ -299,12 +302,15 @@ const OUTCOMES: &[(EngagementPurpose, &[&str])] = &[
     ),
 ];
 
-/// A demo specialist's habits: engagements a week, and the percentage of them face to face.
+/// A member of a demo team: engagements a week, the percentage of them face to face, and (for
+/// specialists) their habits.
 struct Worker {
     id: Uuid,
     team: usize,
     per_week: u64,
     face_to_face: u64,
+    fte: f64,
+    practice: Option<practice::Practice>,
 }
 
 /// Loads the demo data set if the database holds no staff yet. Returns true when it loaded.
@@ -341,6 +347,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
     let mut workers: Vec<Worker> = Vec::new();
     let ftes = [1.0, 1.0, 0.8, 0.6];
     let mut used_names = std::collections::HashSet::new();
+    let mut specialists = 0;
     for (t, (hub, site)) in hubs.iter().enumerate() {
         let place = places
             .iter()
@@ -385,21 +392,22 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
                 deactivated_at: None,
                 version: 1,
             });
-            let per_week = if role == Role::TeamLead {
-                2
-            } else {
-                [11, 8, 5, 3][(i + t) % 4]
-            };
-            let face_to_face = if role == Role::TeamLead {
-                40
-            } else {
-                [75, 60, 45, 35][(i + t) % 4]
+            // Specialists who meet the standard of six face-to-face employer contacts a week
+            // make about eight; the others three or four.
+            let practice = (role == Role::Specialist).then(|| practice::Practice::of(specialists));
+            specialists += usize::from(practice.is_some());
+            let (per_week, face_to_face) = match practice {
+                None => (2, 40),
+                Some(p) if p.visits_employers => (10 + (specialists % 2) as u64, 75),
+                Some(_) => ([5, 7][specialists % 2], 50),
             };
             workers.push(Worker {
                 id,
                 team: t,
                 per_week,
                 face_to_face,
+                fte,
+                practice,
             });
         }
         teams.push((team, (place.lat, place.lon)));
@@ -603,7 +611,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
         .await?;
     }
 
-    // Six months of engagements, week by week.
+    // A year of engagements, week by week.
     let today = Utc::now().date_naive();
     let start = today - Duration::weeks(WEEKS_OF_HISTORY);
     let mut engagements = Vec::new();
@@ -713,15 +721,15 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
         .exec(&txn)
         .await?;
     }
-    let caseholders: Vec<clients::Caseholder> = staff_rows
+    let caseholders: Vec<clients::Caseholder> = workers
         .iter()
-        .filter(|s| s.role == Role::Specialist.as_db())
-        .filter_map(|s| {
-            let (team, hub) = teams.iter().find(|(t, _)| Some(t.id) == s.team_id)?;
+        .filter_map(|w| {
             Some(clients::Caseholder {
-                id: s.id,
-                team_id: team.id,
-                hub: *hub,
+                id: w.id,
+                team_id: teams[w.team].0.id,
+                hub: teams[w.team].1,
+                fte: w.fte,
+                practice: w.practice?,
             })
         })
         .collect();

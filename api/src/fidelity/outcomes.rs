@@ -1,7 +1,8 @@
 //! Outcomes, computed on read from the raw dates, hours and pay under named definitions (never a
 //! stored yes/no), for the clients on a scope's caseloads, optionally split by team, specialist or
 //! primary substance group. A group of fewer than 5 people is shown as "<5", and so is a count of
-//! 1 to 4 within a group, so a small group cannot be re-identified. The substance-group split rests
+//! 1 to 4 within a group, so a small group cannot be re-identified; where the total would give a
+//! lone suppressed group away, a second group is withheld too. The substance-group split rests
 //! on special-category facts: team leads only, and each such report is written to the audit log.
 
 use std::collections::HashMap;
@@ -86,7 +87,9 @@ pub struct OutcomeCell {
     pub achieved: Option<i32>,
     /// Achieved per hundred; null when suppressed.
     pub rate: Option<f64>,
-    /// What to print: `12 of 40 (30%)`, or `<5`.
+    /// What to print: `12 of 40 (30%)`; `<5` for a group under 5 people; `<5 of 40` when 1 to 4
+    /// of them (or all but 1 to 4) reached it; `*` or `* of 40` for a group withheld so that a
+    /// suppressed one cannot be worked out from the total.
     pub display: String,
 }
 
@@ -139,6 +142,49 @@ pub fn cell(group: &str, clients: usize, achieved: usize) -> OutcomeCell {
         rate: Some(rate),
         display: format!("{achieved} of {clients} ({rate}%)"),
     }
+}
+
+/// A group withheld so that a suppressed one cannot be worked out from the total: wholly, or
+/// (with `clients`) its achieved count only.
+fn withheld(group: &str, clients: Option<usize>) -> OutcomeCell {
+    OutcomeCell {
+        group: group.into(),
+        clients: clients.map(|n| n as i32),
+        achieved: None,
+        rate: None,
+        display: clients.map_or_else(|| "*".into(), |n| format!("* of {n}")),
+    }
+}
+
+/// Each group's cell (`(group, clients, achieved)` in display order). Where the total is shown
+/// and exactly one group hides a number, subtracting the others from the total would reveal it,
+/// so the smallest group still showing that number is withheld too (secondary suppression).
+pub fn group_cells(total: &OutcomeCell, groups: &[(String, usize, usize)]) -> Vec<OutcomeCell> {
+    let mut cells: Vec<OutcomeCell> = groups
+        .iter()
+        .map(|(group, clients, achieved)| cell(group, *clients, *achieved))
+        .collect();
+    let smallest_showing = |cells: &[OutcomeCell], shows: fn(&OutcomeCell) -> bool| {
+        (0..cells.len())
+            .filter(|i| shows(&cells[*i]))
+            .min_by_key(|i| (groups[*i].1, *i))
+    };
+    let lone_hidden = |cells: &[OutcomeCell], hidden: fn(&OutcomeCell) -> bool| {
+        cells.iter().filter(|c| hidden(c)).count() == 1
+    };
+    if total.clients.is_some()
+        && lone_hidden(&cells, |c| c.clients.is_none())
+        && let Some(i) = smallest_showing(&cells, |c| c.clients.is_some())
+    {
+        cells[i] = withheld(&groups[i].0, None);
+    }
+    if total.achieved.is_some()
+        && lone_hidden(&cells, |c| c.achieved.is_none())
+        && let Some(i) = smallest_showing(&cells, |c| c.achieved.is_some())
+    {
+        cells[i] = withheld(&groups[i].0, Some(groups[i].1));
+    }
+    cells
 }
 
 /// Hours of work a job gave within `[first, last]` (its weekly hours spread over seven days).
@@ -370,14 +416,11 @@ pub async fn outcomes(
     }
     let mut keys: Vec<&(String, String)> = counts.keys().collect();
     keys.sort_by(|a, b| (&a.1, &a.0).cmp(&(&b.1, &b.0)));
-    let groups = keys
+    let sized: Vec<(String, usize, usize)> = keys
         .into_iter()
-        .map(|key| {
-            let (n, hit) = counts[key];
-            cell(&key.1, n, hit)
-        })
+        .map(|key| (key.1.clone(), counts[key].0, counts[key].1))
         .collect();
-    Ok((total, groups))
+    Ok((total.clone(), group_cells(&total, &sized)))
 }
 
 fn group_label(stored: &str) -> String {
@@ -586,5 +629,41 @@ mod tests {
         );
         assert_eq!(cell("A", 20, 0).display, "0 of 20 (0%)");
         assert_eq!(cell("A", 20, 10).display, "10 of 20 (50%)");
+    }
+
+    fn displays(groups: &[(&str, usize, usize)]) -> Vec<String> {
+        let (clients, achieved) = groups.iter().fold((0, 0), |(n, k), g| (n + g.1, k + g.2));
+        let total = cell("All", clients, achieved);
+        let groups: Vec<(String, usize, usize)> = groups
+            .iter()
+            .map(|(g, n, k)| (g.to_string(), *n, *k))
+            .collect();
+        group_cells(&total, &groups)
+            .into_iter()
+            .map(|c| c.display)
+            .collect()
+    }
+
+    #[test]
+    fn a_lone_suppressed_group_takes_the_smallest_other_with_it() {
+        // A has 3 people: the total (33, 16) less B and C would give A's 3 and 1, so the smallest
+        // other group, B, is withheld as well; C stays.
+        assert_eq!(
+            displays(&[("A", 3, 1), ("B", 10, 5), ("C", 20, 10)]),
+            ["<5", "*", "10 of 20 (50%)"]
+        );
+        // A's 2 in work out of 10 is hidden; the total's 18 less B's 6 and C's 10 would give it,
+        // so B's count is withheld (its size, 12, stays).
+        assert_eq!(
+            displays(&[("A", 10, 2), ("B", 12, 6), ("C", 20, 10)]),
+            ["<5 of 10", "* of 12", "10 of 20 (50%)"]
+        );
+        // Two suppressed groups already protect each other.
+        assert_eq!(
+            displays(&[("A", 3, 1), ("B", 4, 1), ("C", 20, 10)]),
+            ["<5", "<5", "10 of 20 (50%)"]
+        );
+        // A suppressed total gives nothing away.
+        assert_eq!(displays(&[("A", 3, 1), ("B", 1, 0)]), ["<5", "<5"]);
     }
 }

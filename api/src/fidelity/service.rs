@@ -8,7 +8,9 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use entities::{caseload_assignment, client, engagement, engagement_client, staff};
+use entities::{
+    caseload_assignment, client, client_status_episode, engagement, engagement_client, staff,
+};
 
 use super::thresholds::{Better, Thresholds};
 use crate::auth::Role;
@@ -143,13 +145,29 @@ pub async fn fidelity(
     let ids: Vec<Uuid> = scope.specialists.iter().map(|s| s.id).collect();
     let (from_t, to_t) = (start_of(from), end_of(to));
 
-    // 1. Caseload per full-time specialist, on the last day of the range.
+    // 1. Caseload per full-time specialist: clients assigned and not discharged on the last day
+    //    of the range.
     let assignments = caseload_assignment::Entity::find()
         .filter(caseload_assignment::Column::SpecialistId.is_in(ids.clone()))
         .filter(caseload_assignment::Column::AssignedFrom.lte(to_t))
         .all(db)
         .await?;
-    let open_at_end = |a: &&caseload_assignment::Model| a.assigned_to.is_none_or(|t| t > to_t);
+    // Discharged clients are off the caseload, though their assignment stays (for the record).
+    let discharged: HashSet<Uuid> = client_status_episode::Entity::find()
+        .filter(
+            client_status_episode::Column::ClientId.is_in(assignments.iter().map(|a| a.client_id)),
+        )
+        .filter(client_status_episode::Column::Status.eq("DISCHARGED"))
+        .filter(client_status_episode::Column::StartedOn.lte(to))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|e| e.ended_on.is_none_or(|end| end > to))
+        .map(|e| e.client_id)
+        .collect();
+    let open_at_end = |a: &&caseload_assignment::Model| {
+        a.assigned_to.is_none_or(|t| t > to_t) && !discharged.contains(&a.client_id)
+    };
     let mut per_specialist = Vec::new();
     let (mut clients, mut fte) = (0usize, 0.0);
     for s in &scope.specialists {

@@ -109,6 +109,9 @@ mod tests {
             [45.0, 40.0, 26.0, 25.0, 20.0].map(|v| caseload.anchor(v)),
             [1, 2, 3, 4, 5]
         );
+        // 20.6 clients per full-time post rounds to 21: short of "20 or fewer".
+        assert_eq!(caseload.anchor(20.6), 4);
+        assert_eq!(caseload.anchor(20.4), 5);
         let contacts = t
             .of("face_to_face_employer_contacts_per_week")
             .expect("contacts");
