@@ -20,6 +20,8 @@ pub struct Model {
     pub postcode: Option<String>,
     pub referral_date: Date,
     pub referral_source: String,
+    /// `UNEMPLOYED`, `ECONOMICALLY_INACTIVE` or `EMPLOYED` at referral; null when not recorded.
+    pub employment_at_referral: Option<String>,
     /// The client's treatment keyworker.
     pub keyworker_name: Option<String>,
     pub keyworker_contact: Option<String>,

@@ -10,6 +10,7 @@ mod m20261126_000004_pipeline;
 mod m20261126_000005_consent;
 mod m20261126_000006_integrations;
 mod m20261126_000007_outreach;
+mod m20261126_000008_employment_at_referral;
 
 /// Applies all migrations in order.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000005_consent::Migration),
             Box::new(m20261126_000006_integrations::Migration),
             Box::new(m20261126_000007_outreach::Migration),
+            Box::new(m20261126_000008_employment_at_referral::Migration),
         ]
     }
 }

@@ -369,6 +369,10 @@ async fn the_ips_grow_export_lists_each_client_in_the_reporting_tools_shape() {
         let ago = |n: i64| today - Duration::days(n);
         let c1 = register(&app, &a, "Grow One", ago(100)).await;
         let c2 = register(&app, &a, "Grow Two", ago(90)).await;
+        // Grow One was out of work and looking when referred (recorded afterwards).
+        let r = app.ok(&a, "mutation($input: ClientUpdateInput!) { clientUpdate(input: $input) { client { employmentAtReferral } userErrors { field message } } }",
+            json!({ "input": { "id": c1, "version": 1, "employmentAtReferral": "UNEMPLOYED" } })).await;
+        assert_eq!(r.data("clientUpdate.client.employmentAtReferral"), "UNEMPLOYED", "{}", r.body);
         app.ok(&a, "mutation($input: VocationalProfileRecordInput!) { vocationalProfileRecord(input: $input) { profile { version } } }",
             json!({ "input": { "clientId": c1, "workGoal": "Kitchen work" } })).await;
         job(&app, &a, &c1, json!({ "title": "Porter", "employerName": "Crown Hotel", "startDate": ago(60).to_string() })).await;
@@ -384,15 +388,15 @@ async fn the_ips_grow_export_lists_each_client_in_the_reporting_tools_shape() {
         assert!(r.headers()["content-type"].to_str().expect("type").starts_with("text/csv"));
         let csv = r.text().await.expect("body");
         let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
-        assert_eq!(lines[0], "client_reference,specialist,referral_date,vocational_profile_started,first_job_start,first_job_hours_per_week,subsequent_job_starts,subsequent_job_hours_per_week,discharge_date,discharge_reason,status");
+        assert_eq!(lines[0], "client_reference,specialist,referral_date,employment_at_referral,vocational_profile_started,first_job_start,first_job_hours_per_week,subsequent_job_starts,subsequent_job_hours_per_week,discharge_date,discharge_reason,status");
         assert_eq!(lines.len(), 3, "{csv}");
         let one = crate::helpers::decode_global_id(&c1).to_string();
         let two = crate::helpers::decode_global_id(&c2).to_string();
         // Referral, the profile started today, the first job (16 h) and the later one (24.5 h); the
         // status is as the specialist set it (recording a job does not change it).
-        assert_eq!(lines[1], format!("{one},Test SPECIALIST,{},{today},{},16,{},24.5,,,ACTIVE", ago(100), ago(60), ago(20)));
+        assert_eq!(lines[1], format!("{one},Test SPECIALIST,{},UNEMPLOYED,{today},{},16,{},24.5,,,ACTIVE", ago(100), ago(60), ago(20)));
         // Discharged ten days ago; the reason is quoted as CSV asks.
-        assert_eq!(lines[2], format!("{two},Test SPECIALIST,{},,,,,,{},\"Moved away, to \"\"York\"\"\",DISCHARGED", ago(90), ago(10)));
+        assert_eq!(lines[2], format!("{two},Test SPECIALIST,{},,,,,,,{},\"Moved away, to \"\"York\"\"\",DISCHARGED", ago(90), ago(10)));
         assert!(!csv.contains("Grow One") && !csv.contains("Grow Two"), "clients appear by reference only");
     })
     .await;

@@ -172,6 +172,7 @@ pub async fn register_client(
         postcode: Set(postcode),
         referral_date: Set(input.referral_date.0),
         referral_source: Set(input.referral_source.as_db().into()),
+        employment_at_referral: Set(input.employment_at_referral.map(|e| e.as_db().into())),
         keyworker_name: Set(keyworker_name),
         keyworker_contact: Set(keyworker_contact),
         status: Set(ClientStatus::Active.as_db().into()),
@@ -277,6 +278,11 @@ pub async fn update_client(
     row.postcode = Set(postcode);
     row.keyworker_name = Set(keyworker_name);
     row.keyworker_contact = Set(keyworker_contact);
+    match input.employment_at_referral {
+        MaybeUndefined::Value(e) => row.employment_at_referral = Set(Some(e.as_db().into())),
+        MaybeUndefined::Null => row.employment_at_referral = Set(None),
+        MaybeUndefined::Undefined => {}
+    }
     row.version = NotSet;
     row.updated_at = NotSet;
     let updated = row.update(&txn).await?;

@@ -51,6 +51,19 @@ stored_enum! {
 }
 
 stored_enum! {
+    /// A client's employment when they were referred (the employment rate counts those out of
+    /// work).
+    pub enum EmploymentAtReferral {
+        /// Out of work and looking for work.
+        Unemployed = "UNEMPLOYED",
+        /// Out of work and not looking (for example, long-term sick or caring).
+        EconomicallyInactive = "ECONOMICALLY_INACTIVE",
+        /// In paid work, employed or self-employed, at any hours.
+        Employed = "EMPLOYED",
+    }
+}
+
+stored_enum! {
     /// Why special-category facts are being read; written to the audit log with every read.
     pub enum SensitivePurpose {
         /// Planning the client's support with them.
@@ -247,6 +260,16 @@ impl Client {
     /// Who referred them.
     async fn referral_source(&self) -> Result<ReferralSource> {
         Ok(ReferralSource::from_db(&self.0.referral_source)?)
+    }
+
+    /// Their employment when referred; null when not recorded.
+    async fn employment_at_referral(&self) -> Result<Option<EmploymentAtReferral>> {
+        Ok(self
+            .0
+            .employment_at_referral
+            .as_deref()
+            .map(EmploymentAtReferral::from_db)
+            .transpose()?)
     }
 
     /// Their treatment keyworker's name.
@@ -872,6 +895,8 @@ pub struct ClientRegisterInput {
     pub referral_date: Date,
     /// Who referred them.
     pub referral_source: ReferralSource,
+    /// Their employment when referred (the employment rate counts those out of work).
+    pub employment_at_referral: Option<EmploymentAtReferral>,
     /// Treatment keyworker's name.
     pub keyworker_name: Option<String>,
     /// How to reach the keyworker.
@@ -909,6 +934,9 @@ pub struct ClientUpdateInput {
     /// How to reach the keyworker.
     #[graphql(default)]
     pub keyworker_contact: MaybeUndefined<String>,
+    /// Their employment when referred (null: not recorded).
+    #[graphql(default)]
+    pub employment_at_referral: MaybeUndefined<EmploymentAtReferral>,
 }
 
 /// A new status for a client, from a day on.

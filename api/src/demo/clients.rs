@@ -279,6 +279,19 @@ pub async fn load(
                     "JOBCENTRE",
                 ]))
                 .into(),
+                // Most are out of work when referred; a few work some hours already; a few are
+                // not recorded yet.
+                employment_at_referral: (!rng.chance(8)).then(|| {
+                    (*rng.pick(&[
+                        "UNEMPLOYED",
+                        "UNEMPLOYED",
+                        "UNEMPLOYED",
+                        "ECONOMICALLY_INACTIVE",
+                        "ECONOMICALLY_INACTIVE",
+                        "EMPLOYED",
+                    ]))
+                    .into()
+                }),
                 keyworker_name: Some(format!("{} (keyworker)", rng.pick(FIRST_NAMES))),
                 keyworker_contact: None,
                 status: status.into(),

@@ -22,10 +22,11 @@ use crate::error::ApiError;
 use crate::http::AppState;
 
 /// The header row.
-pub const COLUMNS: [&str; 11] = [
+pub const COLUMNS: [&str; 12] = [
     "client_reference",
     "specialist",
     "referral_date",
+    "employment_at_referral",
     "vocational_profile_started",
     "first_job_start",
     "first_job_hours_per_week",
@@ -119,6 +120,7 @@ pub async fn export(
             c.id.to_string(),
             specialist.to_string(),
             c.referral_date.to_string(),
+            c.employment_at_referral.clone().unwrap_or_default(),
             profile_started
                 .get(&c.id)
                 .map(ToString::to_string)

@@ -37,8 +37,9 @@ pub enum OutcomeDefinition {
     /// IPS Grow's job start: a job of at least 4 hours' paid work a week starting in the range,
     /// among the clients on the caseloads in the range.
     JobStart,
-    /// Employment rate: among clients out of work at referral (no job on record running on their
-    /// referral day), those who started any paid job between referral and the end of the range.
+    /// Employment rate: among clients out of work at referral (as recorded; where it was not
+    /// recorded, no job on record running on their referral day), those who started any paid job
+    /// between referral and the end of the range.
     EmploymentRate,
     /// 13-week sustainment: among clients whose first job in the range started at least 13 weeks
     /// ago, those with a job in the range that lasted 13 weeks (91 days).
@@ -227,10 +228,13 @@ pub fn evaluate(
                     }),
                 )),
                 OutcomeDefinition::EmploymentRate => {
-                    let working_at_referral = jobs.iter().any(|j| {
-                        j.start_date <= c.referral_date
-                            && j.end_date.is_none_or(|e| e >= c.referral_date)
-                    });
+                    let working_at_referral = match c.employment_at_referral.as_deref() {
+                        Some(recorded) => recorded == "EMPLOYED",
+                        None => jobs.iter().any(|j| {
+                            j.start_date <= c.referral_date
+                                && j.end_date.is_none_or(|e| e >= c.referral_date)
+                        }),
+                    };
                     (!working_at_referral).then(|| {
                         (
                             c.id,
@@ -497,6 +501,7 @@ mod tests {
             postcode: None,
             referral_date: day(referred),
             referral_source: "SELF_REFERRAL".into(),
+            employment_at_referral: None,
             keyworker_name: None,
             keyworker_contact: None,
             status: "ACTIVE".into(),
@@ -615,6 +620,36 @@ mod tests {
             )
             .is_empty()
         );
+    }
+
+    #[test]
+    fn recorded_employment_at_referral_decides_who_the_employment_rate_counts() {
+        // Three clients referred on day −380:
+        //   1: recorded as employed at referral (a job not on record) → not in the cohort;
+        //   2: recorded as economically inactive, started 16 h on day −300 → in it, in work;
+        //   3: not recorded, with a job on record since day −385 → working at referral: not in it.
+        let mut clients: Vec<client::Model> = (1..=3).map(|n| person(n, -380)).collect();
+        clients[0].employment_at_referral = Some("EMPLOYED".into());
+        clients[1].employment_at_referral = Some("ECONOMICALLY_INACTIVE".into());
+        let mut jobs: HashMap<Uuid, Vec<job_start::Model>> = HashMap::new();
+        for j in [
+            job(2, -300, None, 16.0, true),
+            job(3, -385, None, 30.0, true),
+        ] {
+            jobs.entry(j.client_id).or_default().push(j);
+        }
+        let cohort: Vec<(u128, bool)> = evaluate(
+            OutcomeDefinition::EmploymentRate,
+            &clients,
+            &jobs,
+            day(-400),
+            day(0),
+            day(0),
+        )
+        .into_iter()
+        .map(|(id, ok)| (id.as_u128(), ok))
+        .collect();
+        assert_eq!(cohort, [(2, true)]);
     }
 
     #[test]
