@@ -243,6 +243,12 @@ pub async fn load(
                         .is_some_and(|p| distance_km(holder.hub, p) < 20.0)
             })
             .collect();
+        // Vacancies at employers on record: the ones a specialist can present a client to.
+        let known_employer: Vec<&vacancy::Model> = nearby_vacancies
+            .iter()
+            .copied()
+            .filter(|v| v.employer_id.is_some())
+            .collect();
         // Active clients per full-time post: 15 to 19 within the standard of 20, 24 to 29 above
         // it; about one in six more were discharged during the year.
         let per_post = if practice.small_caseload {
@@ -552,10 +558,19 @@ pub async fn load(
             let mut presented_yet = false;
             for a in 0..applications {
                 let job = if a == 0 { story.job } else { None };
+                // Prompt specialists mostly work with employers they know, where they can
+                // present the client in person.
+                let pool = if !known_employer.is_empty()
+                    && rng.chance(if practice.prompt_first_contact { 80 } else { 30 })
+                {
+                    &known_employer
+                } else {
+                    &nearby_vacancies
+                };
                 let v = if job.is_some() {
                     started_vacancy(rng, &nearby_vacancies, &starts, &practice)
                 } else {
-                    (!nearby_vacancies.is_empty()).then(|| *rng.pick(&nearby_vacancies))
+                    (!pool.is_empty()).then(|| *rng.pick(pool))
                 };
                 let Some(v) = v else {
                     break;
