@@ -80,13 +80,17 @@ pub struct TestApp {
     running: tokio::task::JoinHandle<std::io::Result<()>>,
     handle: ipsmatch::startup::StopHandle,
     pg_database: Option<(String, String)>,
-    _dir: tempfile::TempDir,
+    _dir: std::sync::Arc<tempfile::TempDir>,
 }
 
 /// What to tear down after a test.
 pub struct Cleanup {
     handle: ipsmatch::startup::StopHandle,
     pg_database: Option<(String, String)>,
+    /// The data folder stays until the cleanup has run: a test body that uses only some of the
+    /// app's fields (an async block captures just those) would otherwise drop it at once, and
+    /// SQLite could open no new connection ("unable to open database file").
+    _dir: std::sync::Arc<tempfile::TempDir>,
 }
 
 impl Cleanup {
@@ -180,7 +184,7 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
         handle,
         running,
         pg_database,
-        _dir: dir,
+        _dir: std::sync::Arc::new(dir),
     }
 }
 
@@ -298,6 +302,7 @@ impl TestApp {
         Cleanup {
             handle: self.handle.clone(),
             pg_database: self.pg_database.clone(),
+            _dir: self._dir.clone(),
         }
     }
 

@@ -561,8 +561,11 @@ pub async fn load(
                 // Prompt specialists mostly work with employers they know, where they can
                 // present the client in person.
                 let pool = if !known_employer.is_empty()
-                    && rng.chance(if practice.prompt_first_contact { 80 } else { 30 })
-                {
+                    && rng.chance(if practice.prompt_first_contact {
+                        80
+                    } else {
+                        30
+                    }) {
                     &known_employer
                 } else {
                     &nearby_vacancies
