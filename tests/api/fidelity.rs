@@ -284,7 +284,8 @@ async fn job_support_and_disclosure_measures_come_out_as_worked_out_by_hand() {
 
 const OUTCOMES: &str = "query($scope: FidelityScopeInput!, $from: Date!, $to: Date!, $definition: OutcomeDefinition!, $split: OutcomeSplit) {
     outcomes(scope: $scope, from: $from, to: $to, definition: $definition, splitBy: $split) {
-        description total { group clients achieved rate display } groups { group clients achieved rate display } } }";
+        description total { group clients achieved rate display } groups { group clients achieved rate display }
+        byQuarter { group clients display } } }";
 
 #[tokio::test]
 async fn outcomes_are_split_small_groups_suppressed_and_substance_groups_kept_to_team_leads() {
@@ -322,6 +323,13 @@ async fn outcomes_are_split_small_groups_suppressed_and_substance_groups_kept_to
         let r = app.ok(&lead, OUTCOMES, vars(json!("SPECIALIST"))).await;
         assert_eq!(r.data("outcomes.total"), &json!({ "group": "All", "clients": 13, "achieved": 6, "rate": 46.2, "display": "6 of 13 (46.2%)" }));
         let groups = r.data("outcomes.groups").as_array().expect("groups").clone();
+        // The series behind the total, quarter by quarter: every client was registered today, so
+        // only this quarter has them on a caseload (13); earlier quarters have none ("<5").
+        let quarters = r.data("outcomes.byQuarter").as_array().expect("quarters").clone();
+        let quarter = |d: NaiveDate| format!("{} Q{}", d.year(), d.month0() / 3 + 1);
+        assert_eq!(quarters.first().map(|q| q["group"].clone()), Some(json!(quarter(ago(200)))), "{quarters:?}");
+        assert_eq!(quarters.last().map(|q| (q["group"].clone(), q["clients"].clone())), Some((json!(quarter(today)), json!(13))), "{quarters:?}");
+        assert!(quarters[..quarters.len() - 1].iter().all(|q| q["display"] == "<5"), "{quarters:?}");
         let mut displays: Vec<&str> = groups.iter().map(|g| g["display"].as_str().expect("display")).collect();
         displays.sort();
         assert_eq!(displays, ["*", "<5"], "{groups:?}");

@@ -67,7 +67,9 @@ pub async fn export(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<String, ApiError> {
-    let (clients, holder) = caseload(db, scope, from, to).await?;
+    let super::outcomes::Caseload {
+        clients, holder, ..
+    } = caseload(db, scope, from, to).await?;
     let ids: Vec<Uuid> = clients.iter().map(|c| c.id).collect();
     let names: HashMap<Uuid, &str> = scope
         .specialists

@@ -8,7 +8,7 @@
 use std::collections::HashMap;
 
 use async_graphql::{Context, Enum, Object, Result, SimpleObject};
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use uuid::Uuid;
 
@@ -111,6 +111,10 @@ pub struct OutcomeReport {
     pub total: OutcomeCell,
     /// Each group, when split (groups in name order).
     pub groups: Vec<OutcomeCell>,
+    /// The series behind the total: the outcome over each calendar quarter the range touches
+    /// (clipped to the range), by the same definition and with the same suppression; the quarter
+    /// is the group (`2026 Q3`).
+    pub by_quarter: Vec<OutcomeCell>,
 }
 
 /// A group's counts, suppressed as needed.
@@ -278,21 +282,57 @@ pub fn evaluate(
         .collect()
 }
 
-/// The clients on the scope's caseloads at some time in the range, with the specialist of their
-/// newest assignment there.
+/// One assignment's span: from, and to (none while it is open).
+type Span = (DateTime<Utc>, Option<DateTime<Utc>>);
+
+/// The clients on a scope's caseloads over a range.
+pub(crate) struct Caseload {
+    /// Clients referred by the range's end and on a caseload at some time in it.
+    pub clients: Vec<client::Model>,
+    /// Each client's specialist: their newest assignment in the range.
+    pub holder: HashMap<Uuid, Uuid>,
+    /// Each client's assignments to the scope's specialists: from, and to (while open: none).
+    pub periods: HashMap<Uuid, Vec<Span>>,
+}
+
+impl Caseload {
+    /// The clients referred by `to` and on the caseloads at some time from `from` to `to`.
+    pub fn within(&self, from: NaiveDate, to: NaiveDate) -> Vec<client::Model> {
+        let (start, end) = (start_of(from), end_of(to));
+        self.clients
+            .iter()
+            .filter(|c| c.referral_date <= to)
+            .filter(|c| {
+                self.periods.get(&c.id).is_some_and(|periods| {
+                    periods
+                        .iter()
+                        .any(|(a, b)| *a <= end && b.is_none_or(|b| b >= start))
+                })
+            })
+            .cloned()
+            .collect()
+    }
+}
+
+fn start_of(day: NaiveDate) -> DateTime<Utc> {
+    day.and_hms_opt(0, 0, 0)
+        .map_or_else(Utc::now, |t| t.and_utc())
+}
+
+fn end_of(day: NaiveDate) -> DateTime<Utc> {
+    day.and_hms_opt(23, 59, 59)
+        .map_or_else(Utc::now, |t| t.and_utc())
+}
+
+/// The clients on the scope's caseloads at some time in the range.
 pub(crate) async fn caseload(
     db: &DatabaseConnection,
     scope: &Scope,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<(Vec<client::Model>, HashMap<Uuid, Uuid>), ApiError> {
+) -> Result<Caseload, ApiError> {
     let ids: Vec<Uuid> = scope.specialists.iter().map(|s| s.id).collect();
-    let end = to
-        .and_hms_opt(23, 59, 59)
-        .map_or_else(Utc::now, |t| t.and_utc());
-    let start = from
-        .and_hms_opt(0, 0, 0)
-        .map_or_else(Utc::now, |t| t.and_utc());
+    let (start, end) = (start_of(from), end_of(to));
     let assignments = caseload_assignment::Entity::find()
         .filter(caseload_assignment::Column::SpecialistId.is_in(ids))
         .filter(caseload_assignment::Column::AssignedFrom.lte(end))
@@ -300,11 +340,16 @@ pub(crate) async fn caseload(
         .all(db)
         .await?;
     let mut holder: HashMap<Uuid, Uuid> = HashMap::new();
+    let mut periods: HashMap<Uuid, Vec<_>> = HashMap::new();
     for a in assignments
         .iter()
         .filter(|a| a.assigned_to.is_none_or(|t| t >= start))
     {
         holder.insert(a.client_id, a.specialist_id);
+        periods
+            .entry(a.client_id)
+            .or_default()
+            .push((a.assigned_from, a.assigned_to));
     }
     let clients = client::Entity::find()
         .filter(client::Column::Id.is_in(holder.keys().copied()))
@@ -312,7 +357,41 @@ pub(crate) async fn caseload(
         .order_by_asc(client::Column::Id)
         .all(db)
         .await?;
-    Ok((clients, holder))
+    Ok(Caseload {
+        clients,
+        holder,
+        periods,
+    })
+}
+
+/// The calendar quarters a range touches, each clipped to the range: (label, first, last day).
+pub fn quarters(from: NaiveDate, to: NaiveDate) -> Vec<(String, NaiveDate, NaiveDate)> {
+    let mut out = Vec::new();
+    let mut next = NaiveDate::from_ymd_opt(from.year(), from.month0() / 3 * 3 + 1, 1);
+    while let Some(first) = next.filter(|q| *q <= to) {
+        next = if first.month() == 10 {
+            NaiveDate::from_ymd_opt(first.year() + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(first.year(), first.month() + 3, 1)
+        };
+        let last = next.and_then(|n| n.pred_opt()).unwrap_or(to);
+        out.push((
+            format!("{} Q{}", first.year(), first.month0() / 3 + 1),
+            first.max(from),
+            last.min(to),
+        ));
+    }
+    out
+}
+
+/// An outcome computed over a scope and range.
+pub struct Computed {
+    /// The whole scope.
+    pub total: OutcomeCell,
+    /// Each group, when split.
+    pub groups: Vec<OutcomeCell>,
+    /// Each calendar quarter of the range.
+    pub by_quarter: Vec<OutcomeCell>,
 }
 
 /// Computes an outcome for `scope`, split as asked.
@@ -324,11 +403,12 @@ pub async fn outcomes(
     split: Option<OutcomeSplit>,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<(OutcomeCell, Vec<OutcomeCell>), ApiError> {
+) -> Result<Computed, ApiError> {
     if split == Some(OutcomeSplit::SubstanceGroup) && me.role != Role::TeamLead {
         return Err(ApiError::Forbidden);
     }
-    let (clients, holder) = caseload(db, scope, from, to).await?;
+    let caseload = caseload(db, scope, from, to).await?;
+    let (clients, holder) = (&caseload.clients, &caseload.holder);
     let mut jobs: HashMap<Uuid, Vec<job_start::Model>> = HashMap::new();
     for j in job_start::Entity::find()
         .filter(job_start::Column::ClientId.is_in(clients.iter().map(|c| c.id)))
@@ -338,13 +418,29 @@ pub async fn outcomes(
         jobs.entry(j.client_id).or_default().push(j);
     }
     let today = Utc::now().date_naive();
-    let results = evaluate(definition, &clients, &jobs, from, to, today);
+    let results = evaluate(definition, clients, &jobs, from, to, today);
     let achieved = results.iter().filter(|(_, ok)| *ok).count();
     let total = cell("All", results.len(), achieved);
+    // The series behind the total: the same rule over each quarter of the range.
+    let by_quarter = quarters(from, to)
+        .into_iter()
+        .map(|(label, first, last)| {
+            let cohort = caseload.within(first, last);
+            let results = evaluate(definition, &cohort, &jobs, first, last, today);
+            let achieved = results.iter().filter(|(_, ok)| *ok).count();
+            cell(&label, results.len(), achieved)
+        })
+        .collect();
 
     // Each client's group: a key (ids, so two people with one name stay apart) and its label.
     let group_of: HashMap<Uuid, (String, String)> = match split {
-        None => return Ok((total, Vec::new())),
+        None => {
+            return Ok(Computed {
+                total,
+                groups: Vec::new(),
+                by_quarter,
+            });
+        }
         Some(OutcomeSplit::Team) => {
             let teams: HashMap<Uuid, String> = team::Entity::find()
                 .all(db)
@@ -424,7 +520,11 @@ pub async fn outcomes(
         .into_iter()
         .map(|key| (key.1.clone(), counts[key].0, counts[key].1))
         .collect();
-    Ok((total.clone(), group_cells(&total, &sized)))
+    Ok(Computed {
+        groups: group_cells(&total, &sized),
+        total,
+        by_quarter,
+    })
 }
 
 fn group_label(stored: &str) -> String {
@@ -466,16 +566,16 @@ impl OutcomeQuery {
             .into());
         }
         let resolved = resolve_scope(db, me, &scope).await?;
-        let (total, groups) =
-            outcomes(db, me, &resolved, definition, split_by, from.0, to.0).await?;
+        let computed = outcomes(db, me, &resolved, definition, split_by, from.0, to.0).await?;
         Ok(OutcomeReport {
             definition,
             description: definition.describe().into(),
             scope: resolved.label,
             from,
             to,
-            total,
-            groups,
+            total: computed.total,
+            groups: computed.groups,
+            by_quarter: computed.by_quarter,
         })
     }
 }
@@ -650,6 +750,23 @@ mod tests {
         .map(|(id, ok)| (id.as_u128(), ok))
         .collect();
         assert_eq!(cohort, [(2, true)]);
+    }
+
+    #[test]
+    fn a_range_runs_over_the_calendar_quarters_it_touches() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        assert_eq!(
+            quarters(d(2025, 11, 10), d(2026, 4, 2)),
+            [
+                ("2025 Q4".to_string(), d(2025, 11, 10), d(2025, 12, 31)),
+                ("2026 Q1".to_string(), d(2026, 1, 1), d(2026, 3, 31)),
+                ("2026 Q2".to_string(), d(2026, 4, 1), d(2026, 4, 2)),
+            ]
+        );
+        assert_eq!(
+            quarters(d(2026, 7, 1), d(2026, 7, 1)),
+            [("2026 Q3".to_string(), d(2026, 7, 1), d(2026, 7, 1))]
+        );
     }
 
     #[test]
