@@ -117,8 +117,11 @@ async fn the_fidelity_report_renders_from_the_demo_data_in_headless_chromium() {
                 "no {chart} chart in {dom}"
             );
         }
+        // The outcomes follow the charts: four definitions, each with its quarters.
+        assert_eq!(dom.matches("data-outcome=").count(), 4, "{dom}");
+        assert!(dom.contains("class=\"quarters\""));
         let output = run(vec![
-            "--window-size=412,2600".into(),
+            "--window-size=412,3000".into(),
             format!("--screenshot={}", shot.display()),
             url.clone(),
         ])

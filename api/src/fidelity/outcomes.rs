@@ -50,7 +50,8 @@ pub enum OutcomeDefinition {
 }
 
 impl OutcomeDefinition {
-    fn describe(self) -> &'static str {
+    /// The definition in words.
+    pub fn describe(self) -> &'static str {
         match self {
             OutcomeDefinition::JobStart => {
                 "Clients starting a job of at least 4 hours a week (IPS Grow job start)"

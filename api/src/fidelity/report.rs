@@ -1,7 +1,8 @@
 //! The printable fidelity report at `/reports/fidelity`: the same measures as the `fidelity` query,
 //! rendered on the server as HTML with an SVG chart for each (weekly face-to-face employer contacts
 //! against the line at 6, the spread of days to first employer contact against 30, caseload per
-//! specialist against 20, and each share against its target). No script; it prints on A4 and reads
+//! specialist against 20, and each share against its target), then the four outcomes with their
+//! quarters, suppressed as in the API. No script; it prints on A4 and reads
 //! on a phone. Authenticated like the API: `Authorization: Bearer …`, or `?access_token=…` for a link
 //! opened in a browser (RFC 6750 §2.3).
 
@@ -14,6 +15,7 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{Duration, NaiveDate, Utc};
 
+use super::outcomes::{Computed, OutcomeDefinition, outcomes};
 use super::query::{FidelityScopeInput, resolve_scope};
 use super::service::{FidelityMeasure, SeriesPoint, fidelity};
 use super::thresholds::Better;
@@ -186,8 +188,46 @@ fn anchor_badge(anchor: Option<i32>) -> String {
     }
 }
 
+/// The outcomes the report shows, in order.
+pub const OUTCOMES: [OutcomeDefinition; 4] = [
+    OutcomeDefinition::JobStart,
+    OutcomeDefinition::EmploymentRate,
+    OutcomeDefinition::SustainedThirteenWeeks,
+    OutcomeDefinition::IpsAdPrimary,
+];
+
+/// The outcomes table: each definition's total, with its quarters beneath.
+fn outcomes_table(outcomes: &[(OutcomeDefinition, Computed)]) -> String {
+    let mut table = String::from(
+        r#"<section id="outcomes"><h2>Outcomes</h2><table class="outcomes"><thead><tr><th>Outcome</th><th>Over the range, and by quarter</th></tr></thead><tbody>"#,
+    );
+    for (definition, computed) in outcomes {
+        let quarters: Vec<String> = computed
+            .by_quarter
+            .iter()
+            .map(|q| format!("{}: {}", escape(&q.group), escape(&q.display)))
+            .collect();
+        let _ = write!(
+            table,
+            r#"<tr data-outcome="{key:?}"><td>{label}</td><td><strong>{total}</strong><br><span class="quarters">{quarters}</span></td></tr>"#,
+            key = definition,
+            label = escape(definition.describe()),
+            total = escape(&computed.total.display),
+            quarters = quarters.join(" · ")
+        );
+    }
+    table.push_str(r#"</tbody></table><p class="legend">Counts under 5, or within 5 of the whole group, show as "&lt;5" so no one can be picked out.</p></section>"#);
+    table
+}
+
 /// The page for a computed report.
-pub fn render(scope: &str, from: NaiveDate, to: NaiveDate, measures: &[FidelityMeasure]) -> String {
+pub fn render(
+    scope: &str,
+    from: NaiveDate,
+    to: NaiveDate,
+    measures: &[FidelityMeasure],
+    outcomes: &[(OutcomeDefinition, Computed)],
+) -> String {
     let by_key: HashMap<&str, &FidelityMeasure> =
         measures.iter().map(|m| (m.key.as_str(), m)).collect();
     let mut body = String::new();
@@ -286,6 +326,9 @@ pub fn render(scope: &str, from: NaiveDate, to: NaiveDate, measures: &[FidelityM
                 .collect::<String>()
         );
     }
+    if !outcomes.is_empty() {
+        body.push_str(&outcomes_table(outcomes));
+    }
     format!(
         r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>IPS fidelity: {title}</title><style>{STYLE}</style></head><body>{body}</body></html>"#,
         title = escape(scope)
@@ -299,7 +342,7 @@ table{border-collapse:collapse;width:100%;margin-top:1rem;font-size:.9rem}td,th{
 .target{stroke:#b00020;stroke-width:1.5;stroke-dasharray:6 4}.target-label{fill:#b00020;font-size:11px}.tick{fill:#444;font-size:10px}\
 .anchor{display:inline-block;min-width:1.4em;text-align:center;border-radius:.7em;color:#fff;font-weight:600;font-size:.85rem}\
 .a1,.a2{background:#b00020}.a3{background:#c77700}.a4,.a5{background:#2e7d32}.none{background:#888}.note{color:#b00020}\
-.legend{font-size:.85rem;color:#333}@media print{body{max-width:none}section{break-inside:avoid}}";
+.legend,.quarters{font-size:.85rem;color:#333}@media print{body{max-width:none}section{break-inside:avoid}}";
 
 /// Query parameters of `/reports/fidelity`.
 #[derive(serde::Deserialize)]
@@ -394,17 +437,34 @@ pub async fn fidelity_page(
     params: web::Query<ReportParams>,
     state: web::Data<Arc<AppState>>,
 ) -> HttpResponse {
-    let (_, scope, from, to) = match authorize(&req, params.into_inner(), &state).await {
+    let (viewer, scope, from, to) = match authorize(&req, params.into_inner(), &state).await {
         Ok(granted) => granted,
         Err(refused) => return refused,
     };
-    match fidelity(&state.db, &state.thresholds, &scope, from, to).await {
-        Ok(measures) => HttpResponse::Ok()
+    match compute(&state, &viewer, &scope, from, to).await {
+        Ok((measures, outcomes)) => HttpResponse::Ok()
             .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
             .insert_header((header::CACHE_CONTROL, "no-store"))
-            .body(render(&scope.label, from, to, &measures)),
+            .body(render(&scope.label, from, to, &measures, &outcomes)),
         Err(err) => failed(&err),
     }
+}
+
+/// The measures and outcomes behind the report.
+async fn compute(
+    state: &AppState,
+    viewer: &crate::auth::Viewer,
+    scope: &super::service::Scope,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(Vec<FidelityMeasure>, Vec<(OutcomeDefinition, Computed)>), ApiError> {
+    let measures = fidelity(&state.db, &state.thresholds, scope, from, to).await?;
+    let mut computed = Vec::new();
+    for definition in OUTCOMES {
+        let outcome = outcomes(&state.db, viewer, scope, definition, None, from, to).await?;
+        computed.push((definition, outcome));
+    }
+    Ok((measures, computed))
 }
 
 /// The page for an unexpected failure; the cause goes to the log only.
