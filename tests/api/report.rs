@@ -117,6 +117,8 @@ async fn the_fidelity_report_renders_from_the_demo_data_in_headless_chromium() {
                 "no {chart} chart in {dom}"
             );
         }
+        // A team report lists each specialist's anchors (the demo teams have four).
+        assert_eq!(dom.matches("data-specialist").count(), 4, "{dom}");
         // The outcomes follow the charts: four definitions, each with its quarters.
         assert_eq!(dom.matches("data-outcome=").count(), 4, "{dom}");
         assert!(dom.contains("class=\"quarters\""));

@@ -1,8 +1,8 @@
 //! The printable fidelity report at `/reports/fidelity`: the same measures as the `fidelity` query,
 //! rendered on the server as HTML with an SVG chart for each (weekly face-to-face employer contacts
 //! against the line at 6, the spread of days to first employer contact against 30, caseload per
-//! specialist against 20, and each share against its target), then the four outcomes with their
-//! quarters, suppressed as in the API. No script; it prints on A4 and reads
+//! specialist against 20, and each share against its target), each specialist's anchors (for a
+//! team), then the four outcomes with their quarters, suppressed as in the API. No script; it prints on A4 and reads
 //! on a phone. Authenticated like the API: `Authorization: Bearer …`, or `?access_token=…` for a link
 //! opened in a browser (RFC 6750 §2.3).
 
@@ -220,14 +220,101 @@ fn outcomes_table(outcomes: &[(OutcomeDefinition, Computed)]) -> String {
     table
 }
 
-/// The page for a computed report.
-pub fn render(
-    scope: &str,
-    from: NaiveDate,
-    to: NaiveDate,
+/// Everything a report page shows.
+pub struct Report {
+    /// Whose practice.
+    pub scope: String,
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+    /// The measures over the whole scope.
+    pub measures: Vec<FidelityMeasure>,
+    /// Each specialist's measures, for a scope of more than one.
+    pub by_specialist: Vec<(String, Vec<FidelityMeasure>)>,
+    /// The outcomes over the scope.
+    pub outcomes: Vec<(OutcomeDefinition, Computed)>,
+}
+
+impl Report {
+    /// Computes the report for `scope`: its measures, each specialist's (for a team), and the
+    /// four outcomes.
+    pub async fn compute(
+        db: &sea_orm::DatabaseConnection,
+        thresholds: &super::thresholds::Thresholds,
+        viewer: &crate::auth::Viewer,
+        scope: &super::service::Scope,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Self, ApiError> {
+        let measures = fidelity(db, thresholds, scope, from, to).await?;
+        let mut by_specialist = Vec::new();
+        if scope.specialists.len() > 1 {
+            for specialist in &scope.specialists {
+                let one = super::service::Scope {
+                    label: specialist.name.clone(),
+                    specialists: vec![specialist.clone()],
+                };
+                by_specialist.push((
+                    specialist.name.clone(),
+                    fidelity(db, thresholds, &one, from, to).await?,
+                ));
+            }
+        }
+        let mut computed = Vec::new();
+        for definition in OUTCOMES {
+            let outcome = outcomes(db, viewer, scope, definition, None, from, to).await?;
+            computed.push((definition, outcome));
+        }
+        Ok(Self {
+            scope: scope.label.clone(),
+            from,
+            to,
+            measures,
+            by_specialist,
+            outcomes: computed,
+        })
+    }
+}
+
+/// The anchors each specialist reaches, a row each, a column per measure (numbered as in the
+/// summary table).
+fn specialists_table(
     measures: &[FidelityMeasure],
-    outcomes: &[(OutcomeDefinition, Computed)],
+    rows: &[(String, Vec<FidelityMeasure>)],
 ) -> String {
+    let mut table = String::from(
+        r#"<section id="by-specialist"><h2>Anchors by specialist</h2><table class="by-specialist"><thead><tr><th>Specialist</th>"#,
+    );
+    for (n, m) in measures.iter().enumerate() {
+        let _ = write!(
+            table,
+            r#"<th title="{label}">{n}</th>"#,
+            label = escape(&m.label),
+            n = n + 1
+        );
+    }
+    table.push_str("</tr></thead><tbody>");
+    for (name, own) in rows {
+        let _ = write!(table, r#"<tr data-specialist><td>{}</td>"#, escape(name));
+        for m in measures {
+            let anchor = own.iter().find(|o| o.key == m.key).and_then(|o| o.anchor);
+            let _ = write!(table, "<td>{}</td>", anchor_badge(anchor));
+        }
+        table.push_str("</tr>");
+    }
+    table.push_str("</tbody></table></section>");
+    table
+}
+
+/// The page for a computed report.
+pub fn render(report: &Report) -> String {
+    let (scope, from, to, measures) = (
+        report.scope.as_str(),
+        report.from,
+        report.to,
+        &report.measures,
+    );
     let by_key: HashMap<&str, &FidelityMeasure> =
         measures.iter().map(|m| (m.key.as_str(), m)).collect();
     let mut body = String::new();
@@ -238,11 +325,12 @@ pub fn render(
         now = Utc::now().format("%Y-%m-%d %H:%M UTC")
     );
     body.push_str(r#"<table class="summary"><thead><tr><th>Measure</th><th>Value</th><th>Target</th><th>Anchor</th></tr></thead><tbody>"#);
-    for m in measures {
+    for (n, m) in measures.iter().enumerate() {
         let _ = write!(
             body,
-            r#"<tr data-measure="{key}"><td>{label}</td><td>{value}</td><td>{better} {target}</td><td>{anchor}</td></tr>"#,
+            r#"<tr data-measure="{key}"><td>{n}. {label}</td><td>{value}</td><td>{better} {target}</td><td>{anchor}</td></tr>"#,
             key = escape(&m.key),
+            n = n + 1,
             label = escape(&m.label),
             value = m.value.map_or_else(|| "no cases".into(), number),
             better = if m.better == Better::Lower {
@@ -255,6 +343,9 @@ pub fn render(
         );
     }
     body.push_str("</tbody></table>");
+    if !report.by_specialist.is_empty() {
+        body.push_str(&specialists_table(measures, &report.by_specialist));
+    }
 
     let section = |body: &mut String, key: &str, chart: String| {
         if let Some(m) = by_key.get(key) {
@@ -326,8 +417,8 @@ pub fn render(
                 .collect::<String>()
         );
     }
-    if !outcomes.is_empty() {
-        body.push_str(&outcomes_table(outcomes));
+    if !report.outcomes.is_empty() {
+        body.push_str(&outcomes_table(&report.outcomes));
     }
     format!(
         r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>IPS fidelity: {title}</title><style>{STYLE}</style></head><body>{body}</body></html>"#,
@@ -441,30 +532,13 @@ pub async fn fidelity_page(
         Ok(granted) => granted,
         Err(refused) => return refused,
     };
-    match compute(&state, &viewer, &scope, from, to).await {
-        Ok((measures, outcomes)) => HttpResponse::Ok()
+    match Report::compute(&state.db, &state.thresholds, &viewer, &scope, from, to).await {
+        Ok(report) => HttpResponse::Ok()
             .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
             .insert_header((header::CACHE_CONTROL, "no-store"))
-            .body(render(&scope.label, from, to, &measures, &outcomes)),
+            .body(render(&report)),
         Err(err) => failed(&err),
     }
-}
-
-/// The measures and outcomes behind the report.
-async fn compute(
-    state: &AppState,
-    viewer: &crate::auth::Viewer,
-    scope: &super::service::Scope,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<(Vec<FidelityMeasure>, Vec<(OutcomeDefinition, Computed)>), ApiError> {
-    let measures = fidelity(&state.db, &state.thresholds, scope, from, to).await?;
-    let mut computed = Vec::new();
-    for definition in OUTCOMES {
-        let outcome = outcomes(&state.db, viewer, scope, definition, None, from, to).await?;
-        computed.push((definition, outcome));
-    }
-    Ok((measures, computed))
 }
 
 /// The page for an unexpected failure; the cause goes to the log only.
