@@ -136,6 +136,16 @@ async fn fidelity_measures_come_out_as_worked_out_by_hand() {
         assert_eq!(sorted, vec![9.0, 10.0]);
         assert_eq!(first["clientsPastTarget"], json!([{ "name": "Client Three" }]));
 
+        // Each specialist's own measures, in name order: A holds 3 clients, B 1 (C5 is discharged).
+        let r = app.ok(&lead, "query($scope: FidelityScopeInput!, $from: Date!, $to: Date!) { fidelity(scope: $scope, from: $from, to: $to) {
+            bySpecialist { specialist { id } measures { key value } } } }",
+            json!({ "scope": { "teamId": team }, "from": from.to_string(), "to": today.to_string() })).await;
+        let rows = r.data("fidelity.bySpecialist").as_array().expect("rows").clone();
+        let caseloads: Vec<(String, f64)> = rows.iter().map(|row| (row["specialist"]["id"].as_str().expect("id").to_string(), measure(row, "caseload_per_fte")["value"].as_f64().expect("value"))).collect();
+        assert_eq!(caseloads.len(), 2, "{rows:?}");
+        assert!(caseloads.contains(&(a_id.clone(), 3.0)), "{caseloads:?}");
+        assert!(caseloads.iter().any(|(id, n)| *id != a_id && *n == 1.0), "{caseloads:?}");
+
         // A specialist sees their own measures (A: 3 clients), not the team's; admins none.
         let own = app.ok(&a, REPORT, json!({ "scope": {}, "from": from.to_string(), "to": today.to_string() })).await;
         assert_eq!(measure(own.data("fidelity"), "caseload_per_fte")["value"].as_f64(), Some(3.0));

@@ -1,12 +1,12 @@
 //! `fidelity(scope, from, to)`: a specialist sees their own measures, a team lead their team's and
 //! each of its specialists'; admins see none (the measures list clients by name).
 
-use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use async_graphql::{ComplexObject, Context, ID, InputObject, Object, Result, SimpleObject};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use entities::staff;
 
-use super::service::{FidelityMeasure, Scope, fidelity, holds_caseload};
+use super::service::{FidelityMeasure, Scope, by_specialist, fidelity, holds_caseload};
 use super::thresholds::Thresholds;
 use crate::auth::{Role, viewer};
 use crate::dates::Date;
@@ -24,6 +24,7 @@ pub struct FidelityScopeInput {
 
 /// Fidelity measures for a scope and date range.
 #[derive(SimpleObject)]
+#[graphql(complex)]
 pub struct FidelityReport {
     /// Who is measured.
     pub scope: String,
@@ -33,6 +34,44 @@ pub struct FidelityReport {
     pub to: Date,
     /// Each measure with its value, anchor, thresholds and series.
     pub measures: Vec<FidelityMeasure>,
+    #[graphql(skip)]
+    pub specialists: Vec<staff::Model>,
+}
+
+/// One specialist's own measures within a team's report.
+#[derive(SimpleObject)]
+pub struct SpecialistFidelity {
+    /// The specialist.
+    pub specialist: crate::staff::types::Staff,
+    /// Their measures over the same range.
+    pub measures: Vec<FidelityMeasure>,
+}
+
+#[ComplexObject]
+impl FidelityReport {
+    /// Each specialist's own measures over the same range, in name order (a team's report; empty
+    /// for one specialist). Computed only when asked for: one computation per specialist.
+    async fn by_specialist(&self, ctx: &Context<'_>) -> Result<Vec<SpecialistFidelity>> {
+        let scope = Scope {
+            label: self.scope.clone(),
+            specialists: self.specialists.clone(),
+        };
+        let rows = by_specialist(
+            ctx.data::<DatabaseConnection>()?,
+            ctx.data::<Thresholds>()?,
+            &scope,
+            self.from.0,
+            self.to.0,
+        )
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(specialist, measures)| SpecialistFidelity {
+                specialist: crate::staff::types::Staff(specialist),
+                measures,
+            })
+            .collect())
+    }
 }
 
 /// Fidelity queries.
@@ -66,6 +105,7 @@ impl FidelityQuery {
             from,
             to,
             measures,
+            specialists: scope.specialists,
         })
     }
 }

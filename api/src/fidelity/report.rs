@@ -248,19 +248,11 @@ impl Report {
         to: NaiveDate,
     ) -> Result<Self, ApiError> {
         let measures = fidelity(db, thresholds, scope, from, to).await?;
-        let mut by_specialist = Vec::new();
-        if scope.specialists.len() > 1 {
-            for specialist in &scope.specialists {
-                let one = super::service::Scope {
-                    label: specialist.name.clone(),
-                    specialists: vec![specialist.clone()],
-                };
-                by_specialist.push((
-                    specialist.name.clone(),
-                    fidelity(db, thresholds, &one, from, to).await?,
-                ));
-            }
-        }
+        let by_specialist = super::service::by_specialist(db, thresholds, scope, from, to)
+            .await?
+            .into_iter()
+            .map(|(specialist, measures)| (specialist.name, measures))
+            .collect();
         let mut computed = Vec::new();
         for definition in OUTCOMES {
             let outcome = outcomes(db, viewer, scope, definition, None, from, to).await?;

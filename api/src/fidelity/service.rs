@@ -326,6 +326,31 @@ pub async fn fidelity(
     Ok(all)
 }
 
+/// Each specialist's own measures over the range, in name order; empty for a scope of one.
+pub async fn by_specialist(
+    db: &DatabaseConnection,
+    thresholds: &Thresholds,
+    scope: &Scope,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<(staff::Model, Vec<FidelityMeasure>)>, ApiError> {
+    if scope.specialists.len() < 2 {
+        return Ok(Vec::new());
+    }
+    let mut specialists = scope.specialists.clone();
+    specialists.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut out = Vec::new();
+    for specialist in specialists {
+        let one = Scope {
+            label: specialist.name.clone(),
+            specialists: vec![specialist.clone()],
+        };
+        let measures = fidelity(db, thresholds, &one, from, to).await?;
+        out.push((specialist, measures));
+    }
+    Ok(out)
+}
+
 /// Whether a member of staff holds a caseload (an active specialist).
 pub fn holds_caseload(member: &staff::Model) -> bool {
     member.active && member.role == Role::Specialist.as_db()
