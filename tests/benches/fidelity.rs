@@ -14,35 +14,21 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use ipsmatch::config::Settings;
-use ipsmatch::fidelity::outcomes::{OutcomeDefinition, OutcomeSplit, outcomes};
+use ipsmatch::fidelity::outcomes::{OutcomeSplit, outcomes};
 use ipsmatch::fidelity::service::{Scope, fidelity};
 use ipsmatch::fidelity::thresholds::Thresholds;
 
 /// Timed runs of each computation.
 const RUNS: usize = 10;
 
+mod support;
+
 fn main() -> ExitCode {
     let postgres = !std::env::args().any(|a| a == "--no-postgres");
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(err) => {
-            eprintln!("fidelity bench: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(run(postgres)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("fidelity bench: {err:#}");
-            ExitCode::FAILURE
-        }
-    }
+    support::run_bench("fidelity", run(postgres))
 }
 
 async fn run(postgres: bool) -> anyhow::Result<()> {
@@ -56,23 +42,12 @@ async fn run(postgres: bool) -> anyhow::Result<()> {
         let url = std::env::var("IPSMATCH_TEST_POSTGRES_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
         let name = format!("ipsmatch_bench_fid_{}", std::process::id());
-        let admin = sea_orm::Database::connect(url.as_str())
-            .await
-            .context("PostgreSQL")?;
-        admin
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\""))
-            .await?;
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-            .await?;
-        let cut = url.rfind('/').map_or(url.len(), |i| i + 1);
-        let mut settings = Settings::with_data_dir(dir.path().join("pg"));
-        settings.database_url = format!("{}{name}", &url[..cut]);
-        let result = measure("PostgreSQL", &settings).await;
-        let _ = admin
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-            .await;
-        result?;
+        support::with_scratch_database(&url, &name, async |db_url: &str| {
+            let mut settings = Settings::with_data_dir(dir.path().join("pg"));
+            settings.database_url = db_url.to_string();
+            measure("PostgreSQL", &settings).await
+        })
+        .await?;
     }
     Ok(())
 }
@@ -118,7 +93,7 @@ async fn measure(label: &str, settings: &Settings) -> anyhow::Result<()> {
         .count(&db)
         .await?;
     let jobs = entities::job_start::Entity::find().count(&db).await?;
-    let http_ms = over_http(settings, &db, lead.id, team_id).await?;
+    let http_ms = over_http(settings, lead.id, team_id).await?;
     let viewer = ipsmatch::auth::Viewer {
         staff: lead,
         role: ipsmatch::auth::Role::TeamLead,
@@ -155,12 +130,7 @@ async fn measure(label: &str, settings: &Settings) -> anyhow::Result<()> {
         report_ms.push(started.elapsed().as_secs_f64() * 1e3);
         anyhow::ensure!(html.contains("data-chart=\"weekly-contacts\""));
         let started = Instant::now();
-        for definition in [
-            OutcomeDefinition::JobStart,
-            OutcomeDefinition::EmploymentRate,
-            OutcomeDefinition::SustainedThirteenWeeks,
-            OutcomeDefinition::IpsAdPrimary,
-        ] {
+        for definition in ipsmatch::fidelity::report::OUTCOMES {
             outcomes(
                 &db,
                 &viewer,
@@ -188,10 +158,10 @@ async fn measure(label: &str, settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Serves the API over `db` and times a team lead fetching the team's report for the last year.
+/// Serves the API on the benchmark's database and times a team lead fetching the team's report
+/// for the last year.
 async fn over_http(
     settings: &Settings,
-    db: &sea_orm::DatabaseConnection,
     lead: uuid::Uuid,
     team: uuid::Uuid,
 ) -> anyhow::Result<Vec<f64>> {
@@ -202,7 +172,10 @@ async fn over_http(
     let token = issuer
         .context("a signing key")?
         .mint(lead, std::time::Duration::from_secs(3600))?;
-    let app = ipsmatch::startup::Application::build(settings, db.clone())?;
+    // The server gets a pool of its own, as a server process would: connections its worker
+    // runtimes open must not outlive them in the pool the rest of the benchmark goes on using.
+    let served = ipsmatch::startup::prepare_database(&settings).await?;
+    let app = ipsmatch::startup::Application::build(settings, served)?;
     let base = format!("http://127.0.0.1:{}", app.port());
     let stop = app.handle();
     let running = tokio::spawn(app.run_until_stopped());

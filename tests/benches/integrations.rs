@@ -26,6 +26,8 @@ use ipsmatch::demo::{Rng, places};
 
 const SOURCE: &str = "bench-feed";
 
+mod support;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     if matches!(
@@ -41,23 +43,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(err) => {
-            eprintln!("integrations bench: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(run(options)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("integrations bench: {err:#}");
-            ExitCode::FAILURE
-        }
-    }
+    support::run_bench("integrations", run(options))
 }
 
 const USAGE: &str = "usage: cargo bench -p ipsmatch-tests --bench integrations -- [options]
@@ -195,34 +181,18 @@ async fn run(options: Options) -> anyhow::Result<()> {
 
     if let Some(url) = &options.postgres {
         let name = format!("ipsmatch_bench_int_{}", std::process::id());
-        let admin = sea_orm::Database::connect(url.as_str())
-            .await
-            .context("connecting to PostgreSQL (or give --no-postgres)")?;
-        admin
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\""))
-            .await?;
-        admin
-            .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-            .await?;
-        let cut = url.rfind('/').map_or(url.len(), |i| i + 1);
-        let query = url[cut..].find('?').map_or("", |q| &url[cut + q..]);
-        let db_url = format!("{}{name}{query}", &url[..cut]);
-        let result = async {
+        support::with_scratch_database(url, &name, async |db_url: &str| {
             let pg_dir = tempfile::tempdir()?;
-            let (first, printed) = import(&file, pg_dir.path(), Some(&db_url))?;
-            let (again, _) = import(&file, pg_dir.path(), Some(&db_url))?;
+            let (first, printed) = import(&file, pg_dir.path(), Some(db_url))?;
+            let (again, _) = import(&file, pg_dir.path(), Some(db_url))?;
             println!("PostgreSQL  import {first:6.1} s ({:6.0} rows/s)   unchanged re-import {again:6.1} s ({:6.0} rows/s)",
                 options.rows as f64 / first, options.rows as f64 / again);
             println!("            {printed}");
             report["postgres"] = json!({ "importSeconds": first, "reimportSeconds": again });
-            report["replicas"] = replicas(&options, pg_dir.path(), &db_url).await?;
+            report["replicas"] = replicas(&options, pg_dir.path(), db_url).await?;
             anyhow::Ok(())
-        }
-        .await;
-        let _ = admin
-            .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-            .await;
-        result?;
+        })
+        .await?;
     }
     let out = target_dir().join("integrations.json");
     std::fs::write(&out, serde_json::to_string_pretty(&report)?)?;

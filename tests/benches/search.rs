@@ -37,6 +37,8 @@ const CHUNK: usize = 5_000;
 /// Writes timed from commit to searchable.
 const PROBES: usize = 100;
 
+mod support;
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().collect();
     if matches!(
@@ -52,23 +54,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(err) => {
-            eprintln!("search bench: {err}");
-            return ExitCode::FAILURE;
-        }
-    };
-    match runtime.block_on(run(options)) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("search bench: {err:#}");
-            ExitCode::FAILURE
-        }
-    }
+    support::run_bench("search", run(options))
 }
 
 const USAGE: &str = "usage: cargo bench -p ipsmatch-tests --bench search -- [options]
@@ -1053,20 +1039,9 @@ async fn postgres_baseline(
     size: usize,
 ) -> anyhow::Result<(Timings, f64)> {
     let name = format!("ipsmatch_bench_{}", std::process::id());
-    let admin = sea_orm::Database::connect(url)
-        .await
-        .context("connecting to PostgreSQL (or give --no-postgres)")?;
-    admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\""))
-        .await?;
-    admin
-        .execute_unprepared(&format!("CREATE DATABASE \"{name}\""))
-        .await?;
-    let cut = url.rfind('/').map_or(url.len(), |i| i + 1);
-    let query = url[cut..].find('?').map_or("", |q| &url[cut + q..]);
-    let mut settings = Settings::with_data_dir(std::env::temp_dir());
-    settings.database_url = format!("{}{name}{query}", &url[..cut]);
-    let result = async {
+    support::with_scratch_database(url, &name, async |db_url: &str| {
+        let mut settings = Settings::with_data_dir(std::env::temp_dir());
+        settings.database_url = db_url.to_string();
         let db = ipsmatch::startup::prepare_database(&settings).await?;
         load_corpus(&db, options, long_tail, size).await?;
         let started = Instant::now();
@@ -1089,12 +1064,8 @@ async fn postgres_baseline(
         .await?;
         db.close().await?;
         anyhow::Ok((timings, build))
-    }
-    .await;
-    admin
-        .execute_unprepared(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-        .await?;
-    result
+    })
+    .await
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -145,16 +145,18 @@ fn diversity_keys(v: &vacancy::Model) -> (String, String) {
             .clone()
             .unwrap_or_else(|| format!("title:{}", v.title.to_lowercase())),
         v.employer_id.map_or_else(
-            || format!("name:{}", hiring_name(v).to_lowercase()),
+            || {
+                format!(
+                    "name:{}",
+                    v.employer_name
+                        .as_deref()
+                        .unwrap_or_default()
+                        .to_lowercase()
+                )
+            },
             |id| id.to_string(),
         ),
     )
-}
-
-fn hiring_name(v: &vacancy::Model) -> String {
-    v.employer_name
-        .clone()
-        .unwrap_or_else(|| "Local employer".into())
 }
 
 /// The vacancy a specialist's next job start comes from. Specialists whose placements vary take
@@ -225,8 +227,18 @@ pub async fn load(
     caseholders: &[Caseholder],
     places: &[Place],
     vacancies: &[vacancy::Model],
+    employers: &[entities::employer::Model],
 ) -> anyhow::Result<usize> {
     let today = Utc::now().date_naive();
+    // A job is with the employer on record where there is one, else with the advertiser named.
+    let employer_names: std::collections::HashMap<Uuid, &str> =
+        employers.iter().map(|e| (e.id, e.name.as_str())).collect();
+    let hiring_name = |v: &vacancy::Model| -> String {
+        v.employer_id
+            .and_then(|id| employer_names.get(&id).map(|n| (*n).to_string()))
+            .or_else(|| v.employer_name.clone())
+            .unwrap_or_else(|| "Local employer".into())
+    };
     let mut count = 0;
     for holder in caseholders {
         let practice = holder.practice;

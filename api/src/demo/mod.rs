@@ -733,7 +733,8 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
             })
         })
         .collect();
-    let client_count = clients::load(&txn, &mut rng, &caseholders, &places, &rows).await?;
+    let client_count =
+        clients::load(&txn, &mut rng, &caseholders, &places, &rows, &employers).await?;
     // A registered integrator, so the integrator API can be tried at once.
     entities::integrator::ActiveModel {
         id: Set(Uuid::now_v7()),

@@ -15,7 +15,7 @@ use uuid::Uuid;
 use entities::{caseload_assignment, client, client_sensitive, job_start, team};
 
 use super::query::{FidelityScopeInput, resolve_scope};
-use super::service::Scope;
+use super::service::{Scope, end_of, start_of};
 use crate::audit::{AuditAction, AuditEntry};
 use crate::auth::{Role, Viewer, viewer};
 use crate::dates::Date;
@@ -313,16 +313,6 @@ impl Caseload {
             .cloned()
             .collect()
     }
-}
-
-fn start_of(day: NaiveDate) -> DateTime<Utc> {
-    day.and_hms_opt(0, 0, 0)
-        .map_or_else(Utc::now, |t| t.and_utc())
-}
-
-fn end_of(day: NaiveDate) -> DateTime<Utc> {
-    day.and_hms_opt(23, 59, 59)
-        .map_or_else(Utc::now, |t| t.and_utc())
 }
 
 /// The clients on the scope's caseloads at some time in the range.

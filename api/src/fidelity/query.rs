@@ -52,14 +52,10 @@ impl FidelityReport {
     /// Each specialist's own measures over the same range, in name order (a team's report; empty
     /// for one specialist). Computed only when asked for: one computation per specialist.
     async fn by_specialist(&self, ctx: &Context<'_>) -> Result<Vec<SpecialistFidelity>> {
-        let scope = Scope {
-            label: self.scope.clone(),
-            specialists: self.specialists.clone(),
-        };
         let rows = by_specialist(
             ctx.data::<DatabaseConnection>()?,
             ctx.data::<Thresholds>()?,
-            &scope,
+            &self.specialists,
             self.from.0,
             self.to.0,
         )

@@ -248,11 +248,12 @@ impl Report {
         to: NaiveDate,
     ) -> Result<Self, ApiError> {
         let measures = fidelity(db, thresholds, scope, from, to).await?;
-        let by_specialist = super::service::by_specialist(db, thresholds, scope, from, to)
-            .await?
-            .into_iter()
-            .map(|(specialist, measures)| (specialist.name, measures))
-            .collect();
+        let by_specialist =
+            super::service::by_specialist(db, thresholds, &scope.specialists, from, to)
+                .await?
+                .into_iter()
+                .map(|(specialist, measures)| (specialist.name, measures))
+                .collect();
         let mut computed = Vec::new();
         for definition in OUTCOMES {
             let outcome = outcomes(db, viewer, scope, definition, None, from, to).await?;

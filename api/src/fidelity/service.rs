@@ -98,12 +98,14 @@ pub(crate) fn measure(
     })
 }
 
-fn end_of(day: NaiveDate) -> DateTime<Utc> {
+/// The last second of `day`.
+pub(crate) fn end_of(day: NaiveDate) -> DateTime<Utc> {
     day.and_hms_opt(23, 59, 59)
         .map_or_else(Utc::now, |t| t.and_utc())
 }
 
-fn start_of(day: NaiveDate) -> DateTime<Utc> {
+/// The first second of `day`.
+pub(crate) fn start_of(day: NaiveDate) -> DateTime<Utc> {
     day.and_hms_opt(0, 0, 0)
         .map_or_else(Utc::now, |t| t.and_utc())
 }
@@ -326,18 +328,18 @@ pub async fn fidelity(
     Ok(all)
 }
 
-/// Each specialist's own measures over the range, in name order; empty for a scope of one.
+/// Each of `specialists`' own measures over the range, in name order; empty for fewer than two.
 pub async fn by_specialist(
     db: &DatabaseConnection,
     thresholds: &Thresholds,
-    scope: &Scope,
+    specialists: &[staff::Model],
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<(staff::Model, Vec<FidelityMeasure>)>, ApiError> {
-    if scope.specialists.len() < 2 {
+    if specialists.len() < 2 {
         return Ok(Vec::new());
     }
-    let mut specialists = scope.specialists.clone();
+    let mut specialists = specialists.to_vec();
     specialists.sort_by(|a, b| a.name.cmp(&b.name));
     let mut out = Vec::new();
     for specialist in specialists {
