@@ -84,8 +84,21 @@ pub struct Claims {
 #[derive(Deserialize)]
 struct Subject {
     sub: String,
+    exp: u64,
     #[serde(default)]
     scope: Option<String>,
+}
+
+/// A verified token: whom it names, what it asks for, and when it expires (seconds since the
+/// epoch). The caller it names is re-read for every operation ([`crate::session::caller`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verified {
+    /// The staff or integrator id.
+    pub subject: Uuid,
+    /// Integrator tokens: the scopes asked for.
+    pub scopes: Vec<String>,
+    /// Expiry (seconds since the epoch).
+    pub expires_at: u64,
 }
 
 /// Why a presented token was refused. Never shown to the caller beyond `UNAUTHENTICATED`.
@@ -120,25 +133,32 @@ impl TokenVerifier {
         Ok(jsonwebtoken::decode::<Subject>(token, &self.key, validation)?.claims)
     }
 
-    /// Verifies a staff token (signature, algorithm, `typ`, `iss`, `aud`, `exp`, `nbf`); returns
-    /// the staff id.
-    pub fn verify(&self, token: &str) -> Result<Uuid, TokenError> {
+    /// Verifies a staff token (signature, algorithm, `typ`, `iss`, `aud`, `exp`, `nbf`).
+    pub fn verify(&self, token: &str) -> Result<Verified, TokenError> {
         let claims = self.check(token, STAFF_TOKEN_TYPE, &self.staff)?;
-        Uuid::parse_str(&claims.sub).map_err(|_| TokenError::BadSubject)
+        Ok(Verified {
+            subject: Uuid::parse_str(&claims.sub).map_err(|_| TokenError::BadSubject)?,
+            scopes: Vec::new(),
+            expires_at: claims.exp,
+        })
     }
 
-    /// Verifies an integrator token the same way against the integrator `typ` and audience;
-    /// returns the integrator id and the scopes the token asks for.
-    pub fn verify_integrator(&self, token: &str) -> Result<(Uuid, Vec<String>), TokenError> {
+    /// Verifies an integrator token the same way against the integrator `typ` and audience,
+    /// with the scopes it asks for.
+    pub fn verify_integrator(&self, token: &str) -> Result<Verified, TokenError> {
         let claims = self.check(token, INTEGRATOR_TOKEN_TYPE, &self.integrator)?;
-        let id = Uuid::parse_str(&claims.sub).map_err(|_| TokenError::BadSubject)?;
+        let subject = Uuid::parse_str(&claims.sub).map_err(|_| TokenError::BadSubject)?;
         let scopes = claims
             .scope
             .unwrap_or_default()
             .split_whitespace()
             .map(str::to_string)
             .collect();
-        Ok((id, scopes))
+        Ok(Verified {
+            subject,
+            scopes,
+            expires_at: claims.exp,
+        })
     }
 }
 
@@ -332,24 +352,17 @@ impl Viewer {
     }
 }
 
-/// Resolves a bearer token to an active member of staff. `Ok(None)` means no token was presented.
-pub async fn authenticate(
-    db: &DatabaseConnection,
-    verifier: &TokenVerifier,
-    authorization: Option<&str>,
-) -> Result<Option<Viewer>, ApiError> {
-    let Some(header) = authorization else {
-        return Ok(None);
-    };
-    let token = header
+/// The token of an `Authorization: Bearer …` header; `UNAUTHENTICATED` for any other scheme.
+pub fn bearer(header: &str) -> Result<&str, ApiError> {
+    header
         .strip_prefix("Bearer ")
         .or_else(|| header.strip_prefix("bearer "))
         .map(str::trim)
-        .ok_or(ApiError::Unauthenticated)?;
-    let staff_id = verifier.verify(token).map_err(|e| {
-        tracing::info!(reason = %e, "refused a token");
-        ApiError::Unauthenticated
-    })?;
+        .ok_or(ApiError::Unauthenticated)
+}
+
+/// The member of staff `staff_id` names, if active, as the database holds them now.
+pub async fn active_staff(db: &DatabaseConnection, staff_id: Uuid) -> Result<Viewer, ApiError> {
     let staff = entities::staff::Entity::find_by_id(staff_id)
         .one(db)
         .await?
@@ -361,7 +374,23 @@ pub async fn authenticate(
     let role = Role::from_db(&staff.role).ok_or_else(|| {
         ApiError::internal(anyhow::anyhow!("staff {} has unknown role", staff.id))
     })?;
-    Ok(Some(Viewer { staff, role }))
+    Ok(Viewer { staff, role })
+}
+
+/// Resolves a bearer token to an active member of staff. `Ok(None)` means no token was presented.
+/// (The same check as [`crate::session::caller`], for the staff surface.)
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    verifier: &TokenVerifier,
+    authorization: Option<&str>,
+) -> Result<Option<Viewer>, ApiError> {
+    match crate::session::credential(verifier, crate::session::Audience::Staff, authorization)? {
+        None => Ok(None),
+        Some(credential) => match crate::session::caller(db, &credential).await? {
+            crate::session::Caller::Staff(viewer) => Ok(Some(viewer)),
+            crate::session::Caller::Integrator(_) => Err(ApiError::Unauthenticated),
+        },
+    }
 }
 
 /// The authenticated caller, or `UNAUTHENTICATED`.

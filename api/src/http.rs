@@ -18,12 +18,13 @@ use sea_orm::DatabaseConnection;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use crate::auth::{TokenVerifier, authenticate};
+use crate::auth::TokenVerifier;
 use crate::config::Settings;
 use crate::error::ApiError;
 use crate::integrations::schema::IntegratorSchema;
 use crate::loaders::Loaders;
 use crate::schema::StaffSchema;
+use crate::session::{Audience, caller, credential};
 
 /// Shared by every request.
 pub struct AppState {
@@ -298,7 +299,7 @@ async fn get(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.eq_ignore_ascii_case("websocket"));
     if upgrade {
-        return websocket(req, payload, state, surface);
+        return crate::socket::start(&req, payload, state, surface);
     }
     let Some(media) = negotiate(&req) else {
         return not_acceptable();
@@ -333,77 +334,6 @@ async fn get(
         Ok(params) => execute(&req, &state, media, params, true, surface).await,
         Err(problem) => request_error(StatusCode::BAD_REQUEST, media, problem, "BAD_REQUEST"),
     }
-}
-
-/// The bearer credentials a `connection_init` payload carries: `{"Authorization": "Bearer …"}`
-/// (any case) or `{"token": "…"}`.
-fn connection_credentials(payload: &Value) -> Option<String> {
-    let object = payload.as_object()?;
-    if let Some(token) = object.get("token").and_then(Value::as_str) {
-        return Some(format!("Bearer {token}"));
-    }
-    object
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case("authorization"))
-        .and_then(|(_, v)| v.as_str())
-        .map(str::to_string)
-}
-
-/// Starts a `graphql-transport-ws` (or legacy `graphql-ws`) session. The token comes in
-/// `connection_init` and is checked like an HTTP request's; without a valid one the connection is
-/// closed before any subscription starts.
-fn websocket(
-    req: HttpRequest,
-    payload: web::Payload,
-    state: Arc<AppState>,
-    surface: Surface,
-) -> HttpResponse {
-    use async_graphql_actix_web::GraphQLSubscription;
-    let mut data = async_graphql::Data::default();
-    data.insert(Loaders::new(&state.db));
-    let session = state.clone();
-    let on_init = move |init: Value| async move {
-        let credentials = connection_credentials(&init);
-        let mut data = async_graphql::Data::default();
-        let refused = || async_graphql::Error::new("authentication required");
-        match surface {
-            Surface::Staff => {
-                match authenticate(&session.db, &session.verifier, credentials.as_deref()).await {
-                    Ok(Some(viewer)) => data.insert(viewer),
-                    _ => return Err(refused()),
-                }
-            }
-            Surface::Integrations => match crate::integrations::access::authenticate(
-                &session.db,
-                &session.verifier,
-                credentials.as_deref(),
-            )
-            .await
-            {
-                Ok(Some(integrator)) => data.insert(integrator),
-                _ => return Err(refused()),
-            },
-        }
-        Ok(data)
-    };
-    let started = match surface {
-        Surface::Staff => GraphQLSubscription::new(state.schema.clone())
-            .with_data(data)
-            .on_connection_init(on_init)
-            .start(&req, payload),
-        Surface::Integrations => GraphQLSubscription::new(state.integrations.clone())
-            .with_data(data)
-            .on_connection_init(on_init)
-            .start(&req, payload),
-    };
-    started.unwrap_or_else(|err| {
-        HttpResponse::BadRequest()
-            .insert_header((header::CONTENT_TYPE, JSON))
-            .body(
-                json!({ "errors": [{ "message": format!("not a GraphQL WebSocket request: {err}"), "extensions": { "code": "BAD_REQUEST" } }] })
-                    .to_string(),
-            )
-    })
 }
 
 fn not_acceptable() -> HttpResponse {
@@ -478,19 +408,17 @@ async fn execute(
         .headers()
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    let signed_in = match surface {
-        Surface::Staff => authenticate(&state.db, &state.verifier, authorization)
+    let audience = match surface {
+        Surface::Staff => Audience::Staff,
+        Surface::Integrations => Audience::Integrator,
+    };
+    // The one caller check (the same as every operation over a socket runs).
+    let signed_in = match credential(&state.verifier, audience, authorization) {
+        Ok(None) => Ok(()),
+        Ok(Some(credential)) => caller(&state.db, &credential)
             .await
-            .map(|found| found.map(|viewer| request.data.insert(viewer)).is_some()),
-        Surface::Integrations => {
-            crate::integrations::access::authenticate(&state.db, &state.verifier, authorization)
-                .await
-                .map(|found| {
-                    found
-                        .map(|integrator| request.data.insert(integrator))
-                        .is_some()
-                })
-        }
+            .map(|who| who.insert_into(&mut request.data)),
+        Err(err) => Err(err),
     };
     if let Err(err) = signed_in {
         return api_error_response(media, err, request_id);
@@ -608,7 +536,7 @@ fn api_error_response(media: MediaType, err: ApiError, request_id: RequestId) ->
 /// Makes sure no resolver error leaks text the server did not mean to send: an error raised while
 /// resolving a field without one of our codes is replaced by `INTERNAL` (its text logged), and every
 /// `INTERNAL` error carries the request id.
-fn censor(errors: &mut [ServerError], request_id: RequestId) {
+pub(crate) fn censor(errors: &mut [ServerError], request_id: RequestId) {
     for error in errors.iter_mut() {
         let code = error
             .extensions

@@ -24,6 +24,8 @@ pub mod pagination;
 pub mod pipeline;
 pub mod rate_limit;
 pub mod schema;
+pub mod session;
+pub mod socket;
 pub mod staff;
 pub mod startup;
 pub mod stored_enum;

@@ -120,7 +120,109 @@ impl Drop for Subscriber {
     }
 }
 
-fn ws_url(app: &TestApp, path: &str) -> String {
+/// One socket driven line by line (`tests/ws-client/session.mjs`): operations sent one at a time,
+/// each answered by id, and the close the server sends.
+pub(crate) struct SocketSession {
+    child: Child,
+    input: std::process::ChildStdin,
+    lines: mpsc::Receiver<Value>,
+}
+
+impl SocketSession {
+    pub(crate) fn open(url: &str, token: &str) -> Self {
+        let dir = ws_client();
+        let mut child = Command::new("node")
+            .arg(dir.join("session.mjs"))
+            .args([url, token])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("start node");
+        let input = child.stdin.take().expect("stdin");
+        let stdout = child.stdout.take().expect("stdout");
+        let (send, lines) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout)
+                .lines()
+                .map_while(Result::ok)
+            {
+                if let Ok(value) = serde_json::from_str(&line)
+                    && send.send(value).is_err()
+                {
+                    break;
+                }
+            }
+        });
+        Self {
+            child,
+            input,
+            lines,
+        }
+    }
+
+    /// The next line within `wait`, if any.
+    pub(crate) async fn next(&self, wait: Duration) -> Option<Value> {
+        let until = Instant::now() + wait;
+        while Instant::now() < until {
+            match self.lines.try_recv() {
+                Ok(value) => return Some(value),
+                Err(mpsc::TryRecvError::Empty) => {
+                    tokio::time::sleep(Duration::from_millis(10)).await
+                }
+                Err(mpsc::TryRecvError::Disconnected) => return None,
+            }
+        }
+        None
+    }
+
+    /// Sends one operation.
+    pub(crate) fn send(&mut self, id: &str, query: &str, variables: Value) {
+        use std::io::Write as _;
+        let line = json!({ "id": id, "query": query, "variables": variables }).to_string();
+        writeln!(self.input, "{line}").expect("write to the client");
+        self.input.flush().expect("flush");
+    }
+
+    /// The first `next` payload for operation `id` within `wait` (skipping other lines).
+    pub(crate) async fn answer(&self, id: &str, wait: Duration) -> Option<Value> {
+        let until = Instant::now() + wait;
+        while Instant::now() < until {
+            let line = self.next(until - Instant::now()).await?;
+            if line["id"] == id && line.get("next").is_some() {
+                return Some(line["next"].clone());
+            }
+            if line["id"] == id && line.get("error").is_some() {
+                return Some(json!({ "errors": [{ "message": line["error"].to_string() }] }));
+            }
+            if line.get("closed").is_some() {
+                return Some(line);
+            }
+        }
+        None
+    }
+
+    /// The close the server sends within `wait`, skipping any other lines.
+    pub(crate) async fn closed(&self, wait: Duration) -> Option<Value> {
+        let until = Instant::now() + wait;
+        while Instant::now() < until {
+            let line = self.next(until - Instant::now()).await?;
+            if let Some(closed) = line.get("closed") {
+                return Some(closed.clone());
+            }
+        }
+        None
+    }
+}
+
+impl Drop for SocketSession {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub(crate) fn ws_url(app: &TestApp, path: &str) -> String {
     format!("{}{path}", app.address.replacen("http://", "ws://", 1))
 }
 
@@ -225,5 +327,131 @@ async fn a_specialist_hears_when_a_new_vacancy_ranks_among_a_clients_top_matches
         assert_eq!(line["next"]["errors"][0]["message"], "no such client", "{line}");
         assert_eq!(line["next"]["errors"][0]["extensions"]["code"], "BAD_USER_INPUT");
     })
+    .await;
+}
+
+const SENSITIVE: &str = "{ clients(first: 5) { nodes { name sensitive(purpose: SUPPORT_PLANNING) { primarySubstanceGroup criminalRecordStatus } } } }";
+
+/// A specialist with one client whose special-category facts are recorded, and a colleague to
+/// hand the caseload to; returns (specialist id, token, colleague id).
+async fn caseload_with_facts(app: &TestApp) -> (String, String, String) {
+    let (team, specialist, token) = app.specialist().await;
+    let (colleague, _, _) = app.create_staff("SPECIALIST", Some(&team)).await;
+    let r = app.ok(&token, "mutation($input: ClientRegisterInput!) { clientRegister(input: $input) { client { id } } }",
+        json!({ "input": { "name": "Sam Socket", "referralDate": "2026-10-01", "referralSource": "SELF_REFERRAL" } })).await;
+    let client = r
+        .data("clientRegister.client.id")
+        .as_str()
+        .expect("client")
+        .to_string();
+    app.ok(&token, "mutation($input: ClientSensitiveRecordInput!) { clientSensitiveRecord(input: $input) { client { id } } }",
+        json!({ "input": { "clientId": client, "primarySubstanceGroup": "OPIATES", "criminalRecordStatus": "UNSPENT" } })).await;
+    (specialist, token, colleague)
+}
+
+#[tokio::test]
+async fn a_socket_refuses_every_operation_once_its_caller_is_deactivated_and_then_closes() {
+    on_each_database(|app| async move {
+        let (specialist, token, colleague) = caseload_with_facts(&app).await;
+        let mut socket = SocketSession::open(&ws_url(&app, "/graphql"), &token);
+        assert_eq!(socket.next(Duration::from_secs(20)).await, Some(json!({ "connected": true })));
+        // A query sent as `subscribe` runs like one over HTTP while the caller is signed in.
+        socket.send("1", SENSITIVE, json!({}));
+        let answer = socket.answer("1", Duration::from_secs(10)).await.expect("an answer");
+        assert_eq!(answer["data"]["clients"]["nodes"][0]["sensitive"]["primarySubstanceGroup"], "OPIATES", "{answer}");
+
+        let r = app.ok(&app.admin_token(), "mutation($input: StaffDeactivateInput!) { staffDeactivate(input: $input) { staff { active } userErrors { message } } }",
+            json!({ "input": { "id": specialist, "handOverTo": colleague } })).await;
+        assert_eq!(r.data("staffDeactivate.staff.active"), false, "{}", r.body);
+        // HTTP refuses at once; so does the open socket, for the very next operation.
+        assert_eq!(app.graphql(Some(&token), SENSITIVE, json!({})).await.status.as_u16(), 401);
+        socket.send("2", SENSITIVE, json!({}));
+        let answer = socket.answer("2", Duration::from_secs(10)).await.expect("an answer");
+        assert!(!answer.to_string().contains("OPIATES"), "{answer}");
+        assert_eq!(answer["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{answer}");
+        // And the server closes the socket (4401: sign in again) within a heartbeat or two.
+        let closed = socket.closed(Duration::from_secs(15)).await.expect("the server closed the socket");
+        assert_eq!(closed["code"], 4401, "{closed}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_socket_closes_when_its_token_expires() {
+    on_each_database(|app| async move {
+        let (_, specialist, _) = app.specialist().await;
+        // Expired 25 s ago: accepted within the 30 s clock-skew leeway, which runs out in 5 s.
+        let now = crate::helpers::now_secs();
+        let token = app.sign(&json!({ "iss": crate::helpers::ISSUER, "aud": crate::helpers::AUDIENCE,
+            "sub": crate::helpers::decode_global_id(&specialist).to_string(), "exp": now - 25, "nbf": now - 60, "iat": now - 60 }));
+        let mut socket = SocketSession::open(&ws_url(&app, "/graphql"), &token);
+        assert_eq!(socket.next(Duration::from_secs(20)).await, Some(json!({ "connected": true })));
+        socket.send("1", "{ viewer { id } }", json!({}));
+        let answer = socket.answer("1", Duration::from_secs(5)).await.expect("an answer");
+        assert_eq!(answer["data"]["viewer"]["id"], specialist.as_str(), "{answer}");
+        let closed = socket.closed(Duration::from_secs(20)).await.expect("the server closed the socket");
+        assert_eq!(closed["code"], 4401, "{closed}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn errors_over_a_socket_are_censored_as_over_http_and_operations_are_charged() {
+    crate::helpers::on_each_database_with(
+        |settings| settings.rate_limit_per_minute = 60,
+        |app| async move {
+            let (_, token, _) = caseload_with_facts(&app).await;
+            // Someone edited the database: a table the resolvers read is gone.
+            let drop = match app.backend {
+                crate::helpers::Backend::Sqlite => "DROP TABLE vocational_profile",
+                crate::helpers::Backend::Postgres(_) => "DROP TABLE vocational_profile CASCADE",
+            };
+            sea_orm::ConnectionTrait::execute_unprepared(&app.db, drop)
+                .await
+                .expect("drop");
+            let mut socket = SocketSession::open(&ws_url(&app, "/graphql"), &token);
+            assert_eq!(
+                socket.next(Duration::from_secs(20)).await,
+                Some(json!({ "connected": true }))
+            );
+            socket.send(
+                "1",
+                "{ clients(first: 1) { nodes { profileHistory { version } } } }",
+                json!({}),
+            );
+            let answer = socket
+                .answer("1", Duration::from_secs(10))
+                .await
+                .expect("an answer");
+            let error = &answer["errors"][0];
+            assert_eq!(error["extensions"]["code"], "INTERNAL", "{answer}");
+            assert!(error["extensions"]["requestId"].is_string(), "{answer}");
+            assert!(
+                !answer
+                    .to_string()
+                    .to_lowercase()
+                    .contains("vocational_profile"),
+                "database text reached the socket: {answer}"
+            );
+            // The same bucket as HTTP: a socket cannot run past the rate limit.
+            let mut limited = false;
+            for n in 0..40 {
+                let id = format!("q{n}");
+                socket.send(&id, "{ clients(first: 20) { nodes { name } } }", json!({}));
+                let answer = socket
+                    .answer(&id, Duration::from_secs(10))
+                    .await
+                    .expect("an answer");
+                if answer["errors"][0]["extensions"]["code"] == "RATE_LIMITED" {
+                    limited = true;
+                    break;
+                }
+            }
+            assert!(
+                limited,
+                "40 operations of cost 21 within a 60-point minute were never refused"
+            );
+        },
+    )
     .await;
 }

@@ -85,24 +85,13 @@ impl Integrator {
     }
 }
 
-/// Resolves a bearer token to an active integrator. `Ok(None)` means no token was presented.
-pub async fn authenticate(
+/// The integrator `id` names, if active, with the scopes both granted and `asked` for, as the
+/// database holds it now.
+pub async fn active_integrator(
     db: &DatabaseConnection,
-    verifier: &TokenVerifier,
-    authorization: Option<&str>,
-) -> Result<Option<Integrator>, ApiError> {
-    let Some(header) = authorization else {
-        return Ok(None);
-    };
-    let token = header
-        .strip_prefix("Bearer ")
-        .or_else(|| header.strip_prefix("bearer "))
-        .map(str::trim)
-        .ok_or(ApiError::Unauthenticated)?;
-    let (id, asked) = verifier.verify_integrator(token).map_err(|e| {
-        tracing::info!(reason = %e, "refused an integrator token");
-        ApiError::Unauthenticated
-    })?;
+    id: Uuid,
+    asked: &[String],
+) -> Result<Integrator, ApiError> {
     let record = integrator::Entity::find_by_id(id)
         .one(db)
         .await?
@@ -117,7 +106,24 @@ pub async fn authenticate(
         .filter_map(|s| Scope::parse(s))
         .filter(|s| granted.contains(s))
         .collect();
-    Ok(Some(Integrator { record, scopes }))
+    Ok(Integrator { record, scopes })
+}
+
+/// Resolves a bearer token to an active integrator. `Ok(None)` means no token was presented.
+/// (The same check as [`crate::session::caller`], for the integrator surface.)
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    verifier: &TokenVerifier,
+    authorization: Option<&str>,
+) -> Result<Option<Integrator>, ApiError> {
+    use crate::session::{Audience, Caller, caller, credential};
+    match credential(verifier, Audience::Integrator, authorization)? {
+        None => Ok(None),
+        Some(credential) => match caller(db, &credential).await? {
+            Caller::Integrator(integrator) => Ok(Some(integrator)),
+            Caller::Staff(_) => Err(ApiError::Unauthenticated),
+        },
+    }
 }
 
 /// The calling integrator if its token carries `scope`; otherwise `UNAUTHENTICATED` or `FORBIDDEN`.
