@@ -3,8 +3,12 @@
 //! an admin none (admins manage staff, not people in treatment). A client out of reach is treated
 //! exactly like one that does not exist.
 
+use std::collections::HashSet;
+
 use sea_orm::sea_query::{Expr, Query};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, Select};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect, Select,
+};
 use uuid::Uuid;
 
 use entities::{caseload_assignment, client};
@@ -56,6 +60,35 @@ impl ClientScope {
     /// Narrows a client query to the reachable rows.
     pub fn apply(&self, select: Select<client::Entity>) -> Select<client::Entity> {
         select.filter(self.condition())
+    }
+
+    /// Of `ids`, the clients this scope reaches now. Work may be *counted* by assignment history
+    /// (a measure, an outcome), but a client object, name or reference goes only to a caller who
+    /// reaches the client now: every such path filters through here.
+    pub async fn reached(
+        &self,
+        db: &impl ConnectionTrait,
+        ids: impl IntoIterator<Item = Uuid>,
+    ) -> Result<HashSet<Uuid>, ApiError> {
+        let ids: HashSet<Uuid> = ids.into_iter().collect();
+        if ids.is_empty() || *self == ClientScope::Nobody {
+            return Ok(HashSet::new());
+        }
+        let mut reached = HashSet::new();
+        let ids: Vec<Uuid> = ids.into_iter().collect();
+        // Bounded IN lists: SQLite allows some thousands of parameters per statement.
+        for chunk in ids.chunks(500) {
+            let rows: Vec<Uuid> = self
+                .apply(client::Entity::find())
+                .filter(client::Column::Id.is_in(chunk.iter().copied()))
+                .select_only()
+                .column(client::Column::Id)
+                .into_tuple()
+                .all(db)
+                .await?;
+            reached.extend(rows);
+        }
+        Ok(reached)
     }
 }
 

@@ -70,6 +70,15 @@ pub async fn export(
     let super::outcomes::Caseload {
         clients, holder, ..
     } = caseload(db, scope, from, to).await?;
+    // A row names a client (by reference): only clients the caller reaches now are listed.
+    let reached = scope
+        .reach
+        .reached(db, clients.iter().map(|c| c.id))
+        .await?;
+    let clients: Vec<_> = clients
+        .into_iter()
+        .filter(|c| reached.contains(&c.id))
+        .collect();
     let ids: Vec<Uuid> = clients.iter().map(|c| c.id).collect();
     let names: HashMap<Uuid, &str> = scope
         .specialists

@@ -21,6 +21,10 @@ use crate::auth::{Role, Viewer, viewer};
 use crate::dates::Date;
 use crate::error::ApiError;
 
+/// The substance group of clients counted by assignment history whom the caller no longer
+/// reaches (their special-category facts are not read).
+pub const OUT_OF_REACH_GROUP: &str = "Outside your reach now";
+
 /// Groups smaller than this are suppressed.
 pub const SUPPRESS_BELOW: usize = 5;
 /// Paid work a week that counts as a job start (IPS Grow).
@@ -474,9 +478,15 @@ pub async fn outcomes(
                 },
             )
             .await?;
+            // Special-category facts are read only for clients the caller reaches now; anyone
+            // counted by assignment history alone falls in a group of their own.
+            let reached = scope
+                .reach
+                .reached(db, clients.iter().map(|c| c.id))
+                .await?;
             let mut newest: HashMap<Uuid, (i32, Option<String>)> = HashMap::new();
             for row in client_sensitive::Entity::find()
-                .filter(client_sensitive::Column::ClientId.is_in(clients.iter().map(|c| c.id)))
+                .filter(client_sensitive::Column::ClientId.is_in(reached.iter().copied()))
                 .all(db)
                 .await?
             {
@@ -488,10 +498,14 @@ pub async fn outcomes(
             clients
                 .iter()
                 .map(|c| {
-                    let group = newest
-                        .get(&c.id)
-                        .and_then(|(_, g)| g.clone())
-                        .map_or_else(|| "Not recorded".to_string(), |g| group_label(&g));
+                    let group = if reached.contains(&c.id) {
+                        newest
+                            .get(&c.id)
+                            .and_then(|(_, g)| g.clone())
+                            .map_or_else(|| "Not recorded".to_string(), |g| group_label(&g))
+                    } else {
+                        OUT_OF_REACH_GROUP.to_string()
+                    };
                     (c.id, (group.clone(), group))
                 })
                 .collect()

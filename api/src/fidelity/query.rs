@@ -9,6 +9,7 @@ use entities::staff;
 use super::service::{FidelityMeasure, Scope, by_specialist, fidelity, holds_caseload};
 use super::thresholds::Thresholds;
 use crate::auth::{Role, viewer};
+use crate::clients::access::ClientScope;
 use crate::dates::Date;
 use crate::error::ApiError;
 use crate::ids::{self, Kind};
@@ -36,6 +37,18 @@ pub struct FidelityReport {
     pub measures: Vec<FidelityMeasure>,
     #[graphql(skip)]
     pub specialists: Vec<staff::Model>,
+    #[graphql(skip)]
+    pub reach: ClientScope,
+}
+
+impl FidelityReport {
+    fn scope_of_report(&self) -> Scope {
+        Scope {
+            label: self.scope.clone(),
+            specialists: self.specialists.clone(),
+            reach: self.reach.clone(),
+        }
+    }
 }
 
 /// One specialist's own measures within a team's report.
@@ -55,7 +68,7 @@ impl FidelityReport {
         let rows = by_specialist(
             ctx.data::<DatabaseConnection>()?,
             ctx.data::<Thresholds>()?,
-            &self.specialists,
+            &self.scope_of_report(),
             self.from.0,
             self.to.0,
         )
@@ -102,6 +115,7 @@ impl FidelityQuery {
             to,
             measures,
             specialists: scope.specialists,
+            reach: scope.reach,
         })
     }
 }
@@ -112,6 +126,7 @@ pub(crate) async fn resolve_scope(
     me: &crate::auth::Viewer,
     scope: &FidelityScopeInput,
 ) -> Result<Scope, ApiError> {
+    let reach = ClientScope::of(me);
     match (me.role, &scope.specialist_id, &scope.team_id) {
         (Role::Admin, _, _) => Err(ApiError::Forbidden),
         (_, Some(_), Some(_)) => Err(ApiError::BadUserInput(
@@ -120,11 +135,13 @@ pub(crate) async fn resolve_scope(
         (Role::Specialist, None, None) => Ok(Scope {
             label: me.staff.name.clone(),
             specialists: vec![me.staff.clone()],
+            reach,
         }),
         (Role::Specialist, Some(id), None) if ids::decode_as(id, Kind::Staff) == Some(me.id()) => {
             Ok(Scope {
                 label: me.staff.name.clone(),
                 specialists: vec![me.staff.clone()],
+                reach,
             })
         }
         (Role::Specialist, _, _) => Err(ApiError::Forbidden),
@@ -137,6 +154,7 @@ pub(crate) async fn resolve_scope(
                 Some(s) if s.team_id.is_some() && s.team_id == me.staff.team_id => Ok(Scope {
                     label: s.name.clone(),
                     specialists: vec![s],
+                    reach,
                 }),
                 _ => Err(ApiError::Forbidden),
             }
@@ -162,6 +180,7 @@ pub(crate) async fn resolve_scope(
             Ok(Scope {
                 label: team.map_or_else(|| "team".into(), |t| t.name),
                 specialists,
+                reach,
             })
         }
     }

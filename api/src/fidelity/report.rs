@@ -158,19 +158,21 @@ fn days_histogram(measure: &FidelityMeasure) -> String {
     ];
     let mut counts: Vec<SeriesPoint> = bands
         .iter()
-        .map(|(low, high, label)| SeriesPoint {
-            label: (*label).to_string(),
-            value: measure
-                .series
-                .iter()
-                .filter(|p| p.value >= *low && p.value <= *high)
-                .count() as f64,
+        .map(|(low, high, label)| {
+            SeriesPoint::new(
+                *label,
+                measure
+                    .series
+                    .iter()
+                    .filter(|p| p.value >= *low && p.value <= *high)
+                    .count() as f64,
+            )
         })
         .collect();
-    counts.push(SeriesPoint {
-        label: "none yet".into(),
-        value: measure.clients_past_target.len() as f64,
-    });
+    counts.push(SeriesPoint::new(
+        "none yet",
+        f64::from(measure.clients_past_target_count),
+    ));
     bar_chart(
         "days-to-first-contact",
         "Clients by days from referral to first employer contact (target: 30 or fewer)",
@@ -248,12 +250,11 @@ impl Report {
         to: NaiveDate,
     ) -> Result<Self, ApiError> {
         let measures = fidelity(db, thresholds, scope, from, to).await?;
-        let by_specialist =
-            super::service::by_specialist(db, thresholds, &scope.specialists, from, to)
-                .await?
-                .into_iter()
-                .map(|(specialist, measures)| (specialist.name, measures))
-                .collect();
+        let by_specialist = super::service::by_specialist(db, thresholds, scope, from, to)
+            .await?
+            .into_iter()
+            .map(|(specialist, measures)| (specialist.name, measures))
+            .collect();
         let mut computed = Vec::new();
         for definition in OUTCOMES {
             let outcome = outcomes(db, viewer, scope, definition, None, from, to).await?;
@@ -364,11 +365,11 @@ pub fn render(report: &Report) -> String {
     }
     if let Some(m) = by_key.get("days_to_first_employer_contact") {
         section(&mut body, &m.key, days_histogram(m));
-        if !m.clients_past_target.is_empty() {
+        if m.clients_past_target_count > 0 {
             let _ = write!(
                 body,
                 r#"<p class="note">{} client(s) referred in the range are past {} days with no employer contact on their behalf.</p>"#,
-                m.clients_past_target.len(),
+                m.clients_past_target_count,
                 number(m.target)
             );
         }
@@ -387,10 +388,7 @@ pub fn render(report: &Report) -> String {
     let shares: Vec<SeriesPoint> = measures
         .iter()
         .filter(|m| m.label.ends_with('%'))
-        .map(|m| SeriesPoint {
-            label: m.label.trim_end_matches(", %").to_string(),
-            value: m.value.unwrap_or(0.0),
-        })
+        .map(|m| SeriesPoint::new(m.label.trim_end_matches(", %"), m.value.unwrap_or(0.0)))
         .collect();
     if !shares.is_empty() {
         let _ = write!(

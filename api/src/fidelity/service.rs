@@ -19,10 +19,38 @@ use crate::error::ApiError;
 /// One labelled number behind a measure (a week, a specialist, a client).
 #[derive(Clone, Debug, PartialEq, async_graphql::SimpleObject)]
 pub struct SeriesPoint {
-    /// What the number is for (an ISO week `2026-W45`, a name).
+    /// What the number is for (an ISO week `2026-W45`, a name). A client's point is labelled with
+    /// their name only for a caller who reaches the client now; otherwise
+    /// "a client outside your reach".
     pub label: String,
     /// The number.
     pub value: f64,
+    /// The client the point is about, for the reach check.
+    #[graphql(skip)]
+    pub client: Option<Uuid>,
+}
+
+/// The label of a client's point for a caller who no longer reaches the client.
+pub const OUT_OF_REACH_LABEL: &str = "a client outside your reach";
+
+impl SeriesPoint {
+    /// A point that is about no client (a week, a specialist, a band).
+    pub fn new(label: impl Into<String>, value: f64) -> Self {
+        SeriesPoint {
+            label: label.into(),
+            value,
+            client: None,
+        }
+    }
+
+    /// A point about one client, labelled with their name (until the reach check).
+    pub fn of_client(client: &client::Model, value: f64) -> Self {
+        SeriesPoint {
+            label: client.name.clone(),
+            value,
+            client: Some(client.id),
+        }
+    }
 }
 
 /// One fidelity measure.
@@ -47,6 +75,11 @@ pub struct FidelityMeasure {
     pub series: Vec<SeriesPoint>,
     /// A second series where the measure has one (the 4-week rolling mean of weekly contacts).
     pub rolling: Vec<SeriesPoint>,
+    /// How many clients referred in the range are past the target with no face-to-face employer
+    /// contact on their behalf yet (days-to-first-contact only; 0 for other measures), counted by
+    /// assignment history whether or not you reach them now.
+    pub clients_past_target_count: i32,
+    /// Those of them the caller reaches now (the reach check has run: see [`redact`]).
     #[graphql(skip)]
     pub clients_past_target: Vec<client::Model>,
 }
@@ -54,7 +87,8 @@ pub struct FidelityMeasure {
 #[async_graphql::ComplexObject]
 impl FidelityMeasure {
     /// Clients referred in the range who are past the target with no face-to-face employer contact
-    /// on their behalf yet (days-to-first-contact only).
+    /// on their behalf yet (days-to-first-contact only) — those you reach now; the count of all of
+    /// them is `clientsPastTargetCount`.
     async fn clients_past_target(&self) -> Vec<crate::clients::types::Client> {
         self.clients_past_target
             .iter()
@@ -64,12 +98,46 @@ impl FidelityMeasure {
     }
 }
 
-/// The specialists a report covers, with their FTE.
+/// The specialists a report covers, with their FTE, and the reach of the caller it is for.
 pub struct Scope {
     /// What it is called in the report.
     pub label: String,
     /// The specialists.
     pub specialists: Vec<staff::Model>,
+    /// Which clients the caller reaches now: names and client objects in the report go only to
+    /// them.
+    pub reach: crate::clients::access::ClientScope,
+}
+
+/// Keeps client objects and names out of measures for clients `reach` does not hold now: points
+/// keep their numbers but lose the name, the past-target list keeps only reached clients (its
+/// count stays whole).
+pub async fn redact(
+    db: &DatabaseConnection,
+    reach: &crate::clients::access::ClientScope,
+    measures: &mut [FidelityMeasure],
+) -> Result<(), ApiError> {
+    let named: Vec<Uuid> = measures
+        .iter()
+        .flat_map(|m| {
+            m.series
+                .iter()
+                .chain(m.rolling.iter())
+                .filter_map(|p| p.client)
+                .chain(m.clients_past_target.iter().map(|c| c.id))
+        })
+        .collect();
+    let reached = reach.reached(db, named).await?;
+    for m in measures.iter_mut() {
+        for p in m.series.iter_mut().chain(m.rolling.iter_mut()) {
+            if p.client.is_some_and(|c| !reached.contains(&c)) {
+                p.label = OUT_OF_REACH_LABEL.into();
+                p.client = None;
+            }
+        }
+        m.clients_past_target.retain(|c| reached.contains(&c.id));
+    }
+    Ok(())
 }
 
 /// A measure's value with its anchor and thresholds.
@@ -94,6 +162,7 @@ pub(crate) fn measure(
         bounds: t.bounds.to_vec(),
         series,
         rolling: Vec::new(),
+        clients_past_target_count: 0,
         clients_past_target: Vec::new(),
     })
 }
@@ -136,8 +205,22 @@ async fn current_engagements(
         .collect())
 }
 
-/// Computes the fidelity measures for `scope` from `from` to `to` (inclusive days).
+/// Computes the fidelity measures for `scope` from `from` to `to` (inclusive days), with client
+/// names and objects only for clients the scope's caller reaches now.
 pub async fn fidelity(
+    db: &DatabaseConnection,
+    thresholds: &Thresholds,
+    scope: &Scope,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<FidelityMeasure>, ApiError> {
+    let mut measures = compute(db, thresholds, scope, from, to).await?;
+    redact(db, &scope.reach, &mut measures).await?;
+    Ok(measures)
+}
+
+/// The measures as the records give them, before the reach check.
+async fn compute(
     db: &DatabaseConnection,
     thresholds: &Thresholds,
     scope: &Scope,
@@ -180,14 +263,14 @@ pub async fn fidelity(
             .count();
         clients += n;
         fte += s.fte;
-        per_specialist.push(SeriesPoint {
-            label: s.name.clone(),
-            value: if s.fte > 0.0 {
+        per_specialist.push(SeriesPoint::new(
+            s.name.clone(),
+            if s.fte > 0.0 {
                 n as f64 / s.fte
             } else {
                 n as f64
             },
-        });
+        ));
     }
     let caseload = measure(
         thresholds,
@@ -216,10 +299,10 @@ pub async fn fidelity(
             })
             .count();
         let iso = monday.iso_week();
-        weeks.push(SeriesPoint {
-            label: format!("{}-W{:02}", iso.year(), iso.week()),
-            value: n as f64 / scope.specialists.len().max(1) as f64,
-        });
+        weeks.push(SeriesPoint::new(
+            format!("{}-W{:02}", iso.year(), iso.week()),
+            n as f64 / scope.specialists.len().max(1) as f64,
+        ));
         monday += Duration::days(7);
     }
     let rolling: Vec<SeriesPoint> = weeks
@@ -227,12 +310,11 @@ pub async fn fidelity(
         .enumerate()
         .map(|(i, w)| {
             let window = &weeks[i.saturating_sub(3)..=i];
-            SeriesPoint {
-                label: w.label.clone(),
-                value: (window.iter().map(|p| p.value).sum::<f64>() / window.len() as f64 * 100.0)
-                    .round()
+            SeriesPoint::new(
+                w.label.clone(),
+                (window.iter().map(|p| p.value).sum::<f64>() / window.len() as f64 * 100.0).round()
                     / 100.0,
-            }
+            )
         })
         .collect();
     let mean = (!weeks.is_empty() && !scope.specialists.is_empty())
@@ -292,10 +374,10 @@ pub async fn fidelity(
             .filter(|d| *d >= c.referral_date)
             .min();
         match first {
-            Some(day) => days.push(SeriesPoint {
-                label: c.name.clone(),
-                value: (day - c.referral_date).num_days() as f64,
-            }),
+            Some(day) => days.push(SeriesPoint::of_client(
+                c,
+                (day - c.referral_date).num_days() as f64,
+            )),
             None if ((today - c.referral_date).num_days() as f64) > target => {
                 waiting.push(c.clone())
             }
@@ -311,6 +393,7 @@ pub async fn fidelity(
         mean_days,
         days,
     )?;
+    first_contact.clients_past_target_count = waiting.len() as i32;
     first_contact.clients_past_target = waiting;
 
     let mut all = vec![caseload, contacts, first_contact];
@@ -328,24 +411,26 @@ pub async fn fidelity(
     Ok(all)
 }
 
-/// Each of `specialists`' own measures over the range, in name order; empty for fewer than two.
+/// Each of the scope's specialists' own measures over the range, in name order; empty for fewer
+/// than two. Names and client objects only for clients the scope's caller reaches now.
 pub async fn by_specialist(
     db: &DatabaseConnection,
     thresholds: &Thresholds,
-    specialists: &[staff::Model],
+    scope: &Scope,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<(staff::Model, Vec<FidelityMeasure>)>, ApiError> {
-    if specialists.len() < 2 {
+    if scope.specialists.len() < 2 {
         return Ok(Vec::new());
     }
-    let mut specialists = specialists.to_vec();
+    let mut specialists = scope.specialists.clone();
     specialists.sort_by(|a, b| a.name.cmp(&b.name));
     let mut out = Vec::new();
     for specialist in specialists {
         let one = Scope {
             label: specialist.name.clone(),
             specialists: vec![specialist.clone()],
+            reach: scope.reach.clone(),
         };
         let measures = fidelity(db, thresholds, &one, from, to).await?;
         out.push((specialist, measures));

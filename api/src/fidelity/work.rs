@@ -130,7 +130,7 @@ pub async fn measures(
         }
         let mut points: Vec<SeriesPoint> = counts
             .into_values()
-            .map(|(label, value)| SeriesPoint { label, value })
+            .map(|(label, value)| SeriesPoint::new(label, value))
             .collect();
         points.sort_by(|a, b| a.label.cmp(&b.label));
         points
@@ -152,6 +152,7 @@ pub async fn measures(
             .map(|j| SeriesPoint {
                 label: label(j),
                 value: value(j),
+                client: Some(j.client_id),
             })
             .collect()
     };
@@ -198,6 +199,7 @@ pub async fn measures(
             SeriesPoint {
                 label: label(j),
                 value: if kept { 1.0 } else { 0.0 },
+                client: Some(j.client_id),
             }
         })
         .collect();
@@ -217,6 +219,7 @@ pub async fn measures(
         })
         .map(|(j, end)| SeriesPoint {
             label: label(j),
+            client: Some(j.client_id),
             value: if any_between(
                 days.get(&j.client_id).unwrap_or(&none),
                 end,
@@ -276,6 +279,7 @@ pub async fn measures(
         .filter(|(_, day)| **day >= from && **day <= to)
         .map(|(client, day)| SeriesPoint {
             label: names.get(client).cloned().unwrap_or_default(),
+            client: Some(*client),
             value: discussions
                 .iter()
                 .filter(|d| d.client_id == *client && d.discussed_on <= *day)
@@ -308,6 +312,7 @@ pub async fn measures(
         .iter()
         .map(|d| SeriesPoint {
             label: names.get(&d.client_id).cloned().unwrap_or_default(),
+            client: Some(d.client_id),
             value: attempts
                 .iter()
                 .filter(|a| {
