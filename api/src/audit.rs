@@ -25,6 +25,12 @@ pub enum AuditAction {
     SensitiveRead,
     /// Special-category facts about a client were recorded.
     SensitiveWrite,
+    /// A read of special-category facts was refused (the caller does not reach the client).
+    SensitiveReadRefused,
+    /// A member of staff's role, team or standing changed (detail: who, from, to).
+    StaffChange,
+    /// A consent was granted, changed or revoked (detail: consent, version, status, level).
+    ConsentWrite,
 }
 
 impl AuditAction {
@@ -33,6 +39,9 @@ impl AuditAction {
         match self {
             AuditAction::SensitiveRead => "SENSITIVE_READ",
             AuditAction::SensitiveWrite => "SENSITIVE_WRITE",
+            AuditAction::SensitiveReadRefused => "SENSITIVE_READ_REFUSED",
+            AuditAction::StaffChange => "STAFF_CHANGE",
+            AuditAction::ConsentWrite => "CONSENT_WRITE",
         }
     }
 }

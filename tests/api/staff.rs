@@ -103,3 +103,99 @@ async fn an_admin_cannot_deactivate_themselves() {
     })
     .await;
 }
+
+const STAFF_UPDATE: &str = "mutation($input: StaffUpdateInput!) { staffUpdate(input: $input) { staff { role team { id } version } userErrors { field code message } } }";
+
+async fn staff_version(app: &crate::helpers::TestApp, id: &str) -> serde_json::Value {
+    app.ok(
+        &app.admin_token(),
+        "query($id: ID!) { node(id: $id) { ... on Staff { version } } }",
+        json!({ "id": id }),
+    )
+    .await
+    .data("node.version")
+    .clone()
+}
+
+async fn audited_staff_changes(app: &crate::helpers::TestApp) -> Vec<String> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    entities::audit_event::Entity::find()
+        .filter(entities::audit_event::Column::Action.eq("STAFF_CHANGE"))
+        .all(&app.db)
+        .await
+        .expect("audit rows")
+        .into_iter()
+        .map(|row| row.detail)
+        .collect()
+}
+
+#[tokio::test]
+async fn no_one_changes_their_own_role_or_team_and_every_change_is_audited() {
+    on_each_database(|app| async move {
+        let team = app.create_team("Leeds IPS team").await;
+        let admin = crate::helpers::global_id("Staff", app.admin_id);
+        // An admin making themselves a team lead (and so reaching a team's clients): refused.
+        let version = staff_version(&app, &admin).await;
+        let r = app.ok(&app.admin_token(), STAFF_UPDATE, json!({ "input": { "id": admin, "version": version, "role": "TEAM_LEAD", "teamId": team } })).await;
+        let mut errors = r.user_errors("staffUpdate");
+        errors.sort();
+        assert_eq!(errors, vec![("input.role".into(), "INVALID".into()), ("input.teamId".into(), "INVALID".into())], "{}", r.body);
+        assert_eq!(audited_staff_changes(&app).await, Vec::<String>::new());
+
+        // Another admin's change of someone's role is made, and audited: who, from, to.
+        let (lead, lead_uuid, _) = app.create_staff("TEAM_LEAD", Some(&team)).await;
+        let version = staff_version(&app, &lead).await;
+        let r = app.ok(&app.admin_token(), STAFF_UPDATE, json!({ "input": { "id": lead, "version": version, "role": "SPECIALIST" } })).await;
+        assert_eq!(r.data("staffUpdate.staff.role"), "SPECIALIST", "{}", r.body);
+        let changes = audited_staff_changes(&app).await;
+        assert_eq!(changes.len(), 1, "{changes:?}");
+        assert!(changes[0].contains(&lead_uuid.to_string()) && changes[0].contains("TEAM_LEAD -> SPECIALIST"), "{changes:?}");
+        // A name change alone is not a role or team change.
+        let version = staff_version(&app, &lead).await;
+        app.ok(&app.admin_token(), STAFF_UPDATE, json!({ "input": { "id": lead, "version": version, "name": "Renamed Person" } })).await;
+        assert_eq!(audited_staff_changes(&app).await.len(), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn someone_who_holds_clients_keeps_their_team_until_the_caseload_is_handed_over() {
+    on_each_database(|app| async move {
+        let team = app.create_team("Leeds IPS team").await;
+        let other = app.create_team("Bradford IPS team").await;
+        let (leaving, _, leaving_token) = app.create_staff("SPECIALIST", Some(&team)).await;
+        let (taking, _, taking_token) = app.create_staff("SPECIALIST", Some(&team)).await;
+        for name in ["Client One", "Client Two"] {
+            app.ok(&leaving_token, "mutation($input: ClientRegisterInput!) { clientRegister(input: $input) { client { id } } }",
+                json!({ "input": { "name": name, "referralDate": "2026-10-01", "referralSource": "SELF_REFERRAL" } })).await;
+        }
+        // A team move or a deactivation is refused while they hold clients, saying how many.
+        let version = staff_version(&app, &leaving).await;
+        let r = app.ok(&app.admin_token(), STAFF_UPDATE, json!({ "input": { "id": leaving, "version": version, "teamId": other } })).await;
+        assert_eq!(r.user_errors("staffUpdate"), vec![("input.handOverTo".into(), "INVALID".into())], "{}", r.body);
+        assert!(r.data("staffUpdate.userErrors.0.message").as_str().is_some_and(|m| m.contains("2 client")), "{}", r.body);
+        let deactivate = "mutation($input: StaffDeactivateInput!) { staffDeactivate(input: $input) { staff { active } userErrors { field code message } } }";
+        let r = app.ok(&app.admin_token(), deactivate, json!({ "input": { "id": leaving } })).await;
+        assert_eq!(r.user_errors("staffDeactivate"), vec![("input.handOverTo".into(), "INVALID".into())], "{}", r.body);
+        let count = |token: String| {
+            let app = &app;
+            async move { app.ok(&token, "{ clients(first: 10) { totalCount } }", json!({})).await.data("clients.totalCount").clone() }
+        };
+        assert_eq!(count(leaving_token.clone()).await, 2);
+
+        // Handed over explicitly: recorded as reassignments, and the reach moves with them.
+        let r = app.ok(&app.admin_token(), deactivate, json!({ "input": { "id": leaving, "handOverTo": taking } })).await;
+        assert_eq!(r.data("staffDeactivate.staff.active"), false, "{}", r.body);
+        assert_eq!(count(taking_token).await, 2);
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let moved = entities::caseload_assignment::Entity::find()
+            .filter(entities::caseload_assignment::Column::SpecialistId.eq(crate::helpers::decode_global_id(&taking)))
+            .all(&app.db)
+            .await
+            .expect("assignments");
+        assert_eq!(moved.len(), 2);
+        assert!(moved.iter().all(|a| a.reason.as_deref().is_some_and(|r| r.starts_with("caseload handed over"))), "{moved:?}");
+        assert!(audited_staff_changes(&app).await.iter().any(|d| d.contains("deactivated")));
+    })
+    .await;
+}

@@ -380,34 +380,86 @@ pub async fn assign_client(
     let Some(specialist) = specialist else {
         return Err(not_found("specialistId"));
     };
+    move_assignment(&txn, current.id, specialist.id, viewer.id(), reason).await?;
+    txn.commit().await?;
+    Ok(current)
+}
+
+/// Ends the client's open assignment and opens one to `specialist` (nothing when it is theirs
+/// already): every reassignment is recorded this way, with who made it and why.
+async fn move_assignment(
+    conn: &impl ConnectionTrait,
+    client_id: Uuid,
+    specialist_id: Uuid,
+    actor_id: Uuid,
+    reason: Option<String>,
+) -> Result<(), ApiError> {
     let at = now();
     let open = caseload_assignment::Entity::find()
-        .filter(caseload_assignment::Column::ClientId.eq(current.id))
+        .filter(caseload_assignment::Column::ClientId.eq(client_id))
         .filter(caseload_assignment::Column::AssignedTo.is_null())
-        .one(&txn)
+        .one(conn)
         .await?;
     if let Some(open) = open {
-        if open.specialist_id == specialist.id {
-            txn.commit().await?;
-            return Ok(current);
+        if open.specialist_id == specialist_id {
+            return Ok(());
         }
         let mut open: caseload_assignment::ActiveModel = open.into();
         open.assigned_to = Set(Some(at));
-        open.update(&txn).await?;
+        open.update(conn).await?;
     }
     caseload_assignment::ActiveModel {
         id: Set(Uuid::now_v7()),
-        client_id: Set(current.id),
-        specialist_id: Set(specialist.id),
+        client_id: Set(client_id),
+        specialist_id: Set(specialist_id),
         assigned_from: Set(at),
         assigned_to: Set(None),
         reason: Set(reason),
-        assigned_by_id: Set(viewer.id()),
+        assigned_by_id: Set(actor_id),
     }
-    .insert(&txn)
+    .insert(conn)
     .await?;
-    txn.commit().await?;
-    Ok(current)
+    Ok(())
+}
+
+/// The clients on `specialist_id`'s open caseload.
+pub async fn open_caseload(
+    conn: &impl ConnectionTrait,
+    specialist_id: Uuid,
+) -> Result<Vec<caseload_assignment::Model>, ApiError> {
+    Ok(caseload_assignment::Entity::find()
+        .filter(caseload_assignment::Column::SpecialistId.eq(specialist_id))
+        .filter(caseload_assignment::Column::AssignedTo.is_null())
+        .all(conn)
+        .await?)
+}
+
+/// Hands `from`'s whole open caseload to `to`, each as a recorded reassignment by `actor_id`.
+/// `to` must be an active specialist of each client's team (a caseload stays within its team).
+pub async fn hand_over_caseload(
+    conn: &impl ConnectionTrait,
+    from: Uuid,
+    to: &entities::staff::Model,
+    actor_id: Uuid,
+    reason: &str,
+    field: &str,
+) -> Result<usize, ServiceError> {
+    let open = open_caseload(conn, from).await?;
+    let clients = client::Entity::find()
+        .filter(client::Column::Id.is_in(open.iter().map(|a| a.client_id)))
+        .all(conn)
+        .await?;
+    if clients.iter().any(|c| to.team_id != Some(c.team_id)) {
+        return Err(ServiceError::user(
+            field,
+            UserErrorCode::Invalid,
+            "hand the caseload to a specialist of the clients' own team",
+        ));
+    }
+    for c in &clients {
+        move_assignment(conn, c.id, to.id, actor_id, Some(reason.to_string())).await?;
+    }
+    Ok(clients.len())
 }
 
 /// Reads the newest special-category facts after writing the audit event (committed first).
@@ -418,6 +470,18 @@ pub async fn read_sensitive(
     purpose: SensitivePurpose,
 ) -> Result<Option<client_sensitive::Model>, ApiError> {
     if find_client(db, viewer, client_id).await?.is_none() {
+        // A refusal is audited too: someone asked for facts about a client they do not reach.
+        audit::record_now(
+            db,
+            AuditEntry {
+                actor_id: viewer.id(),
+                action: AuditAction::SensitiveReadRefused,
+                client_id: Some(client_id),
+                purpose: Some(purpose.as_db()),
+                detail: "out of reach: nothing read",
+            },
+        )
+        .await?;
         return Ok(None);
     }
     audit::record_now(

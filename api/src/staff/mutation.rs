@@ -41,9 +41,9 @@ impl StaffMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The fields of this change.")] input: StaffUpdateInput,
     ) -> Result<StaffUpdatePayload> {
-        require_role(ctx, &[Role::Admin])?;
+        let admin = require_role(ctx, &[Role::Admin])?;
         let db = ctx.data::<DatabaseConnection>()?;
-        StaffUpdatePayload::from_result(service::update_staff(db, input).await, Staff)
+        StaffUpdatePayload::from_result(service::update_staff(db, admin.id(), input).await, Staff)
     }
 
     /// Deactivates a member of staff: their tokens stop working at once. Admin only.

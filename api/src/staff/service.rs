@@ -1,8 +1,8 @@
 //! Rules and queries for teams and staff.
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, Order, QueryFilter, QueryOrder,
-    Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Order,
+    QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -11,6 +11,7 @@ use entities::{staff, team};
 use super::types::{
     StaffCreateInput, StaffDeactivateInput, StaffFilter, StaffUpdateInput, TeamCreateInput,
 };
+use crate::audit::{self, AuditAction, AuditEntry};
 use crate::auth::Role;
 use crate::db::now;
 use crate::error::{ApiError, ServiceError, UserErrorCode, is_unique_violation};
@@ -116,7 +117,7 @@ fn check_fte(checks: &mut Checks, fte: f64) {
 }
 
 async fn resolve_team(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     checks: &mut Checks,
     team: Option<&async_graphql::ID>,
 ) -> Result<Option<Uuid>, ServiceError> {
@@ -182,7 +183,7 @@ pub async fn create_staff(
 }
 
 async fn find_staff(
-    db: &DatabaseConnection,
+    db: &impl ConnectionTrait,
     id: &async_graphql::ID,
 ) -> Result<staff::Model, ServiceError> {
     let found = match ids::decode_as(id, Kind::Staff) {
@@ -193,12 +194,17 @@ async fn find_staff(
         .ok_or_else(|| ServiceError::user("id", UserErrorCode::NotFound, "no such member of staff"))
 }
 
-/// Changes name, role, team or FTE, refusing a stale version.
+/// Changes name, role, team or FTE, refusing a stale version. No one changes their own role or
+/// team; every role or team change is audited (who, from, to). Someone who holds clients keeps
+/// their role and team until their caseload is reassigned — or handed over here (`handOverTo`),
+/// recorded as reassignments — since a caseload is what reaches clients.
 pub async fn update_staff(
     db: &DatabaseConnection,
+    caller: Uuid,
     input: StaffUpdateInput,
 ) -> Result<staff::Model, ServiceError> {
-    let current = find_staff(db, &input.id).await?;
+    let txn = crate::db::begin_write(db).await?;
+    let current = find_staff(&txn, &input.id).await?;
     let mut checks = Checks::new();
     let mut row: staff::ActiveModel = current.clone().into();
     if let Some(name) = &input.name {
@@ -211,49 +217,178 @@ pub async fn update_staff(
     if let Some(role) = input.role {
         row.role = Set(role.as_db().into());
     }
+    let mut team_after = current.team_id;
     if input.team_id.is_some() {
-        row.team_id = Set(resolve_team(db, &mut checks, input.team_id.as_ref()).await?);
+        team_after = resolve_team(&txn, &mut checks, input.team_id.as_ref()).await?;
+        row.team_id = Set(team_after);
     }
-    let role = input.role.or_else(|| Role::from_db(&current.role));
-    let team_after = input.team_id.is_some() || current.team_id.is_some();
-    if role != Some(Role::Admin) && !team_after {
+    let role_before = Role::from_db(&current.role);
+    let role = input.role.or(role_before);
+    if role != Some(Role::Admin) && team_after.is_none() {
         checks.fail(
             "teamId",
             UserErrorCode::Required,
             "team leads and specialists need a team",
         );
     }
+    let role_changes = role != role_before;
+    let team_changes = input.team_id.is_some() && team_after != current.team_id;
+    if current.id == caller && role_changes {
+        checks.fail(
+            "role",
+            UserErrorCode::Invalid,
+            "you cannot change your own role",
+        );
+    }
+    if current.id == caller && team_changes {
+        checks.fail(
+            "teamId",
+            UserErrorCode::Invalid,
+            "you cannot change your own team",
+        );
+    }
+    let hand_over_to = match &input.hand_over_to {
+        Some(id) => find_successor(&txn, &mut checks, id, current.id).await?,
+        None => None,
+    };
     checks.finish()?;
     if input.version != current.version {
         return Err(ServiceError::stale_version());
+    }
+    if role_changes || team_changes {
+        let why = if team_changes {
+            "moved to another team"
+        } else {
+            "changed role"
+        };
+        release_caseload(&txn, &current, hand_over_to.as_ref(), caller, why).await?;
     }
     row.version = Set(current.version + 1);
     let result = staff::Entity::update_many()
         .set(row)
         .filter(staff::Column::Id.eq(current.id))
         .filter(staff::Column::Version.eq(current.version))
-        .exec(db)
+        .exec(&txn)
         .await?;
     if result.rows_affected == 0 {
         return Err(ServiceError::stale_version());
     }
-    reload(db, current.id).await
+    if role_changes || team_changes {
+        let detail = format!(
+            "staff {}: role {} -> {}; team {} -> {}",
+            current.id,
+            current.role,
+            role.map_or("?", Role::as_db),
+            current
+                .team_id
+                .map_or_else(|| "none".to_string(), |t| t.to_string()),
+            team_after.map_or_else(|| "none".to_string(), |t| t.to_string()),
+        );
+        audit::record(
+            &txn,
+            AuditEntry {
+                actor_id: caller,
+                action: AuditAction::StaffChange,
+                client_id: None,
+                purpose: None,
+                detail: &detail,
+            },
+        )
+        .await?;
+    }
+    let saved = reload(&txn, current.id).await?;
+    txn.commit().await?;
+    Ok(saved)
 }
 
-async fn reload(db: &DatabaseConnection, id: Uuid) -> Result<staff::Model, ServiceError> {
+/// The specialist named to take over a caseload: active, a specialist, not the one leaving.
+async fn find_successor(
+    conn: &impl ConnectionTrait,
+    checks: &mut Checks,
+    id: &async_graphql::ID,
+    leaving: Uuid,
+) -> Result<Option<staff::Model>, ServiceError> {
+    let found = match ids::decode_as(id, Kind::Staff) {
+        Some(uuid) => staff::Entity::find_by_id(uuid).one(conn).await?,
+        None => None,
+    };
+    match found {
+        Some(s) if s.active && s.role == Role::Specialist.as_db() && s.id != leaving => Ok(Some(s)),
+        Some(_) => {
+            checks.fail(
+                "handOverTo",
+                UserErrorCode::Invalid,
+                "hand the caseload to another active specialist",
+            );
+            Ok(None)
+        }
+        None => {
+            checks.fail(
+                "handOverTo",
+                UserErrorCode::NotFound,
+                "no such member of staff",
+            );
+            Ok(None)
+        }
+    }
+}
+
+/// Before `member` loses the standing their caseload rests on: hands it to `successor`, or refuses
+/// saying how many clients they hold.
+async fn release_caseload(
+    conn: &impl ConnectionTrait,
+    member: &staff::Model,
+    successor: Option<&staff::Model>,
+    actor: Uuid,
+    why: &str,
+) -> Result<(), ServiceError> {
+    let held = crate::clients::service::open_caseload(conn, member.id).await?;
+    if held.is_empty() {
+        return Ok(());
+    }
+    match successor {
+        Some(to) => {
+            let reason = format!("caseload handed over: {} {why}", member.name);
+            crate::clients::service::hand_over_caseload(
+                conn,
+                member.id,
+                to,
+                actor,
+                &reason,
+                "handOverTo",
+            )
+            .await?;
+            Ok(())
+        }
+        None => Err(ServiceError::user(
+            "handOverTo",
+            UserErrorCode::Invalid,
+            format!(
+                "{} holds {} client(s): reassign their caseload first, or name a specialist in handOverTo",
+                member.name,
+                held.len()
+            ),
+        )),
+    }
+}
+
+async fn reload(conn: &impl ConnectionTrait, id: Uuid) -> Result<staff::Model, ServiceError> {
     staff::Entity::find_by_id(id)
-        .one(db)
+        .one(conn)
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("staff {id} vanished")).into())
 }
 
-/// Deactivates a member of staff; their tokens are refused from the next request on.
+/// Deactivates a member of staff; their tokens are refused from the next request on, and open
+/// WebSockets close. Someone who holds clients is deactivated only once their caseload is
+/// reassigned or handed over here (`handOverTo`). Audited.
 pub async fn deactivate_staff(
     db: &DatabaseConnection,
     caller: Uuid,
     input: StaffDeactivateInput,
 ) -> Result<staff::Model, ServiceError> {
-    let current = find_staff(db, &input.id).await?;
+    let txn = crate::db::begin_write(db).await?;
+    let current = find_staff(&txn, &input.id).await?;
     if current.id == caller {
         return Err(ServiceError::user(
             "id",
@@ -264,9 +399,36 @@ pub async fn deactivate_staff(
     if !current.active {
         return Ok(current);
     }
+    let mut checks = Checks::new();
+    let hand_over_to = match &input.hand_over_to {
+        Some(id) => find_successor(&txn, &mut checks, id, current.id).await?,
+        None => None,
+    };
+    checks.finish()?;
+    release_caseload(
+        &txn,
+        &current,
+        hand_over_to.as_ref(),
+        caller,
+        "was deactivated",
+    )
+    .await?;
     let mut row: staff::ActiveModel = current.clone().into();
     row.active = Set(false);
     row.deactivated_at = Set(Some(now()));
     row.version = Set(current.version + 1);
-    Ok(row.update(db).await?)
+    let saved = row.update(&txn).await?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            actor_id: caller,
+            action: AuditAction::StaffChange,
+            client_id: None,
+            purpose: None,
+            detail: &format!("staff {}: active -> deactivated", current.id),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
 }

@@ -155,6 +155,10 @@ pub struct StaffUpdateInput {
     pub role: Option<Role>,
     /// New team.
     pub team_id: Option<ID>,
+    /// An active specialist to take over this person's open caseload when their role or team
+    /// changes (each client a recorded reassignment). Without it, such a change of someone who
+    /// holds clients is refused, saying how many.
+    pub hand_over_to: Option<ID>,
 }
 
 /// Which member of staff to deactivate.
@@ -162,6 +166,10 @@ pub struct StaffUpdateInput {
 pub struct StaffDeactivateInput {
     /// Who to deactivate.
     pub id: ID,
+    /// An active specialist to take over their open caseload (each client a recorded
+    /// reassignment). Without it, deactivating someone who holds clients is refused, saying how
+    /// many.
+    pub hand_over_to: Option<ID>,
 }
 
 /// Narrows the staff list.
