@@ -38,6 +38,8 @@ pub struct Model {
     pub status: String,
     /// Why it changed or was revoked.
     pub note: Option<String>,
+    /// The employer's name as the client agreed to it (a later rename suspends the consent).
+    pub employer_name: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

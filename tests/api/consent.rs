@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::helpers::{Backend, TestApp, on_each_database};
 
 const GRANT: &str = "mutation($input: ConsentGrantInput!) { consentGrant(input: $input) { consent { id version level items inForce } userErrors { field code message } } }";
-const INTRODUCE: &str = "mutation($input: ClientIntroduceInput!) { clientIntroduce(input: $input) { profile { name items { item statement } agreedWording consentVersion } userErrors { field code message } } }";
+const INTRODUCE: &str = "mutation($input: ClientIntroduceInput!) { clientIntroduce(input: $input) { profile { name items { item statement } consentVersion } userErrors { field code message } } }";
 
 /// Drops the trigger that keeps `table` append-only, as someone with rights over the schema could.
 pub async fn lift_append_only_guard(app: &TestApp, table: &str) {
@@ -71,7 +71,8 @@ async fn world(app: &TestApp) -> World {
 }
 
 fn grant_input(w: &World, level: &str, items: Value, who: &str) -> Value {
-    json!({ "clientId": w.client, "employerId": w.employer, "purpose": "INTRODUCTION", "level": level, "items": items,
+    // General liaison: the purpose that allows every act (see the gate's purpose table).
+    json!({ "clientId": w.client, "employerId": w.employer, "purpose": "LIAISON", "level": level, "items": items,
         "whoDiscloses": who, "wording": "You may tell Calder Foods that I am supported by the Leeds employment service.",
         "capturedHow": "IN_PERSON_SIGNED", "expiresAt": "2027-06-30T00:00:00Z" })
 }
@@ -436,6 +437,107 @@ async fn an_engagement_shows_the_clients_it_named_only_to_those_who_reach_them()
         let r = app.ok(&stranger, "query($id: ID!) { node(id: $id) { ... on Engagement { outcome clients { name } } } }", json!({ "id": corrected })).await;
         assert_eq!(r.data("node.outcome"), "Presented Morgan; manager keen");
         assert_eq!(r.data("node.clients"), &json!([]), "{}", r.body);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_employer_facing_profile_carries_no_words_written_for_the_whole_consent() {
+    on_each_database(|app| async move {
+        let w = world(&app).await;
+        let mut input = grant_input(&w, "FULL", json!(["SERVICE_AFFILIATION", "REASONABLE_ADJUSTMENTS", "SUBSTANCE_USE_HISTORY"]), "SPECIALIST");
+        input["wording"] = json!("WORDING-MARKER: I am on a methadone script and in recovery from heroin.");
+        grant(&app, &w, input).await;
+        for items in [json!(["SERVICE_AFFILIATION"]), json!(["REASONABLE_ADJUSTMENTS"])] {
+            let r = app.ok(&w.token, INTRODUCE, json!({ "input": { "clientId": w.client, "employerId": w.employer, "items": items, "channel": "PHONE" } })).await;
+            assert_eq!(r.user_errors("clientIntroduce"), vec![], "{}", r.body);
+            let profile = r.data("clientIntroduce.profile").to_string();
+            assert!(!profile.contains("WORDING-MARKER") && !profile.contains("methadone"), "{profile}");
+            let told: Vec<&str> = r.data("clientIntroduce.profile.items").as_array().expect("items").iter().filter_map(|i| i["item"].as_str()).collect();
+            let mut asked: Vec<String> = items.as_array().expect("asked").iter().filter_map(|i| i.as_str().map(str::to_string)).collect();
+            if !asked.contains(&"SERVICE_AFFILIATION".to_string()) {
+                asked.push("SERVICE_AFFILIATION".into());
+            }
+            let mut told: Vec<String> = told.into_iter().map(str::to_string).collect();
+            told.sort();
+            asked.sort();
+            assert_eq!(told, asked, "exactly the items asked and consented");
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_rename_suspends_the_consents_that_name_the_employer_until_the_client_confirms() {
+    on_each_database(|app| async move {
+        let w = world(&app).await;
+        let consent = grant(&app, &w, grant_input(&w, "SERVICE_AFFILIATION", json!(["SERVICE_AFFILIATION"]), "SPECIALIST")).await;
+        let introduce = json!({ "input": { "clientId": w.client, "employerId": w.employer, "items": ["SERVICE_AFFILIATION"], "channel": "PHONE" } });
+        let r = app.ok(&w.token, INTRODUCE, introduce.clone()).await;
+        assert_eq!(r.user_errors("clientIntroduce"), vec![], "{}", r.body);
+        // The employer is renamed (by staff here; a feed can no longer take over this record).
+        let version = app.ok(&w.token, "query($id: ID!) { node(id: $id) { ... on Employer { version } } }", json!({ "id": w.employer })).await.data("node.version").clone();
+        let r = app.ok(&w.token, "mutation($input: EmployerUpdateInput!) { employerUpdate(input: $input) { userErrors { field code message } } }",
+            json!({ "input": { "id": w.employer, "version": version, "name": "Acme Staffing (ATS) Ltd" } })).await;
+        assert_eq!(r.user_errors("employerUpdate"), vec![], "{}", r.body);
+        let r = app.ok(&w.token, INTRODUCE, introduce.clone()).await;
+        assert_eq!(r.user_errors("clientIntroduce"), vec![("input.items".into(), "DISCLOSURE_NOT_CONSENTED".into())], "{}", r.body);
+        assert!(r.data("clientIntroduce.userErrors.0.message").as_str().is_some_and(|m| m.contains("Calder Foods") && m.contains("Acme Staffing")), "{}", r.body);
+        let r = app.ok(&w.token, "{ consentAlerts { client { id } employer { name } reason } }", json!({})).await;
+        assert_eq!(r.data("consentAlerts.0.employer.name"), "Acme Staffing (ATS) Ltd", "{}", r.body);
+        let r = app.ok(&w.token, "query($id: ID!) { client(id: $id) { consents { inForce employerNameAgreed } } }", json!({ "id": w.client })).await;
+        assert_eq!(r.data("client.consents.0.inForce"), false, "{}", r.body);
+        // The client confirms for the new name: a new version, and the act goes through again.
+        let r = app.ok(&w.token, "mutation($input: ConsentChangeInput!) { consentChange(input: $input) { consent { version employerNameAgreed inForce } userErrors { field code message } } }",
+            json!({ "input": { "id": consent, "version": 1, "level": "SERVICE_AFFILIATION", "items": ["SERVICE_AFFILIATION"], "whoDiscloses": "SPECIALIST",
+                "wording": "Yes, tell Acme Staffing I am supported.", "capturedHow": "PHONE_VERBAL", "expiresAt": "2027-06-30T00:00:00Z" } })).await;
+        assert_eq!(r.data("consentChange.consent.employerNameAgreed"), "Acme Staffing (ATS) Ltd", "{}", r.body);
+        assert_eq!(r.data("consentChange.consent.inForce"), true);
+        let r = app.ok(&w.token, INTRODUCE, introduce).await;
+        assert_eq!(r.user_errors("clientIntroduce"), vec![], "{}", r.body);
+        // The accounting names the employer as the client agreed to it each time.
+        let r = app.ok(&w.token, "query($id: ID!) { client(id: $id) { disclosures { employerNameWhenTold employer { name } } } }", json!({ "id": w.client })).await;
+        let names: Vec<&str> = r.data("client.disclosures").as_array().expect("list").iter().filter_map(|d| d["employerNameWhenTold"].as_str()).collect();
+        let mut names = names;
+        names.sort();
+        assert_eq!(names, ["Acme Staffing (ATS) Ltd", "Calder Foods"], "{}", r.body);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn consent_writes_and_refused_special_category_reads_are_audited() {
+    on_each_database(|app| async move {
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let w = world(&app).await;
+        let consent = grant(&app, &w, grant_input(&w, "SERVICE_AFFILIATION", json!(["SERVICE_AFFILIATION"]), "SPECIALIST")).await;
+        app.ok(&w.token, "mutation($id: ID!) { consentRevoke(input: { id: $id, capturedHow: PHONE_VERBAL }) { userErrors { code } } }", json!({ "id": consent })).await;
+        let client = crate::helpers::decode_global_id(&w.client);
+        let rows = entities::audit_event::Entity::find()
+            .filter(entities::audit_event::Column::Action.eq("CONSENT_WRITE"))
+            .all(&app.db)
+            .await
+            .expect("audit");
+        assert_eq!(rows.len(), 2, "{rows:?}");
+        assert!(rows.iter().all(|r| r.client_id == Some(client)));
+        assert!(rows[0].detail.contains("granted") && rows[1].detail.contains("revoked"), "{rows:?}");
+        assert!(rows.iter().all(|r| !r.detail.contains("Calder Foods that I am")), "no wording in the audit log");
+
+        // A read of special-category facts about a client out of reach is refused, and audited.
+        let (_, outsider, _) = app.specialist().await;
+        let staff = entities::staff::Entity::find_by_id(crate::helpers::decode_global_id(&outsider)).one(&app.db).await.expect("read").expect("staff");
+        let viewer = ipsmatch::auth::Viewer { staff, role: ipsmatch::auth::Role::Specialist };
+        let read = ipsmatch::clients::service::read_sensitive(&app.db, &viewer, client, ipsmatch::clients::types::SensitivePurpose::SupportPlanning)
+            .await
+            .expect("read");
+        assert!(read.is_none());
+        let refused = entities::audit_event::Entity::find()
+            .filter(entities::audit_event::Column::Action.eq("SENSITIVE_READ_REFUSED"))
+            .all(&app.db)
+            .await
+            .expect("audit");
+        assert_eq!(refused.len(), 1);
+        assert_eq!((refused[0].actor_id, refused[0].client_id), (viewer.id(), Some(client)));
     })
     .await;
 }

@@ -1,6 +1,7 @@
 //! Disclosure consent: what each client agreed a named employer may be told, the gate every
 //! employer-facing act passes, the hash-chained disclosure log, and the employer-facing profile.
 
+pub mod gate;
 pub mod mutation;
 pub mod query;
 pub mod service;

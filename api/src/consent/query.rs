@@ -4,7 +4,7 @@ use async_graphql::{Context, Object, Result};
 use chrono::{Duration, Utc};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
-use entities::{application, client, disclosure_consent, job_start, vacancy};
+use entities::{application, client, disclosure_consent, employer, job_start, vacancy};
 
 use super::types::*;
 use crate::auth::viewer;
@@ -15,8 +15,9 @@ use crate::error::ApiError;
 #[derive(Default)]
 pub struct ConsentQuery;
 
-/// Work at an employer the client's consent no longer covers (revoked or expired): the specialist
-/// must not speak for the client there until it is renewed.
+/// Work at an employer the client's consent no longer covers (revoked, expired, or suspended
+/// because the employer was renamed since the client agreed): the specialist must not speak for
+/// the client there until it is renewed or confirmed.
 #[derive(async_graphql::SimpleObject)]
 pub struct ConsentAlert {
     /// The client.
@@ -34,7 +35,7 @@ pub struct ConsentAlert {
 #[Object]
 impl ConsentQuery {
     /// Open applications and current jobs at employers whose consent from the client was revoked or
-    /// has expired, for clients you reach.
+    /// has expired, and consents suspended by an employer's rename, for clients you reach.
     async fn consent_alerts(&self, ctx: &Context<'_>) -> Result<Vec<ConsentAlert>> {
         let me = viewer(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
@@ -50,28 +51,30 @@ impl ConsentQuery {
             .await?;
         let now = Utc::now();
         let newest = super::service::newest_versions(rows);
-        let in_force = |c: &disclosure_consent::Model| {
-            c.status == ConsentStatus::Active.as_db()
-                && c.effective_from <= now
-                && now < c.expires_at
-                && c.level != DisclosureLevel::None.as_db()
+        let names: std::collections::HashMap<uuid::Uuid, String> = employer::Entity::find()
+            .filter(employer::Column::Id.is_in(newest.iter().map(|c| c.employer_id)))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|e| (e.id, e.name))
+            .collect();
+        let lapse = |c: &disclosure_consent::Model| {
+            let name = names.get(&c.employer_id).map_or("", String::as_str);
+            super::gate::in_force(c, name, now).err()
         };
         // (client, employer) pairs with a consent on record but none in force.
-        let mut lapsed: Vec<(uuid::Uuid, uuid::Uuid, String)> = Vec::new();
+        let mut lapsed: Vec<(uuid::Uuid, uuid::Uuid, String, bool)> = Vec::new();
         for c in &newest {
             let pair = (c.client_id, c.employer_id);
             let covered = newest
                 .iter()
-                .any(|o| (o.client_id, o.employer_id) == pair && in_force(o));
-            if !covered && !lapsed.iter().any(|(a, b, _)| (*a, *b) == pair) {
-                let reason = if c.status == ConsentStatus::Revoked.as_db() {
-                    "consent revoked".to_string()
-                } else if now >= c.expires_at {
-                    format!("consent expired on {}", c.expires_at.date_naive())
-                } else {
-                    "no consent in force".to_string()
-                };
-                lapsed.push((pair.0, pair.1, reason));
+                .any(|o| (o.client_id, o.employer_id) == pair && lapse(o).is_none());
+            if !covered && !lapsed.iter().any(|(a, b, _, _)| (*a, *b) == pair) {
+                let why = lapse(c);
+                let renamed = matches!(why, Some(super::gate::Lapse::EmployerRenamed { .. }));
+                let reason =
+                    why.map_or_else(|| "no consent in force".to_string(), |l| l.describe());
+                lapsed.push((pair.0, pair.1, reason, renamed));
             }
         }
         let applications = application::Entity::find()
@@ -91,7 +94,8 @@ impl ConsentQuery {
             .all(db)
             .await?;
         let mut alerts = Vec::new();
-        for (client_id, employer_id, reason) in lapsed {
+        for (client_id, employer_id, reason, renamed) in lapsed {
+            let before = alerts.len();
             let Some(client) = clients.iter().find(|c| c.id == client_id) else {
                 continue;
             };
@@ -122,6 +126,16 @@ impl ConsentQuery {
                     reason: reason.clone(),
                     application: None,
                     job: Some(crate::pipeline::types::JobStart(j.clone())),
+                });
+            }
+            // A consent suspended by a rename needs the client's word even with nothing open.
+            if renamed && alerts.len() == before {
+                alerts.push(ConsentAlert {
+                    client: crate::clients::types::Client(client.clone()),
+                    employer,
+                    reason,
+                    application: None,
+                    job: None,
                 });
             }
         }

@@ -1,6 +1,7 @@
 //! Consent rules. A consent names one employer, lists exactly what may be told, says who may tell
-//! it, and expires. Every act that tells an employer about a client passes [`require`] in the same
-//! transaction as its write and is appended to the hash-chained disclosure log by [`log`]; a
+//! it, and expires. Every act that tells an employer about a client passes the gate
+//! ([`super::gate::disclose`]) in the same transaction as its write and is appended to the
+//! hash-chained disclosure log by [`log`]; a
 //! revocation takes the same per-client-and-employer lock, so it either lands first (the act is
 //! refused) or after (the act is logged under the version it relied on) — never an unlogged
 //! disclosure.
@@ -36,10 +37,6 @@ fn join_items(items: &[DisclosureItem]) -> String {
     names.sort_unstable();
     names.dedup();
     names.join(",")
-}
-
-fn items_of(stored: &str) -> Vec<&str> {
-    stored.split(',').filter(|s| !s.is_empty()).collect()
 }
 
 fn check_terms(
@@ -202,6 +199,7 @@ pub async fn grant(
         ));
     };
     lock_pair(&txn, client.id, employer).await?;
+    let employer_name = employer_name_now(&txn, employer).await?;
     let saved = disclosure_consent::ActiveModel {
         id: Set(Uuid::now_v7()),
         consent_id: Set(Uuid::now_v7()),
@@ -221,11 +219,48 @@ pub async fn grant(
         expires_at: Set(crate::db::truncate_to_micros(input.expires_at)),
         status: Set(ConsentStatus::Active.as_db().into()),
         note: Set(None),
+        employer_name: Set(Some(employer_name)),
     }
     .insert(&txn)
     .await?;
+    audit_consent(&txn, viewer, &saved, "granted").await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// The employer's name now: what a new consent version records as agreed to.
+async fn employer_name_now(
+    conn: &impl ConnectionTrait,
+    employer_id: Uuid,
+) -> Result<String, ApiError> {
+    crate::employers::service::find_employer(conn, employer_id)
+        .await?
+        .map(|e| e.name)
+        .ok_or_else(|| ApiError::internal(anyhow::anyhow!("employer {employer_id} vanished")))
+}
+
+/// Every write of consent is audited in the writing transaction (no wording, only terms).
+async fn audit_consent(
+    conn: &impl ConnectionTrait,
+    viewer: &Viewer,
+    row: &disclosure_consent::Model,
+    what: &str,
+) -> Result<(), ApiError> {
+    let detail = format!(
+        "consent {} v{} {what}: employer {}, purpose {}, level {}, items {}, status {}",
+        row.consent_id, row.version, row.employer_id, row.purpose, row.level, row.items, row.status
+    );
+    audit::record(
+        conn,
+        AuditEntry {
+            actor_id: viewer.id(),
+            action: AuditAction::ConsentWrite,
+            client_id: Some(row.client_id),
+            purpose: None,
+            detail: &detail,
+        },
+    )
+    .await
 }
 
 /// The newest version of a consent whose client the viewer reaches.
@@ -295,7 +330,10 @@ pub async fn change(
     row.captured_how = Set(input.captured_how.as_db().into());
     row.expires_at = Set(crate::db::truncate_to_micros(input.expires_at));
     row.note = Set(note);
+    // The client confirms the terms for the employer as it is now called.
+    row.employer_name = Set(Some(employer_name_now(&txn, current.employer_id).await?));
     let saved = row.insert(&txn).await?;
+    audit_consent(&txn, viewer, &saved, "changed").await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -325,6 +363,7 @@ pub async fn revoke(
     row.captured_how = Set(input.captured_how.as_db().into());
     row.note = Set(note);
     let saved = row.insert(&txn).await?;
+    audit_consent(&txn, viewer, &saved, "revoked").await?;
     txn.commit().await?;
     Ok(saved)
 }
@@ -354,92 +393,6 @@ pub fn newest_versions(rows: Vec<disclosure_consent::Model>) -> Vec<disclosure_c
         }
     }
     newest
-}
-
-/// What a gated act needs.
-pub struct Need<'a> {
-    /// The client told about.
-    pub client_id: Uuid,
-    /// The employer told.
-    pub employer_id: Uuid,
-    /// The person told, if one.
-    pub contact_id: Option<Uuid>,
-    /// The items told (service affiliation at least).
-    pub items: &'a [DisclosureItem],
-    /// The input field to name when refused.
-    pub field: &'a str,
-}
-
-/// The consent version in force that covers `need`, checked under the pair lock inside the
-/// caller's transaction; otherwise `DISCLOSURE_NOT_CONSENTED` saying what is missing.
-pub async fn require(
-    conn: &impl ConnectionTrait,
-    need: &Need<'_>,
-) -> Result<disclosure_consent::Model, ServiceError> {
-    lock_pair(conn, need.client_id, need.employer_id).await?;
-    let rows = disclosure_consent::Entity::find()
-        .filter(disclosure_consent::Column::ClientId.eq(need.client_id))
-        .filter(disclosure_consent::Column::EmployerId.eq(need.employer_id))
-        .order_by_desc(disclosure_consent::Column::Version)
-        .all(conn)
-        .await?;
-    let newest = newest_versions(rows);
-    let at = now();
-    let refuse = |message: String| {
-        ServiceError::user(need.field, UserErrorCode::DisclosureNotConsented, message)
-    };
-    if newest.is_empty() {
-        return Err(refuse(
-            "the client has given no consent for this employer: record one first".into(),
-        ));
-    }
-    let mut reasons = Vec::new();
-    for consent in &newest {
-        if consent.status != ConsentStatus::Active.as_db() {
-            reasons.push("the consent for this employer was revoked".to_string());
-            continue;
-        }
-        if at >= consent.expires_at {
-            reasons.push(format!(
-                "the consent for this employer expired on {}",
-                consent.expires_at.date_naive()
-            ));
-            continue;
-        }
-        if at < consent.effective_from {
-            reasons.push(format!(
-                "the consent takes effect on {}",
-                consent.effective_from.date_naive()
-            ));
-            continue;
-        }
-        if consent.level == DisclosureLevel::None.as_db() {
-            reasons.push("the client chose not to be named to this employer".into());
-            continue;
-        }
-        if consent.who_discloses == Discloser::Client.as_db() {
-            reasons.push("the client chose to do the telling themselves".into());
-            continue;
-        }
-        if consent.contact_id.is_some() && consent.contact_id != need.contact_id {
-            reasons.push("the consent covers another person at this employer".into());
-            continue;
-        }
-        let allowed = items_of(&consent.items);
-        let missing: Vec<&str> = need
-            .items
-            .iter()
-            .map(|i| i.as_db())
-            .filter(|i| !allowed.contains(i))
-            .collect();
-        if !missing.is_empty() {
-            reasons.push(format!("the consent does not cover {}", missing.join(", ")));
-            continue;
-        }
-        return Ok(consent.clone());
-    }
-    reasons.dedup();
-    Err(refuse(reasons.join("; ")))
 }
 
 /// One gated act to append to the disclosure log.
@@ -479,8 +432,10 @@ fn chain_hash(prev: &str, row: &disclosure_event::Model) -> String {
     )
 }
 
-/// Appends a disclosure to the hash-chained log, in the caller's transaction.
-pub async fn log(conn: &impl ConnectionTrait, act: Act<'_>) -> Result<(), ApiError> {
+/// Appends a disclosure to the hash-chained log, in the caller's transaction. The gate
+/// ([`super::gate::disclose`]) is its one caller on any API path; the demo's history writer also
+/// appends past disclosures here (history cannot pass a gate that checks consent in force now).
+pub(crate) async fn log(conn: &impl ConnectionTrait, act: Act<'_>) -> Result<(), ApiError> {
     if conn.get_database_backend() == DatabaseBackend::Postgres {
         conn.execute_raw(Statement::from_string(
             DatabaseBackend::Postgres,
@@ -557,10 +512,21 @@ pub async fn introduce(
                 Some(uuid) => crate::vacancies::service::find_vacancy(&txn, uuid).await?,
                 None => None,
             };
-            if found.is_none() {
-                checks.fail("vacancyId", UserErrorCode::NotFound, "no such vacancy");
+            match found {
+                None => {
+                    checks.fail("vacancyId", UserErrorCode::NotFound, "no such vacancy");
+                    None
+                }
+                Some(v) if employer.is_some() && v.employer_id != employer => {
+                    checks.fail(
+                        "vacancyId",
+                        UserErrorCode::Invalid,
+                        "the vacancy is another employer's",
+                    );
+                    None
+                }
+                Some(v) => Some(v.id),
             }
-            found.map(|v| v.id)
         }
         None => None,
     };
@@ -577,31 +543,23 @@ pub async fn introduce(
             "no such employer",
         ));
     };
-    let consent = require(
+    let disclosed = super::gate::disclose(
         &txn,
-        &Need {
+        super::gate::Telling {
             client_id: client.id,
             employer_id: employer,
             contact_id: contact,
+            vacancy_id: vacancy,
+            act: DisclosureAct::Introduction,
             items: &items,
+            channel: input.channel.as_db(),
+            actor_id: viewer.id(),
             field: "items",
         },
     )
     .await?;
-    log(
-        &txn,
-        Act {
-            consent: &consent,
-            act: DisclosureAct::Introduction,
-            channel: input.channel.as_db(),
-            items: &items,
-            contact_id: contact,
-            vacancy_id: vacancy,
-            actor_id: viewer.id(),
-        },
-    )
-    .await?;
-    let profile = disclosed_profile(&txn, viewer, &client, &consent, &items).await?;
+    let consent = disclosed.consent();
+    let profile = disclosed_profile(&txn, viewer, &client, consent, &items).await?;
     txn.commit().await?;
     Ok(profile)
 }
@@ -703,8 +661,17 @@ async fn disclosed_profile(
                     format!("Needs to keep free: {}", times.join("; "))
                 }
             }
-            I::EmploymentGapExplanation | I::GeneralHealthCondition | I::ReasonableAdjustments => {
-                format!("As the client put it: {}", consent.wording)
+            // The consent's own wording was written for the whole consent (it may say more than
+            // these items): the employer-facing profile never carries it.
+            I::EmploymentGapExplanation => {
+                "There is a gap in employment history; the client will explain it in their own words"
+                    .into()
+            }
+            I::GeneralHealthCondition => {
+                "Has a health condition; the client will say what it means for the job".into()
+            }
+            I::ReasonableAdjustments => {
+                "May ask for reasonable adjustments; the client will discuss them with you".into()
             }
         };
         out.push(DisclosedItem {
@@ -715,7 +682,6 @@ async fn disclosed_profile(
     Ok(DisclosedProfile {
         name: client.name.clone(),
         items: out,
-        agreed_wording: consent.wording.clone(),
         consent_version: consent.version,
     })
 }

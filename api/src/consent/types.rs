@@ -235,13 +235,18 @@ impl Consent {
         Ok(ConsentStatus::from_db(&self.0.status)?)
     }
 
-    /// True when this version is active, has started and has not expired.
-    async fn in_force(&self) -> bool {
-        let now = Utc::now();
-        self.0.status == ConsentStatus::Active.as_db()
-            && self.0.effective_from <= now
-            && now < self.0.expires_at
-            && self.0.level != DisclosureLevel::None.as_db()
+    /// True when this version is active, has started, has not expired, names the employer by the
+    /// name it has now (a rename suspends it until the client confirms), and allows some telling.
+    async fn in_force(&self, ctx: &Context<'_>) -> Result<bool> {
+        let employer = employer_by_id(ctx, self.0.employer_id).await?;
+        let name = employer.map(|e| e.0.name).unwrap_or_default();
+        Ok(super::gate::in_force(&self.0, &name, Utc::now()).is_ok())
+    }
+
+    /// The employer's name as the client agreed to it (null for versions recorded before names
+    /// were kept).
+    async fn employer_name_agreed(&self) -> Option<&str> {
+        self.0.employer_name.as_deref()
     }
 
     /// Why it changed or was revoked.
@@ -303,9 +308,22 @@ impl Disclosure {
         self.0.at
     }
 
-    /// The employer told.
+    /// The employer told, as it is now (it may have been renamed since: see `employerNameWhenTold`).
     async fn employer(&self, ctx: &Context<'_>) -> Result<Option<Employer>> {
         employer_by_id(ctx, self.0.employer_id).await
+    }
+
+    /// The employer's name as the client agreed to it in the consent version relied on — the
+    /// name of whom they agreed could be told (null for versions recorded before names were kept).
+    async fn employer_name_when_told(&self, ctx: &Context<'_>) -> Result<Option<String>> {
+        use sea_orm::EntityTrait;
+        let db = ctx.data::<sea_orm::DatabaseConnection>()?;
+        Ok(
+            disclosure_consent::Entity::find_by_id(self.0.consent_row_id)
+                .one(db)
+                .await?
+                .and_then(|c| c.employer_name),
+        )
     }
 
     /// What kind of telling.
@@ -361,10 +379,9 @@ pub struct DisclosedItem {
 pub struct DisclosedProfile {
     /// The client's name (an introduction names them).
     pub name: String,
-    /// The consented items, in words.
+    /// The consented items that were disclosed, in words; nothing else about the client (the
+    /// consent's own wording stays with the consent).
     pub items: Vec<DisclosedItem>,
-    /// The exact words the client agreed to.
-    pub agreed_wording: String,
     /// The consent version this profile rests on.
     pub consent_version: i32,
 }

@@ -882,6 +882,10 @@ async fn demo_consent(
     } else {
         today + Duration::days(60 + rng.below(240) as i64)
     };
+    let employer_name = entities::employer::Entity::find_by_id(employer_id)
+        .one(conn)
+        .await?
+        .map(|e| e.name);
     let first = entities::disclosure_consent::Model {
         id: Uuid::now_v7(),
         consent_id: Uuid::now_v7(),
@@ -901,6 +905,7 @@ async fn demo_consent(
         expires_at: day_time(expires.max(captured.min(today) + Duration::days(1)), 0),
         status: "ACTIVE".into(),
         note: None,
+        employer_name,
     };
     entities::disclosure_consent::ActiveModel::from(first.clone())
         .reset_all()

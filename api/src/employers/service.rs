@@ -4,8 +4,8 @@ use async_graphql::{ID, MaybeUndefined};
 use chrono::{Duration, NaiveDate};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, Order,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, DatabaseTransaction,
+    EntityTrait, Order, QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -677,44 +677,63 @@ pub async fn create_engagement(
     };
     let txn = crate::db::begin_write(db).await?;
     let saved = row.insert(&txn).await?;
-    // Naming a client to an employer is a disclosure: each needs consent, checked and logged here.
+    // Naming a client to an employer is a disclosure: each passes the gate, which logs it.
     for (n, id) in input.client_ids.iter().enumerate() {
         let field = format!("clientIds.{n}");
         let client = crate::clients::service::reachable(&txn, viewer, &field, id).await?;
-        let items = [crate::consent::types::DisclosureItem::ServiceAffiliation];
-        let consent = crate::consent::service::require(
-            &txn,
-            &crate::consent::service::Need {
-                client_id: client.id,
-                employer_id: employer.id,
-                contact_id: saved.contact_id,
-                items: &items,
-                field: &field,
-            },
-        )
-        .await?;
-        entities::engagement_client::ActiveModel {
-            engagement_id: Set(saved.id),
-            client_id: Set(client.id),
-        }
-        .insert(&txn)
-        .await?;
-        crate::consent::service::log(
-            &txn,
-            crate::consent::service::Act {
-                consent: &consent,
-                act: crate::consent::types::DisclosureAct::Engagement,
-                channel: engagement_channel(input.mode),
-                items: &items,
-                contact_id: saved.contact_id,
-                vacancy_id: None,
-                actor_id: viewer.id(),
-            },
-        )
-        .await?;
+        let disclosed = tell_about(&txn, viewer, &saved, client.id, &field).await?;
+        link_client(&txn, saved.id, &disclosed).await?;
     }
     txn.commit().await?;
     Ok(saved)
+}
+
+/// Passes an engagement's naming of `client_id` through the consent gate (the act follows the
+/// engagement's purpose: in-work support, or presenting the client).
+async fn tell_about(
+    conn: &impl ConnectionTrait,
+    viewer: &Viewer,
+    entry: &engagement::Model,
+    client_id: Uuid,
+    field: &str,
+) -> Result<crate::consent::gate::Disclosed, ServiceError> {
+    let act = if entry.purpose == EngagementPurpose::InWorkSupport.as_db() {
+        crate::consent::types::DisclosureAct::InWorkSupport
+    } else {
+        crate::consent::types::DisclosureAct::Engagement
+    };
+    let mode = EngagementMode::from_db(&entry.mode)?;
+    crate::consent::gate::disclose(
+        conn,
+        crate::consent::gate::Telling {
+            client_id,
+            employer_id: entry.employer_id,
+            contact_id: entry.contact_id,
+            vacancy_id: None,
+            act,
+            items: &[crate::consent::types::DisclosureItem::ServiceAffiliation],
+            channel: engagement_channel(mode),
+            actor_id: viewer.id(),
+            field,
+        },
+    )
+    .await
+}
+
+/// Records that an engagement named a client: only with the gate's proof for that client and
+/// employer.
+async fn link_client(
+    conn: &impl ConnectionTrait,
+    engagement_id: Uuid,
+    disclosed: &crate::consent::gate::Disclosed,
+) -> Result<(), ApiError> {
+    entities::engagement_client::ActiveModel {
+        engagement_id: Set(engagement_id),
+        client_id: Set(disclosed.client_id()),
+    }
+    .insert(conn)
+    .await?;
+    Ok(())
 }
 
 /// The disclosure-log channel of an engagement mode (an event is told face to face).
@@ -773,7 +792,9 @@ fn already_superseded() -> ServiceError {
 
 async fn insert_superseding(
     db: &DatabaseConnection,
+    viewer: &Viewer,
     row: engagement::ActiveModel,
+    retells: bool,
 ) -> Result<engagement::Model, ServiceError> {
     let txn = crate::db::begin_write(db).await?;
     // The unique index on supersedes_id settles a race between two corrections of one entry.
@@ -784,20 +805,28 @@ async fn insert_superseding(
             ServiceError::from(e)
         }
     })?;
-    // The clients it was on behalf of stay with the corrected entry (a correction tells no one
-    // anything new, so nothing is logged again).
+    // The clients it was on behalf of stay with the corrected entry. A correction that changes
+    // who was told, when, or why tells the employer anew: each client passes the gate again (and
+    // is logged), or the correction is refused. One that changes nothing of that tells no one
+    // anything new.
     if let Some(old) = saved.supersedes_id {
         let named = entities::engagement_client::Entity::find()
             .filter(entities::engagement_client::Column::EngagementId.eq(old))
             .all(&txn)
             .await?;
-        for link in named {
-            entities::engagement_client::ActiveModel {
-                engagement_id: Set(saved.id),
-                client_id: Set(link.client_id),
+        for (n, link) in named.iter().enumerate() {
+            if retells {
+                let field = format!("clientIds.{n}");
+                let disclosed = tell_about(&txn, viewer, &saved, link.client_id, &field).await?;
+                link_client(&txn, saved.id, &disclosed).await?;
+            } else {
+                entities::engagement_client::ActiveModel {
+                    engagement_id: Set(saved.id),
+                    client_id: Set(link.client_id),
+                }
+                .insert(&txn)
+                .await?;
             }
-            .insert(&txn)
-            .await?;
         }
     }
     txn.commit().await?;
@@ -852,11 +881,11 @@ pub async fn correct_engagement(
         mode: Set(input
             .mode
             .map(|m| m.as_db().to_string())
-            .unwrap_or(old.mode)),
+            .unwrap_or_else(|| old.mode.clone())),
         purpose: Set(input
             .purpose
             .map(|p| p.as_db().to_string())
-            .unwrap_or(old.purpose)),
+            .unwrap_or_else(|| old.purpose.clone())),
         outcome: Set(fields.outcome),
         next_step: Set(fields.next_step),
         next_step_due: Set(fields.next_step_due),
@@ -865,7 +894,11 @@ pub async fn correct_engagement(
         recorded_by_id: Set(viewer.id()),
         recorded_at: Set(now()),
     };
-    insert_superseding(db, row).await
+    let retells = row.contact_id.as_ref() != &old.contact_id
+        || row.occurred_at.as_ref() != &old.occurred_at
+        || row.purpose.as_ref() != &old.purpose
+        || row.mode.as_ref() != &old.mode;
+    insert_superseding(db, viewer, row, retells).await
 }
 
 /// Withdraws an entry recorded in error: a new entry, carrying the reason, supersedes it.
@@ -888,5 +921,5 @@ pub async fn retract_engagement(
     })
     // A model converts to "unchanged" values; mark every column to be written.
     .reset_all();
-    insert_superseding(db, row).await
+    insert_superseding(db, viewer, row, false).await
 }

@@ -58,51 +58,52 @@ async fn step(
     Ok(())
 }
 
-/// An application the specialist sends names the client to the employer: it needs consent for the
-/// vacancy's employer and is logged. Applies when the application reaches APPLIED (or later) sent
-/// by the specialist or jointly.
+/// An application the specialist sends names the client to the employer, and so does every later
+/// step they take with the employer on it (arranging the interview, taking the offer, confirming
+/// the start): each passes the consent gate for the vacancy's employer and is logged.
 async fn disclose_application(
     conn: &impl ConnectionTrait,
     viewer: &Viewer,
     client_id: Uuid,
     vacancy_id: Uuid,
-) -> Result<(), ServiceError> {
-    use crate::consent::service::{Act, Need, log, require};
+    field: &str,
+) -> Result<crate::consent::gate::Disclosed, ServiceError> {
     use crate::consent::types::{DisclosureAct, DisclosureItem};
     let vacancy = crate::vacancies::service::find_vacancy(conn, vacancy_id).await?;
     let Some(employer_id) = vacancy.and_then(|v| v.employer_id) else {
         return Err(ServiceError::user(
-            "submittedBy",
+            field,
             UserErrorCode::DisclosureNotConsented,
             "this vacancy's employer has no record to hold the client's consent: the client applies alone, or link the vacancy to an employer first",
         ));
     };
-    let items = [DisclosureItem::ServiceAffiliation];
-    let consent = require(
+    crate::consent::gate::disclose(
         conn,
-        &Need {
+        crate::consent::gate::Telling {
             client_id,
             employer_id,
             contact_id: None,
-            items: &items,
-            field: "submittedBy",
-        },
-    )
-    .await?;
-    log(
-        conn,
-        Act {
-            consent: &consent,
-            act: DisclosureAct::Application,
-            channel: crate::employers::types::ContactChannel::Email.as_db(),
-            items: &items,
-            contact_id: None,
             vacancy_id: Some(vacancy_id),
+            act: DisclosureAct::Application,
+            items: &[DisclosureItem::ServiceAffiliation],
+            channel: crate::employers::types::ContactChannel::Email.as_db(),
             actor_id: viewer.id(),
+            field,
         },
     )
-    .await?;
-    Ok(())
+    .await
+}
+
+/// The stages at which the specialist (for an application they send) tells the employer
+/// something about the client.
+fn tells_employer(stage: ApplicationStageKind) -> bool {
+    matches!(
+        stage,
+        ApplicationStageKind::Applied
+            | ApplicationStageKind::Interview
+            | ApplicationStageKind::Offer
+            | ApplicationStageKind::Started
+    )
 }
 
 fn sent_by_specialist(submitted_by: &str) -> bool {
@@ -164,10 +165,8 @@ pub async fn create_application(
         }
     })?;
     step(&txn, created.id, input.stage, on, None, viewer).await?;
-    if input.stage.rank() >= ApplicationStageKind::Applied.rank()
-        && sent_by_specialist(&created.submitted_by)
-    {
-        disclose_application(&txn, viewer, client.id, vacancy.id).await?;
+    if tells_employer(input.stage) && sent_by_specialist(&created.submitted_by) {
+        disclose_application(&txn, viewer, client.id, vacancy.id, "submittedBy").await?;
     }
     txn.commit().await?;
     Ok(created)
@@ -256,11 +255,8 @@ pub async fn advance_application(
     checks.finish()?;
     let updated = set_stage(&txn, &current, input.version, input.stage).await?;
     step(&txn, current.id, input.stage, on, reason, viewer).await?;
-    let reaches_applied = from.rank() < ApplicationStageKind::Applied.rank()
-        && (ApplicationStageKind::Applied.rank()..ApplicationStageKind::Started.rank())
-            .contains(&input.stage.rank());
-    if reaches_applied && sent_by_specialist(&current.submitted_by) {
-        disclose_application(&txn, viewer, current.client_id, current.vacancy_id).await?;
+    if tells_employer(input.stage) && sent_by_specialist(&current.submitted_by) {
+        disclose_application(&txn, viewer, current.client_id, current.vacancy_id, "stage").await?;
     }
     txn.commit().await?;
     Ok(updated)
@@ -386,6 +382,10 @@ pub async fn record_job_start(
     }
     checks.finish()?;
     if let Some(a) = &application {
+        if sent_by_specialist(&a.submitted_by) {
+            // Confirming the start with the employer on an application the specialist sent.
+            disclose_application(&txn, viewer, a.client_id, a.vacancy_id, "applicationId").await?;
+        }
         set_stage(&txn, a, a.version, ApplicationStageKind::Started).await?;
         step(
             &txn,
@@ -529,30 +529,19 @@ pub async fn record_support_contact(
     if input.with_whom == SupportParty::Employer
         && let Some(employer_id) = job.as_ref().and_then(|j| j.employer_id)
     {
-        use crate::consent::service::{Act, Need, log, require};
         use crate::consent::types::{DisclosureAct, DisclosureItem};
-        let items = [DisclosureItem::ServiceAffiliation];
-        let consent = require(
+        crate::consent::gate::disclose(
             &txn,
-            &Need {
+            crate::consent::gate::Telling {
                 client_id: client.id,
                 employer_id,
                 contact_id: None,
-                items: &items,
-                field: "withWhom",
-            },
-        )
-        .await?;
-        log(
-            &txn,
-            Act {
-                consent: &consent,
-                act: DisclosureAct::InWorkSupport,
-                channel: input.mode.as_db(),
-                items: &items,
-                contact_id: None,
                 vacancy_id: None,
+                act: DisclosureAct::InWorkSupport,
+                items: &[DisclosureItem::ServiceAffiliation],
+                channel: input.mode.as_db(),
                 actor_id: viewer.id(),
+                field: "withWhom",
             },
         )
         .await?;

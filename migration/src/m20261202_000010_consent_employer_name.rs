@@ -1,0 +1,52 @@
+//! Each consent version records the employer's name as the client agreed to it, so a later rename
+//! (by staff or a feed) cannot carry the client's consent to a name they never heard: the gate
+//! suspends a consent whose employer has since been renamed until the client confirms again.
+//! Versions from before this migration take the employer's name as it stood when it ran.
+
+use sea_orm_migration::prelude::*;
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum DisclosureConsent {
+    Table,
+    EmployerName,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(DisclosureConsent::Table)
+                    .add_column(
+                        ColumnDef::new(DisclosureConsent::EmployerName)
+                            .string()
+                            .null(),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .get_connection()
+            .execute_unprepared(
+                "UPDATE disclosure_consent SET employer_name = \
+                 (SELECT name FROM employer WHERE employer.id = disclosure_consent.employer_id)",
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager
+            .alter_table(
+                Table::alter()
+                    .table(DisclosureConsent::Table)
+                    .drop_column(DisclosureConsent::EmployerName)
+                    .to_owned(),
+            )
+            .await
+    }
+}
