@@ -237,10 +237,16 @@ async fn employers_sync_links_vacancies_and_never_shows_relationship_notes() {
         ]);
         let r = app.integration_ok(&token, upsert, json!({ "input": { "source": "dwp", "items": items } })).await;
         let s = r.data("employersUpsert.summary").clone();
-        // The hand-kept employer is linked (an update), not duplicated.
-        assert_eq!((s["created"].as_i64(), s["updated"].as_i64(), s["rejected"].as_i64()), (Some(1), Some(1), Some(1)));
+        // The hand-kept employer is neither taken over nor duplicated: the item is refused by name
+        // (linking a staff record to a feed is a staff act; clients' consents name it).
+        assert_eq!((s["created"].as_i64(), s["updated"].as_i64(), s["rejected"].as_i64()), (Some(1), Some(0), Some(2)));
+        assert_eq!(r.data("employersUpsert.results")[0]["errors"][0]["code"], "DUPLICATE");
         let r = app.integration_ok(&token, upsert, json!({ "input": { "source": "dwp", "items": items } })).await;
-        assert_eq!(r.data("employersUpsert.summary.unchanged"), 2);
+        assert_eq!(r.data("employersUpsert.summary.unchanged"), 1);
+        let r = app.ok(&staff, "{ employers(first: 5) { nodes { name source } } }", json!({})).await;
+        let crown: Vec<&Value> = r.data("employers.nodes").as_array().expect("list").iter().filter(|e| e["name"] == "Crown Hotel").collect();
+        assert_eq!(crown.len(), 1);
+        assert_eq!(crown[0]["source"], Value::Null);
 
         let mut linked = item("V1", "Kitchen porter");
         linked["employerExternalId"] = json!("E2");
@@ -461,6 +467,26 @@ async fn ipsmatch_import_loads_json_lines_and_reports_what_it_refused() {
         // Run twice, nothing changes.
         let printed = run();
         assert!(printed.contains("0 created, 0 updated, 3 unchanged, 2 rejected"), "{printed}");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_change_feed_never_serves_a_draft() {
+    on_each_database(|app| async move {
+        let (_, token) = app.integrator("dwp").await;
+        let (_, _, staff) = app.specialist().await;
+        let employer = app.create_employer(&staff, "Crown Hotel", "ACCOMMODATION_FOOD").await;
+        let r = app.ok(&staff, "mutation($input: VacancyCreateInput!) { vacancyCreate(input: $input) { vacancy { id } userErrors { code } } }",
+            json!({ "input": { "title": "Cleaner for J.M.", "description": "DRAFT-MARKER: Tue/Thu off for script pick-up", "contractType": "TEMPORARY", "employerId": employer,
+                "status": "DRAFT", "waitUntilSearchable": true } })).await;
+        let draft = r.data("vacancyCreate.vacancy.id").as_str().unwrap_or_else(|| panic!("draft: {}", r.body)).to_string();
+        app.ok(&staff, "mutation($input: VacancyCreateInput!) { vacancyCreate(input: $input) { vacancy { id } } }",
+            json!({ "input": { "title": "Kitchen porter", "employerId": employer, "contractType": "PERMANENT", "status": "OPEN", "waitUntilSearchable": true } })).await;
+        let r = app.integration_ok(&token, "{ changes(first: 1000) { changes { recordId vacancy { title description } } } }", json!({})).await;
+        let feed = r.body.to_string();
+        assert!(!feed.contains("DRAFT-MARKER") && !feed.contains(&draft), "{feed}");
+        assert!(feed.contains("Kitchen porter"), "the feed serves the open vacancy: {feed}");
     })
     .await;
 }

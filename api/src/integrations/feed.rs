@@ -22,6 +22,13 @@ use crate::loaders::{load_failed, loaders};
 /// Most changes one page returns.
 pub const MAX_PAGE: u64 = 1_000;
 
+/// What an integrator may see of vacancies, by any path (a query, `node`, the feed, a
+/// subscription): everything but the service's drafts, which can hold a specialist's notes about
+/// a client.
+pub fn integrator_may_see(row: &entities::vacancy::Model) -> bool {
+    row.status != crate::vacancies::types::VacancyStatus::Draft.as_db()
+}
+
 /// What kind of record changed.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ChangeEntity {
@@ -101,6 +108,7 @@ impl Change {
         let db = ctx.data::<DatabaseConnection>()?;
         Ok(crate::vacancies::service::find_vacancy(db, self.entity_id)
             .await?
+            .filter(integrator_may_see)
             .map(Vacancy))
     }
 
@@ -193,8 +201,27 @@ pub async fn read(
         (true, Some(last)) => last.seq,
         _ => settled,
     };
+    // Changes to vacancies an integrator may not see (drafts) are left out, cursor and all.
+    let hidden: std::collections::HashSet<Uuid> = entities::vacancy::Entity::find()
+        .filter(
+            entities::vacancy::Column::Id.is_in(
+                rows.iter()
+                    .filter(|r| r.entity == ChangeEntity::Vacancy.as_db())
+                    .map(|r| r.entity_id),
+            ),
+        )
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|v| !integrator_may_see(v))
+        .map(|v| v.id)
+        .collect();
     Ok(ChangePage {
-        changes: rows.iter().filter_map(change_of).collect(),
+        changes: rows
+            .iter()
+            .filter(|r| !hidden.contains(&r.entity_id))
+            .filter_map(change_of)
+            .collect(),
         end_cursor: cursor(end),
         has_more: full && end < settled,
     })

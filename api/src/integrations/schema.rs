@@ -56,7 +56,7 @@ pub enum Node {
 
 /// Drafts are the service's own work in progress: integrators never see them.
 fn visible(row: entities::vacancy::Model) -> Option<Vacancy> {
-    (row.status != VacancyStatus::Draft.as_db()).then_some(Vacancy(row))
+    feed::integrator_may_see(&row).then_some(Vacancy(row))
 }
 
 async fn vacancy_by_id(db: &DatabaseConnection, id: &ID) -> Result<Option<Vacancy>, ApiError> {
@@ -367,7 +367,7 @@ impl IntegratorSubscription {
                     .await
                     .ok()??;
                 let status = VacancyStatus::from_db(&row.status).ok()?;
-                let wanted = status != VacancyStatus::Draft
+                let wanted = feed::integrator_may_see(&row)
                     && filter.statuses.as_ref().is_none_or(|s| s.contains(&status))
                     && filter.source.as_ref().is_none_or(|s| *s == row.source)
                     && filter.occupation_prefix.as_ref().is_none_or(|p| {

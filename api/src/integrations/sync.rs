@@ -535,24 +535,22 @@ pub async fn upsert_employers(
                 "another item of the batch has this name",
             );
         }
-        let mut current = existing.get(&external_id).cloned();
-        // The employer holding this name, if it is another record.
+        let current = existing.get(&external_id).cloned();
+        // The employer holding this name, if it is another record. A sync never adopts or renames
+        // an employer kept by staff (clients' consents name it): linking one to a source is a
+        // staff act.
         let holder = employer::Entity::find()
             .filter(employer::Column::NameKey.eq(key.as_str()))
             .one(&txn)
             .await?
             .filter(|h| current.as_ref().is_none_or(|c| c.id != h.id));
         if let Some(holder) = holder {
-            if current.is_none() && holder.source.is_none() {
-                // Kept by hand until now: link it to the source rather than duplicate it.
-                current = Some(holder);
+            let message = if holder.source.is_none() {
+                "an employer kept by staff has this name; a feed never takes over a staff record"
             } else {
-                checks.fail(
-                    "name",
-                    UserErrorCode::Duplicate,
-                    "another employer has this name",
-                );
-            }
+                "another employer has this name"
+            };
+            checks.fail("name", UserErrorCode::Duplicate, message);
         }
         if let Err(ServiceError::User(errors)) = checks.finish() {
             results.push(rejected(
