@@ -518,11 +518,18 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     println!("  Integrations: {base}/integrations/graphql (SDL at /integrations/schema.graphql)");
     if demo {
         if let Some(issuer) = app.token_issuer() {
+            let mut printed = 0;
             for role in [Role::Admin, Role::TeamLead, Role::Specialist] {
-                if let Some(staff) = crate::demo::first_with_role(&db, role).await? {
+                if let Some(staff) = crate::demo::first_demo_with_role(&db, role).await? {
                     let token = issuer.mint(staff.id, Duration::from_secs(12 * 3600))?;
                     println!("{} token: {token}", role_label(role));
+                    printed += 1;
                 }
+            }
+            if printed == 0 {
+                println!(
+                    "This database already holds staff who are not the demo's: no tokens printed (mint one with `ipsmatch token --subject <staff id>`)."
+                );
             }
             if let Some(integrator) = crate::demo::demo_integrator(&db).await? {
                 let scopes: Vec<&str> = crate::integrations::access::Scope::ALL

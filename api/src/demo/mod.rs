@@ -784,7 +784,26 @@ pub async fn demo_integrator(
         .await?)
 }
 
-/// The first active member of staff with `role` (by e-mail), for printing demo tokens.
+/// The e-mail domain of every demo member of staff (reserved for examples, RFC 2606 style).
+pub const DEMO_EMAIL_DOMAIN: &str = "@ipsmatch.example";
+
+/// The first active demo member of staff with `role` (by e-mail), for printing demo tokens:
+/// never a real person (`serve --demo` on a database that already holds staff prints tokens
+/// only for the demo's own people).
+pub async fn first_demo_with_role(
+    db: &DatabaseConnection,
+    role: Role,
+) -> anyhow::Result<Option<staff::Model>> {
+    Ok(staff::Entity::find()
+        .filter(staff::Column::Role.eq(role.as_db()))
+        .filter(staff::Column::Active.eq(true))
+        .filter(staff::Column::Email.ends_with(DEMO_EMAIL_DOMAIN))
+        .order_by_asc(staff::Column::Email)
+        .one(db)
+        .await?)
+}
+
+/// The first active member of staff with `role` (by e-mail), for `ipsmatch token --role`.
 pub async fn first_with_role(
     db: &DatabaseConnection,
     role: Role,
