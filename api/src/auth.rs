@@ -277,8 +277,9 @@ pub fn load_keys(settings: &Settings) -> anyhow::Result<(TokenVerifier, Option<T
     ))
 }
 
-/// Reads the HS256 secret (hex), or writes a new 32-byte one readable by the owner only.
-fn load_or_create_secret(path: &Path) -> anyhow::Result<Vec<u8>> {
+/// Reads a secret (hex), or writes a new 32-byte one readable by the owner only (the HS256 token
+/// secret, the report-link key).
+pub(crate) fn load_or_create_secret(path: &Path) -> anyhow::Result<Vec<u8>> {
     if path.exists() {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("reading the token secret {}", path.display()))?;

@@ -63,6 +63,11 @@ pub struct Settings {
     #[arg(long, env = "IPSMATCH_JWT_SECRET_FILE", default_value = "")]
     pub jwt_secret_file: String,
 
+    /// The key that signs short-lived report links (`reportLink`; created with 32 random bytes,
+    /// mode 0600, when missing). Empty means `<data-dir>/report-link-secret`.
+    #[arg(long, env = "IPSMATCH_REPORT_LINK_SECRET_FILE", default_value = "")]
+    pub report_link_secret_file: String,
+
     /// EdDSA public key (PEM) that verifies tokens; required when the algorithm is EdDSA.
     #[arg(long, env = "IPSMATCH_JWT_PUBLIC_KEY_FILE", default_value = "")]
     pub jwt_public_key_file: String,
@@ -152,6 +157,7 @@ impl Settings {
             workers: 2,
             jwt_algorithm: JwtAlgorithm::Hs256,
             jwt_secret_file: String::new(),
+            report_link_secret_file: String::new(),
             jwt_public_key_file: String::new(),
             jwt_issuer: "ipsmatch".into(),
             jwt_audience: "ipsmatch-staff".into(),

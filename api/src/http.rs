@@ -42,6 +42,8 @@ pub struct AppState {
     pub search: Arc<crate::vacancies::indexer::SearchIndex>,
     /// The fidelity anchors, for the HTML report.
     pub thresholds: crate::fidelity::thresholds::Thresholds,
+    /// Opens report links.
+    pub links: Arc<crate::report_link::LinkKey>,
 }
 
 /// Which API a request is for: each has its own schema and its own kind of token.

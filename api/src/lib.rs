@@ -23,6 +23,7 @@ pub mod loaders;
 pub mod pagination;
 pub mod pipeline;
 pub mod rate_limit;
+pub mod report_link;
 pub mod schema;
 pub mod session;
 pub mod socket;

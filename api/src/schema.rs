@@ -177,6 +177,7 @@ pub fn build_schema(
     db: DatabaseConnection,
     search: std::sync::Arc<crate::vacancies::indexer::SearchIndex>,
     limiter: std::sync::Arc<crate::rate_limit::RateLimiter>,
+    links: std::sync::Arc<crate::report_link::LinkKey>,
 ) -> anyhow::Result<StaffSchema> {
     let weights = crate::clients::matching::MatchWeights::parse(&settings.match_weights)
         .map_err(|e| anyhow::anyhow!("IPSMATCH_MATCH_WEIGHTS: {e}"))?;
@@ -184,6 +185,7 @@ pub fn build_schema(
         .data(db)
         .data(search)
         .data(weights)
+        .data(links)
         .data(crate::fidelity::thresholds::Thresholds::load(
             &settings.fidelity_thresholds_file,
         )?)

@@ -67,8 +67,15 @@ impl Application {
         let limiter = Arc::new(crate::rate_limit::RateLimiter::new(
             settings.rate_limit_per_minute,
         ));
+        let links = Arc::new(crate::report_link::LinkKey::load(&settings)?);
         let state = Arc::new(AppState {
-            schema: build_schema(&settings, db.clone(), search.clone(), limiter.clone())?,
+            schema: build_schema(
+                &settings,
+                db.clone(),
+                search.clone(),
+                limiter.clone(),
+                links.clone(),
+            )?,
             integrations: crate::integrations::schema::build(
                 &settings,
                 db.clone(),
@@ -82,6 +89,7 @@ impl Application {
             )?,
             settings,
             search: search.clone(),
+            links,
         });
         let server = HttpServer::new(move || {
             App::new()

@@ -13,6 +13,8 @@ pub struct Model {
     pub started_on: Date,
     pub ended_on: Option<Date>,
     pub reason: Option<String>,
+    /// A discharge's coded reason (`IN_WORK`, `DISENGAGED`, …): what exports carry.
+    pub reason_code: Option<String>,
     pub recorded_by_id: Uuid,
     pub recorded_at: DateTimeUtc,
 }

@@ -396,7 +396,7 @@ async fn the_ips_grow_export_lists_each_client_in_the_reporting_tools_shape() {
         job(&app, &a, &c1, json!({ "title": "Porter", "employerName": "Crown Hotel", "startDate": ago(60).to_string() })).await;
         job(&app, &a, &c1, json!({ "title": "Cook", "employerName": "Leeds Bakery", "startDate": ago(20).to_string(), "hoursPerWeek": 24.5 })).await;
         let r = app.ok(&a, "mutation($input: ClientStatusChangeInput!) { clientStatusChange(input: $input) { userErrors { field code message } } }",
-            json!({ "input": { "id": c2, "version": 1, "status": "DISCHARGED", "on": ago(10).to_string(), "reason": "Moved away, to \"York\"" } })).await;
+            json!({ "input": { "id": c2, "version": 1, "status": "DISCHARGED", "on": ago(10).to_string(), "reason": "Moved away, to \"York\", back using", "dischargeReason": "MOVED_AWAY" } })).await;
         assert_eq!(r.data("clientStatusChange.userErrors"), &json!([]), "{}", r.body);
 
         let path = format!("/reports/ips-grow.csv?from={}&to={today}", ago(120));
@@ -408,14 +408,22 @@ async fn the_ips_grow_export_lists_each_client_in_the_reporting_tools_shape() {
         let lines: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
         assert_eq!(lines[0], "client_reference,specialist,referral_date,employment_at_referral,vocational_profile_started,first_job_start,first_job_hours_per_week,subsequent_job_starts,subsequent_job_hours_per_week,discharge_date,discharge_reason,status");
         assert_eq!(lines.len(), 3, "{csv}");
-        let one = crate::helpers::decode_global_id(&c1).to_string();
-        let two = crate::helpers::decode_global_id(&c2).to_string();
+        let reference = |id: String| {
+            let (app, a) = (&app, &a);
+            async move { app.ok(a, "query($id: ID!) { client(id: $id) { reference } }", json!({ "id": id })).await.data("client.reference").as_str().expect("reference").to_string() }
+        };
+        let one = reference(c1.clone()).await;
+        let two = reference(c2.clone()).await;
         // Referral, the profile started today, the first job (16 h) and the later one (24.5 h); the
         // status is as the specialist set it (recording a job does not change it).
         assert_eq!(lines[1], format!("{one},Test SPECIALIST,{},UNEMPLOYED,{today},{},16,{},24.5,,,ACTIVE", ago(100), ago(60), ago(20)));
-        // Discharged ten days ago; the reason is quoted as CSV asks.
-        assert_eq!(lines[2], format!("{two},Test SPECIALIST,{},,,,,,,{},\"Moved away, to \"\"York\"\"\",DISCHARGED", ago(90), ago(10)));
+        // Discharged ten days ago: the coded reason only, never the team's own words.
+        assert_eq!(lines[2], format!("{two},Test SPECIALIST,{},,,,,,,{},MOVED_AWAY,DISCHARGED", ago(90), ago(10)));
         assert!(!csv.contains("Grow One") && !csv.contains("Grow Two"), "clients appear by reference only");
+        assert!(!csv.contains("York") && !csv.contains("using"), "no free text: {csv}");
+        for id in [&c1, &c2] {
+            assert!(!csv.contains(&crate::helpers::decode_global_id(id).to_string()), "no database ids: {csv}");
+        }
     })
     .await;
 }

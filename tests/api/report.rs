@@ -4,6 +4,8 @@
 use std::path::PathBuf;
 use std::process::Command;
 
+use serde_json::json;
+
 use crate::helpers::on_each_database;
 
 /// Debian's Chromium, installed with apt-get when it is missing (CI installs it beforehand).
@@ -60,12 +62,26 @@ async fn the_fidelity_report_renders_from_the_demo_data_in_headless_chromium() {
             .expect("query")
             .expect("specialist");
         let r = app
-            .get(&format!(
-                "{path}&access_token={}",
-                app.token_for(specialist.id)
-            ))
-            .await;
+            .client
+            .get(format!("{}{path}", app.address))
+            .bearer_auth(app.token_for(specialist.id))
+            .send()
+            .await
+            .expect("sent");
         assert_eq!(r.status().as_u16(), 403);
+        // An API token in the address is refused; a link is asked for (and only for what the
+        // caller may see).
+        let r = app.get(&format!("{path}&access_token={token}")).await;
+        assert_eq!(r.status().as_u16(), 400);
+        let link = "query($team: ID!, $from: Date!, $to: Date!) { reportLink(report: FIDELITY, scope: { teamId: $team }, from: $from, to: $to) { url expiresAt } }";
+        let vars = json!({ "team": team, "from": from.to_string(), "to": today.to_string() });
+        let r = app.graphql(Some(&app.token_for(specialist.id)), link, vars.clone()).await;
+        assert_eq!(r.error_code(), Some("FORBIDDEN"), "{}", r.body);
+        let url = app.ok(&token, link, vars).await.data("reportLink.url").as_str().expect("url").to_string();
+        assert!(url.starts_with("/reports/fidelity?link="), "{url}");
+        // The link opens only its own report, whatever the address around it says.
+        let r = app.get(&url.replacen("/reports/fidelity", "/reports/ips-grow.csv", 1)).await;
+        assert_eq!(r.status().as_u16(), 401);
         let r = app
             .client
             .get(format!("{}{path}", app.address))
@@ -82,7 +98,7 @@ async fn the_fidelity_report_renders_from_the_demo_data_in_headless_chromium() {
         );
 
         // Rendered by Chromium at a phone's width: the DOM it built holds every chart.
-        let url = format!("{}{path}&access_token={token}", app.address);
+        let url = format!("{}{url}", app.address);
         let shot = app.settings.data_dir.join("fidelity-report.png");
         let browser = chromium();
         let headless = [

@@ -26,6 +26,15 @@ use crate::pagination::{Keyset, Page, PageArgs, SortValue, fetch_page};
 use crate::vacancies::service::join;
 use crate::validate::{Checks, LONG_TEXT, SHORT_TEXT, like_pattern, name_key};
 
+/// A client's reference in exports (IPS Grow): stable, derived from the id but not the id, so an
+/// export never carries the database's keys. Staff find the client by it (`Client.reference`).
+pub fn reference(client_id: Uuid) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("ipsmatch client reference:{client_id}").as_bytes());
+    let hex: String = digest[..5].iter().map(|b| format!("{b:02X}")).collect();
+    format!("C-{hex}")
+}
+
 fn not_found(field: &str) -> ServiceError {
     ServiceError::user(field, UserErrorCode::NotFound, "no such client")
 }
@@ -190,6 +199,7 @@ pub async fn register_client(
         started_on: Set(input.referral_date.0),
         ended_on: Set(None),
         reason: Set(Some("referred".into())),
+        reason_code: Set(None),
         recorded_by_id: Set(viewer.id()),
         recorded_at: Set(at),
     }
@@ -300,6 +310,13 @@ pub async fn change_status(
     let current = reachable(&txn, viewer, "id", &input.id).await?;
     let mut checks = Checks::new();
     let reason = checks.optional_text("reason", input.reason.as_deref(), LONG_TEXT);
+    if input.discharge_reason.is_some() && input.status != ClientStatus::Discharged {
+        checks.fail(
+            "dischargeReason",
+            UserErrorCode::Invalid,
+            "a discharge reason goes with status DISCHARGED",
+        );
+    }
     let on = input
         .on
         .map_or_else(|| chrono::Utc::now().date_naive(), |d| d.0);
@@ -340,6 +357,7 @@ pub async fn change_status(
         started_on: Set(on),
         ended_on: Set(None),
         reason: Set(reason),
+        reason_code: Set(input.discharge_reason.map(|r| r.as_db().to_string())),
         recorded_by_id: Set(viewer.id()),
         recorded_at: Set(now()),
     }

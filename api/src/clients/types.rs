@@ -64,6 +64,24 @@ stored_enum! {
 }
 
 stored_enum! {
+    /// Why a client was discharged, as exports report it (no free text, nothing special-category).
+    pub enum DischargeReason {
+        /// In work and no longer wanting support.
+        InWork = "IN_WORK",
+        /// Stopped engaging after outreach.
+        Disengaged = "DISENGAGED",
+        /// Moved out of the service's area.
+        MovedAway = "MOVED_AWAY",
+        /// Transferred to another service.
+        Transferred = "TRANSFERRED",
+        /// Chose to stop.
+        ClientChoice = "CLIENT_CHOICE",
+        /// Any other reason.
+        Other = "OTHER",
+    }
+}
+
+stored_enum! {
     /// Why special-category facts are being read; written to the audit log with every read.
     pub enum SensitivePurpose {
         /// Planning the client's support with them.
@@ -220,6 +238,12 @@ impl Client {
     /// Full name.
     async fn name(&self) -> &str {
         &self.0.name
+    }
+
+    /// The client's reference in exports such as IPS Grow's (`C-` and ten hex digits): stable,
+    /// neither their name nor the database id.
+    async fn reference(&self) -> String {
+        super::service::reference(self.0.id)
     }
 
     /// Phone number.
@@ -564,6 +588,16 @@ impl ClientStatusEpisode {
     /// Why it began.
     async fn reason(&self) -> Option<&str> {
         self.0.reason.as_deref()
+    }
+
+    /// A discharge's coded reason; null for other statuses or when none was recorded.
+    async fn discharge_reason(&self) -> Result<Option<DischargeReason>> {
+        Ok(self
+            .0
+            .reason_code
+            .as_deref()
+            .map(DischargeReason::from_db)
+            .transpose()?)
     }
 
     /// Who recorded it.
@@ -950,8 +984,10 @@ pub struct ClientStatusChangeInput {
     pub status: ClientStatus,
     /// First day of it (default: today; not before the current episode began).
     pub on: Option<Date>,
-    /// Why.
+    /// Why, in the team's words (kept in the record, never exported).
     pub reason: Option<String>,
+    /// Why a discharge happened, as a code (DISCHARGED only): what reports and exports carry.
+    pub discharge_reason: Option<DischargeReason>,
 }
 
 /// Moves a client to another specialist of their team (team leads).

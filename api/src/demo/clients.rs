@@ -333,6 +333,14 @@ pub async fn load(
                     started_on: *from,
                     ended_on: episodes.get(k + 1).map(|(_, next, _)| *next),
                     reason: Some((*reason).into()),
+                    reason_code: (*episode == "DISCHARGED").then(|| {
+                        match *reason {
+                            "stopped attending" => "DISENGAGED",
+                            "moved out of the area" => "MOVED_AWAY",
+                            _ => "CLIENT_CHOICE",
+                        }
+                        .to_string()
+                    }),
                     recorded_by_id: holder.id,
                     recorded_at: day_time(*from, 11),
                 })

@@ -1,8 +1,9 @@
 //! The IPS Grow quarterly export at `/reports/ips-grow.csv`: one row per client on the scope's
 //! caseloads in the range, in the shape of IPS Grow's reporting tool — referral date, the day the
 //! vocational profile was started, the first job start and its hours, later job starts and their
-//! hours, and the discharge date and reason. Clients appear by their ipsmatch reference, not their
-//! name; nothing special-category is in it. Same sign-in and reach as the fidelity report.
+//! hours, and the discharge date and coded reason. Clients appear by their ipsmatch reference
+//! (`Client.reference`: neither their name nor the database id), and only those the caller reaches
+//! now; no free text and nothing special-category is in it. Same sign-in as the fidelity report.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -128,7 +129,7 @@ pub async fn export(
             .copied()
             .unwrap_or_default();
         let row = [
-            c.id.to_string(),
+            crate::clients::service::reference(c.id),
             specialist.to_string(),
             c.referral_date.to_string(),
             c.employment_at_referral.clone().unwrap_or_default(),
@@ -151,7 +152,10 @@ pub async fn export(
             discharge
                 .map(|e| e.started_on.to_string())
                 .unwrap_or_default(),
-            discharge.and_then(|e| e.reason.clone()).unwrap_or_default(),
+            // The code only: free-text reasons can hold special-category facts.
+            discharge.map_or_else(String::new, |e| {
+                e.reason_code.clone().unwrap_or_else(|| "NOT_RECORDED".into())
+            }),
             c.status.clone(),
         ];
         let cells: Vec<String> = row.iter().map(|cell| csv_cell(cell)).collect();

@@ -83,6 +83,33 @@ impl FidelityReport {
     }
 }
 
+/// Which printable report a link opens.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportKind {
+    /// The fidelity report (`/reports/fidelity`, HTML).
+    Fidelity,
+    /// The IPS Grow quarterly export (`/reports/ips-grow.csv`).
+    IpsGrow,
+}
+
+impl ReportKind {
+    fn path(self) -> &'static str {
+        match self {
+            ReportKind::Fidelity => "/reports/fidelity",
+            ReportKind::IpsGrow => "/reports/ips-grow.csv",
+        }
+    }
+}
+
+/// A link that opens one report in a browser for a short while.
+#[derive(SimpleObject)]
+pub struct ReportLink {
+    /// The path and query to open on this server (`/reports/fidelity?link=…`).
+    pub url: String,
+    /// When the link stops opening the report (ten minutes from now).
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
 /// Fidelity queries.
 #[derive(Default)]
 pub struct FidelityQuery;
@@ -116,6 +143,56 @@ impl FidelityQuery {
             measures,
             specialists: scope.specialists,
             reach: scope.reach,
+        })
+    }
+
+    /// A link that opens one printable report (for this scope and range only) in a browser for
+    /// ten minutes, without an API token in the address. Default range: the twelve weeks to today.
+    async fn report_link(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Which report.")] report: ReportKind,
+        #[graphql(desc = "Whose practice.")] scope: FidelityScopeInput,
+        #[graphql(desc = "First day.")] from: Option<Date>,
+        #[graphql(desc = "Last day.")] to: Option<Date>,
+    ) -> Result<ReportLink> {
+        Self::link(ctx, report, scope, from, to).await
+    }
+}
+
+impl FidelityQuery {
+    async fn link(
+        ctx: &Context<'_>,
+        report: ReportKind,
+        scope: FidelityScopeInput,
+        from: Option<Date>,
+        to: Option<Date>,
+    ) -> Result<ReportLink> {
+        let me = viewer(ctx)?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        let to = to.map_or_else(|| chrono::Utc::now().date_naive(), |d| d.0);
+        let from = from.map_or(to - chrono::Duration::weeks(12), |d| d.0);
+        if from > to || (to - from).num_days() > 731 {
+            return Err(ApiError::BadUserInput(
+                "`from` must not be after `to`, and the range at most two years".into(),
+            )
+            .into());
+        }
+        // Only a link to what the caller may see now.
+        resolve_scope(db, me, &scope).await?;
+        let keys = ctx.data::<std::sync::Arc<crate::report_link::LinkKey>>()?;
+        let linked = crate::report_link::LinkedReport {
+            path: report.path().into(),
+            specialist_id: scope.specialist_id.map(|id| id.to_string()),
+            team_id: scope.team_id.map(|id| id.to_string()),
+            from,
+            to,
+        };
+        let (token, expires) = keys.sign(me.id(), linked).map_err(ApiError::internal)?;
+        Ok(ReportLink {
+            url: format!("{}?link={token}", report.path()),
+            expires_at: chrono::DateTime::from_timestamp(expires as i64, 0)
+                .unwrap_or_else(chrono::Utc::now),
         })
     }
 }

@@ -3,8 +3,8 @@
 //! against the line at 6, the spread of days to first employer contact against 30, caseload per
 //! specialist against 20, and each share against its target), each specialist's anchors (for a
 //! team), then the four outcomes with their quarters, suppressed as in the API. No script; it prints on A4 and reads
-//! on a phone. Authenticated like the API: `Authorization: Bearer …`, or `?access_token=…` for a link
-//! opened in a browser (RFC 6750 §2.3).
+//! on a phone. Authenticated like the API (`Authorization: Bearer …`), or by a short-lived report link
+//! (`?link=…` from `reportLink`) for a browser.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -439,8 +439,10 @@ pub struct ReportParams {
     from: Option<NaiveDate>,
     /// Last day (default: today).
     to: Option<NaiveDate>,
-    /// The bearer token, for links opened in a browser.
+    /// No longer taken: an API token in a URL (use `link`).
     access_token: Option<String>,
+    /// A report link from `reportLink`: it names the report, scope and dates itself.
+    link: Option<String>,
 }
 
 fn page(status: StatusCode, title: &str, message: &str) -> HttpResponse {
@@ -468,23 +470,45 @@ pub(crate) async fn authorize(
     ),
     HttpResponse,
 > {
-    let header_token = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let credentials =
-        header_token.or_else(|| params.access_token.as_ref().map(|t| format!("Bearer {t}")));
-    let viewer = match authenticate(&state.db, &state.verifier, credentials.as_deref()).await {
-        Ok(Some(viewer)) => viewer,
-        Ok(None) | Err(ApiError::Unauthenticated) => {
-            return Err(page(
-                StatusCode::UNAUTHORIZED,
-                "Sign in needed",
-                "Open this report with a valid token.",
-            ));
+    if params.access_token.is_some() {
+        return Err(page(
+            StatusCode::BAD_REQUEST,
+            "Use a report link",
+            "Reports no longer take an API token in the address: ask the API for a reportLink, which opens this report for ten minutes.",
+        ));
+    }
+    let refused = || {
+        page(
+            StatusCode::UNAUTHORIZED,
+            "Sign in needed",
+            "Open this report with a valid token, or a report link that has not expired.",
+        )
+    };
+    let mut params = params;
+    let viewer = if let Some(link) = params.link.as_deref() {
+        // The link names who, which report, scope and dates: the address around it does not.
+        let Some((staff_id, report)) = state.links.open(link, req.path()) else {
+            return Err(refused());
+        };
+        params.specialist_id = report.specialist_id;
+        params.team_id = report.team_id;
+        params.from = Some(report.from);
+        params.to = Some(report.to);
+        match crate::auth::active_staff(&state.db, staff_id).await {
+            Ok(viewer) => viewer,
+            Err(ApiError::Unauthenticated) => return Err(refused()),
+            Err(err) => return Err(failed(&err)),
         }
-        Err(err) => return Err(failed(&err)),
+    } else {
+        let header_token = req
+            .headers()
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        match authenticate(&state.db, &state.verifier, header_token).await {
+            Ok(Some(viewer)) => viewer,
+            Ok(None) | Err(ApiError::Unauthenticated) => return Err(refused()),
+            Err(err) => return Err(failed(&err)),
+        }
     };
     let to = params.to.unwrap_or_else(|| Utc::now().date_naive());
     let from = params.from.unwrap_or(to - Duration::weeks(12));
