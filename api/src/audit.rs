@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, NotSet,
-    QueryOrder, Set, Statement, TransactionTrait,
+    QueryOrder, Set, Statement,
 };
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -133,7 +133,7 @@ pub async fn record(conn: &impl ConnectionTrait, entry: AuditEntry<'_>) -> Resul
 
 /// Appends an event in a transaction of its own, committed before this returns.
 pub async fn record_now(db: &DatabaseConnection, entry: AuditEntry<'_>) -> Result<(), ApiError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     record(&txn, entry).await?;
     txn.commit().await?;
     Ok(())

@@ -22,6 +22,7 @@ pub mod live;
 pub mod loaders;
 pub mod pagination;
 pub mod pipeline;
+pub mod private;
 pub mod rate_limit;
 pub mod schema;
 pub mod staff;
