@@ -20,6 +20,7 @@ pub mod ids;
 pub mod integrations;
 pub mod live;
 pub mod loaders;
+pub mod log_chain;
 pub mod pagination;
 pub mod pipeline;
 pub mod private;
