@@ -205,7 +205,9 @@ fn sqlite_file(db: &DatabaseConnection) -> PathBuf {
 
 /// Notes the busy timeout of a SQLite file, which is also how long a writer waits for its turn.
 fn register_turns(db: &DatabaseConnection, wait: Duration) {
-    let mut turns = TURNS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut turns = TURNS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     turns
         .entry(sqlite_file(db))
         .and_modify(|t| t.wait = wait)
@@ -216,7 +218,9 @@ fn register_turns(db: &DatabaseConnection, wait: Duration) {
 }
 
 fn turns_of(db: &DatabaseConnection) -> (Arc<tokio::sync::Mutex<()>>, Duration) {
-    let mut turns = TURNS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut turns = TURNS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let entry = turns.entry(sqlite_file(db)).or_insert_with(|| Turns {
         lock: Arc::default(),
         wait: Duration::from_millis(5000),

@@ -444,10 +444,7 @@ pub struct Verdict {
 pub async fn entries(db: &impl ConnectionTrait, log: Log) -> Result<(Vec<Entry>, i64), ApiError> {
     let chain = chain_row(db).await?;
     Ok(match log {
-        Log::Audit => (
-            crate::audit::entries(db).await?,
-            chain.audit_legacy_through,
-        ),
+        Log::Audit => (crate::audit::entries(db).await?, chain.audit_legacy_through),
         Log::Disclosure => (
             crate::consent::service::entries(db).await?,
             chain.disclosure_legacy_through,
@@ -459,7 +456,10 @@ pub async fn entries(db: &impl ConnectionTrait, log: Log) -> Result<(Vec<Entry>,
 /// entry a checkpoint names must still be there with the same link. An entry cut from the end, an
 /// emptied table, or a checkpoint line not signed by the log key is reported. The log key must
 /// already be loaded (`open`) for keyed entries to verify.
-pub async fn verify(settings: &Settings, db: &impl ConnectionTrait) -> anyhow::Result<Vec<Verdict>> {
+pub async fn verify(
+    settings: &Settings,
+    db: &impl ConnectionTrait,
+) -> anyhow::Result<Vec<Verdict>> {
     let path = settings.effective_log_checkpoint_file();
     let checkpoints = read_checkpoints(&path)?;
     let mut verdicts = Vec::new();

@@ -20,7 +20,11 @@ async fn client_with_facts(app: &TestApp, token: &str, name: &str) -> String {
     let r = app
         .ok(token, REGISTER, json!({ "input": { "name": name, "referralDate": "2026-08-01", "referralSource": "TREATMENT_KEYWORKER" } }))
         .await;
-    let client = r.data("clientRegister.client.id").as_str().expect("client").to_string();
+    let client = r
+        .data("clientRegister.client.id")
+        .as_str()
+        .expect("client")
+        .to_string();
     let r = app
         .ok(token, RECORD_SENSITIVE, json!({ "input": { "clientId": client, "primarySubstanceGroup": "ALCOHOL_ONLY", "treatmentStatus": "IN_TREATMENT" } }))
         .await;
@@ -36,7 +40,9 @@ async fn fill_both_logs(app: &TestApp) {
         app.ok(&token, &format!("query($id: ID!) {{ client(id: $id) {{ sensitive(purpose: {purpose}) {{ version }} }} }}"), json!({ "id": client }))
             .await;
     }
-    let employer = app.create_employer(&token, "Calder Foods", "MANUFACTURING").await;
+    let employer = app
+        .create_employer(&token, "Calder Foods", "MANUFACTURING")
+        .await;
     let grant = json!({ "input": { "clientId": client, "employerId": employer, "purpose": "INTRODUCTION", "level": "SERVICE_AFFILIATION",
         "items": ["SERVICE_AFFILIATION"], "whoDiscloses": "SPECIALIST", "wording": "You may tell Calder Foods that I am supported by the service.",
         "capturedHow": "IN_PERSON_SIGNED", "expiresAt": "2027-06-30T00:00:00Z" } });
@@ -53,7 +59,9 @@ async fn fill_both_logs(app: &TestApp) {
 
 /// What `ipsmatch audit verify` prints and whether it passes (the function the command runs).
 async fn verify(app: &TestApp) -> (String, bool) {
-    ipsmatch::cli::audit_verify(&app.settings).await.expect("audit verify")
+    ipsmatch::cli::audit_verify(&app.settings)
+        .await
+        .expect("audit verify")
 }
 
 /// `ipsmatch audit checkpoint`, run as the command.
@@ -67,17 +75,24 @@ fn checkpoint_by_command(app: &TestApp) -> String {
         .output()
         .expect("run audit checkpoint");
     let said = String::from_utf8_lossy(&out.stdout).to_string();
-    assert!(out.status.success(), "{said} {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{said} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     said
 }
 
 async fn last_seq(db: &DatabaseConnection, table: &str) -> i64 {
-    db.query_one_raw(Statement::from_string(db.get_database_backend(), format!("SELECT MAX(seq) FROM {table}")))
-        .await
-        .expect("query")
-        .expect("row")
-        .try_get_by_index::<i64>(0)
-        .expect("seq")
+    db.query_one_raw(Statement::from_string(
+        db.get_database_backend(),
+        format!("SELECT MAX(seq) FROM {table}"),
+    ))
+    .await
+    .expect("query")
+    .expect("row")
+    .try_get_by_index::<i64>(0)
+    .expect("seq")
 }
 
 async fn exec(db: &DatabaseConnection, sql: &str) -> Result<(), sea_orm::DbErr> {
@@ -89,23 +104,56 @@ async fn entries_cut_from_the_end_of_either_log_are_found_by_the_checkpoints() {
     on_each_database(|app| async move {
         fill_both_logs(&app).await;
         let said = checkpoint_by_command(&app);
-        assert!(said.contains("audit log: checkpoint at entry") && said.contains("disclosure log: checkpoint at entry"), "{said}");
+        assert!(
+            said.contains("audit log: checkpoint at entry")
+                && said.contains("disclosure log: checkpoint at entry"),
+            "{said}"
+        );
         let (said, intact) = verify(&app).await;
         assert!(intact, "{said}");
-        assert!(said.contains("audit log: intact") && said.contains("disclosure log: intact"), "{said}");
+        assert!(
+            said.contains("audit log: intact") && said.contains("disclosure log: intact"),
+            "{said}"
+        );
 
         // Someone with rights over the schema lifts the guards and deletes the newest entries.
         let audit_head = last_seq(&app.db, "audit_event").await;
         let disclosure_head = last_seq(&app.db, "disclosure_event").await;
         crate::consent::lift_append_only_guard(&app, "audit_event").await;
         crate::consent::lift_append_only_guard(&app, "disclosure_event").await;
-        exec(&app.db, &format!("DELETE FROM audit_event WHERE seq = {audit_head}")).await.expect("cut");
-        exec(&app.db, &format!("DELETE FROM disclosure_event WHERE seq >= {}", disclosure_head - 1)).await.expect("cut");
+        exec(
+            &app.db,
+            &format!("DELETE FROM audit_event WHERE seq = {audit_head}"),
+        )
+        .await
+        .expect("cut");
+        exec(
+            &app.db,
+            &format!(
+                "DELETE FROM disclosure_event WHERE seq >= {}",
+                disclosure_head - 1
+            ),
+        )
+        .await
+        .expect("cut");
         let (said, intact) = verify(&app).await;
         assert!(!intact, "{said}");
-        assert!(said.contains(&format!("audit log: BROKEN at entry {audit_head}: it is missing")), "{said}");
-        assert!(said.contains(&format!("disclosure log: BROKEN at entry {disclosure_head}: it is missing")), "{said}");
-        assert!(said.contains(&format!("the log now ends at entry {}", audit_head - 1)), "{said}");
+        assert!(
+            said.contains(&format!(
+                "audit log: BROKEN at entry {audit_head}: it is missing"
+            )),
+            "{said}"
+        );
+        assert!(
+            said.contains(&format!(
+                "disclosure log: BROKEN at entry {disclosure_head}: it is missing"
+            )),
+            "{said}"
+        );
+        assert!(
+            said.contains(&format!("the log now ends at entry {}", audit_head - 1)),
+            "{said}"
+        );
     })
     .await;
 }
@@ -181,17 +229,34 @@ async fn postgres_refuses_truncate_and_an_emptied_log_is_found() {
             return;
         }
         fill_both_logs(&app).await;
-        ipsmatch::log_chain::checkpoint(&app.settings, &app.db).await.expect("checkpoint");
+        ipsmatch::log_chain::checkpoint(&app.settings, &app.db)
+            .await
+            .expect("checkpoint");
         for table in ["audit_event", "disclosure_event", "log_chain"] {
             let refused = exec(&app.db, &format!("TRUNCATE {table}")).await;
-            assert!(refused.is_err_and(|e| e.to_string().contains("append-only")), "TRUNCATE {table} must be refused");
+            assert!(
+                refused.is_err_and(|e| e.to_string().contains("append-only")),
+                "TRUNCATE {table} must be refused"
+            );
         }
         let audit_head = last_seq(&app.db, "audit_event").await;
-        exec(&app.db, "ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_truncate").await.expect("lift");
-        exec(&app.db, "TRUNCATE audit_event").await.expect("truncate");
+        exec(
+            &app.db,
+            "ALTER TABLE audit_event DISABLE TRIGGER audit_event_no_truncate",
+        )
+        .await
+        .expect("lift");
+        exec(&app.db, "TRUNCATE audit_event")
+            .await
+            .expect("truncate");
         let (said, intact) = verify(&app).await;
         assert!(!intact, "{said}");
-        assert!(said.contains(&format!("audit log: BROKEN at entry {audit_head}: it is missing")), "{said}");
+        assert!(
+            said.contains(&format!(
+                "audit log: BROKEN at entry {audit_head}: it is missing"
+            )),
+            "{said}"
+        );
         assert!(said.contains("disclosure log: intact"), "{said}");
     })
     .await;
@@ -347,9 +412,20 @@ async fn audited_reads_of_a_page_of_clients_all_answer() {
             assert!(errors(&r).is_none(), "{:?}: {}", app.backend, r.body);
             let nodes = r.data("clients.nodes").as_array().expect("nodes");
             assert_eq!(nodes.len(), 6);
-            assert!(nodes.iter().all(|n| n["sensitive"]["recordedAt"].is_string()), "{}", r.body);
+            assert!(
+                nodes
+                    .iter()
+                    .all(|n| n["sensitive"]["recordedAt"].is_string()),
+                "{}",
+                r.body
+            );
         }
-        assert_eq!(ipsmatch::audit::first_broken_link(&app.db).await.expect("verify"), None);
+        assert_eq!(
+            ipsmatch::audit::first_broken_link(&app.db)
+                .await
+                .expect("verify"),
+            None
+        );
     })
     .await;
 }
@@ -398,17 +474,43 @@ async fn the_data_folder_and_its_files_are_private() {
     let dir = tempfile::tempdir().expect("dir");
     let data = dir.path().join("srv").join("ipsmatch");
     let settings = ipsmatch::config::Settings::with_data_dir(&data);
-    let db = ipsmatch::startup::prepare_database(&settings).await.expect("database");
-    ipsmatch::auth::load_keys(&settings).expect("keys");
-    ipsmatch::audit::record_now(&db, ipsmatch::audit::AuditEntry { actor_id: uuid::Uuid::now_v7(), action: ipsmatch::audit::AuditAction::SensitiveRead, client_id: None, purpose: None, detail: "counts" })
+    let db = ipsmatch::startup::prepare_database(&settings)
         .await
-        .expect("append");
-    ipsmatch::log_chain::checkpoint(&settings, &db).await.expect("checkpoint");
-    let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display())).permissions().mode() & 0o777;
+        .expect("database");
+    ipsmatch::auth::load_keys(&settings).expect("keys");
+    ipsmatch::audit::record_now(
+        &db,
+        ipsmatch::audit::AuditEntry {
+            actor_id: uuid::Uuid::now_v7(),
+            action: ipsmatch::audit::AuditAction::SensitiveRead,
+            client_id: None,
+            purpose: None,
+            detail: "counts",
+        },
+    )
+    .await
+    .expect("append");
+    ipsmatch::log_chain::checkpoint(&settings, &db)
+        .await
+        .expect("checkpoint");
+    let mode = |path: &std::path::Path| {
+        std::fs::metadata(path)
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            .permissions()
+            .mode()
+            & 0o777
+    };
     for folder in [data.parent().expect("parent"), &data] {
         assert_eq!(mode(folder), 0o700, "{}", folder.display());
     }
-    for file in ["ipsmatch.db", "ipsmatch.db-wal", "ipsmatch.db-shm", "jwt-secret", "log-key", "log-checkpoints.jsonl"] {
+    for file in [
+        "ipsmatch.db",
+        "ipsmatch.db-wal",
+        "ipsmatch.db-shm",
+        "jwt-secret",
+        "log-key",
+        "log-checkpoints.jsonl",
+    ] {
         assert_eq!(mode(&data.join(file)), 0o600, "{file}");
     }
     db.close().await.expect("close");

@@ -115,9 +115,14 @@ async fn measure(label: &str, settings: &Settings) -> anyhow::Result<Tail> {
     let running = tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::new();
 
-    let team = post(&client, &base, &admin_token,
+    let team = post(
+        &client,
+        &base,
+        &admin_token,
         "mutation($input: TeamCreateInput!) { teamCreate(input: $input) { team { id } } }",
-        json!({ "input": { "name": "Bench team", "site": "Leeds" } })).await?;
+        json!({ "input": { "name": "Bench team", "site": "Leeds" } }),
+    )
+    .await?;
     let team = text_at(&team, "/data/teamCreate/team/id")?.to_string();
     let specialist = post(&client, &base, &admin_token,
         "mutation($input: StaffCreateInput!) { staffCreate(input: $input) { staff { id } } }",
