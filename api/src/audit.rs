@@ -1,13 +1,13 @@
 //! The audit log: append-only and hash-chained. Every read of special-category data writes a row
-//! *before* the data is returned; each row's hash covers its content and the previous row's hash,
-//! so a removed, reordered or edited row breaks the chain at that point.
+//! *before* the data is returned; each row's link (an HMAC under the log key, see `log_chain`)
+//! covers its content and the previous row's link, so a removed, reordered or edited row breaks the
+//! chain at that point.
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, NotSet,
-    QueryOrder, Set, Statement, TransactionTrait,
+    QueryOrder, Set, Statement,
 };
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use entities::audit_event;
@@ -16,7 +16,7 @@ use crate::db::now;
 use crate::error::ApiError;
 
 /// The hash before the first row.
-pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+pub const GENESIS: &str = crate::log_chain::GENESIS;
 
 /// What an audit row records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -60,42 +60,23 @@ pub struct AuditEntry<'a> {
     pub detail: &'a str,
 }
 
-/// SHA-256 (hex) over `prev` and `parts`, each length-prefixed so no two different rows hash the
-/// same text: the link of a hash chain. Shared by the audit and disclosure logs.
-pub fn chain_link(prev: &str, parts: &[&str]) -> String {
-    let mut hasher = Sha256::new();
-    for part in std::iter::once(prev).chain(parts.iter().copied()) {
-        hasher.update((part.len() as u64).to_be_bytes());
-        hasher.update(part.as_bytes());
-    }
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// The hash of a row's content chained to the previous hash.
-fn chain_hash(
-    prev_hash: &str,
+/// A row's content, in the order its link covers it.
+fn parts(
     at: DateTime<Utc>,
     actor_id: Uuid,
     action: &str,
     client_id: Option<Uuid>,
     purpose: Option<&str>,
     detail: &str,
-) -> String {
-    chain_link(
-        prev_hash,
-        &[
-            &at.timestamp_micros().to_string(),
-            &actor_id.to_string(),
-            action,
-            &client_id.map(|c| c.to_string()).unwrap_or_default(),
-            purpose.unwrap_or_default(),
-            detail,
-        ],
-    )
+) -> Vec<String> {
+    vec![
+        at.timestamp_micros().to_string(),
+        actor_id.to_string(),
+        action.to_string(),
+        client_id.map(|c| c.to_string()).unwrap_or_default(),
+        purpose.unwrap_or_default().to_string(),
+        detail.to_string(),
+    ]
 }
 
 /// Appends an event inside `conn`'s transaction; the chain is serialised (an advisory lock on
@@ -113,10 +94,10 @@ pub async fn record(conn: &impl ConnectionTrait, entry: AuditEntry<'_>) -> Resul
         .one(conn)
         .await?
         .map_or_else(|| GENESIS.to_string(), |last| last.hash);
+    let key = crate::log_chain::signing_key(conn).await?;
     let at = now();
     let action = entry.action.as_db();
-    let hash = chain_hash(
-        &prev_hash,
+    let content = parts(
         at,
         entry.actor_id,
         action,
@@ -124,6 +105,8 @@ pub async fn record(conn: &impl ConnectionTrait, entry: AuditEntry<'_>) -> Resul
         entry.purpose,
         entry.detail,
     );
+    let content: Vec<&str> = content.iter().map(String::as_str).collect();
+    let hash = crate::log_chain::link(Some(&key), &prev_hash, &content);
     audit_event::ActiveModel {
         seq: NotSet,
         at: Set(at),
@@ -134,6 +117,7 @@ pub async fn record(conn: &impl ConnectionTrait, entry: AuditEntry<'_>) -> Resul
         detail: Set(entry.detail.into()),
         prev_hash: Set(prev_hash),
         hash: Set(hash),
+        key_id: Set(Some(key.id().to_string())),
     }
     .insert(conn)
     .await?;
@@ -142,33 +126,42 @@ pub async fn record(conn: &impl ConnectionTrait, entry: AuditEntry<'_>) -> Resul
 
 /// Appends an event in a transaction of its own, committed before this returns.
 pub async fn record_now(db: &DatabaseConnection, entry: AuditEntry<'_>) -> Result<(), ApiError> {
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
     record(&txn, entry).await?;
     txn.commit().await?;
     Ok(())
 }
 
-/// Walks the chain in order; returns the sequence of the first row whose link or hash is wrong.
-pub async fn first_broken_link(db: &DatabaseConnection) -> Result<Option<i64>, ApiError> {
-    let rows = audit_event::Entity::find()
+/// Every row, in order, as the chain sees it.
+pub async fn entries(
+    conn: &impl ConnectionTrait,
+) -> Result<Vec<crate::log_chain::Entry>, ApiError> {
+    Ok(audit_event::Entity::find()
         .order_by_asc(audit_event::Column::Seq)
-        .all(db)
-        .await?;
-    let mut prev = GENESIS.to_string();
-    for row in rows {
-        let expected = chain_hash(
-            &prev,
-            row.at,
-            row.actor_id,
-            &row.action,
-            row.client_id,
-            row.purpose.as_deref(),
-            &row.detail,
-        );
-        if row.prev_hash != prev || row.hash != expected {
-            return Ok(Some(row.seq));
-        }
-        prev = row.hash;
-    }
-    Ok(None)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|row| crate::log_chain::Entry {
+            parts: parts(
+                row.at,
+                row.actor_id,
+                &row.action,
+                row.client_id,
+                row.purpose.as_deref(),
+                &row.detail,
+            ),
+            seq: row.seq,
+            prev_hash: row.prev_hash,
+            hash: row.hash,
+            key_id: row.key_id,
+        })
+        .collect())
+}
+
+/// Walks the chain in order; returns the sequence of the first row whose link or hash is wrong
+/// (the chain only; `log_chain::verify` also holds it to the exported checkpoints).
+pub async fn first_broken_link(db: &DatabaseConnection) -> Result<Option<i64>, ApiError> {
+    let (entries, legacy_through) =
+        crate::log_chain::entries(db, crate::log_chain::Log::Audit).await?;
+    Ok(crate::log_chain::first_break(&entries, legacy_through).map(|b| b.seq))
 }

@@ -281,6 +281,7 @@ pub fn load_keys(settings: &Settings) -> anyhow::Result<(TokenVerifier, Option<T
 /// secret, the report-link key).
 pub(crate) fn load_or_create_secret(path: &Path) -> anyhow::Result<Vec<u8>> {
     if path.exists() {
+        crate::private::warn_if_shared(path);
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("reading the token secret {}", path.display()))?;
         let secret = decode_hex(text.trim())
@@ -292,12 +293,9 @@ pub(crate) fn load_or_create_secret(path: &Path) -> anyhow::Result<Vec<u8>> {
         );
         return Ok(secret);
     }
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
     let mut secret = vec![0u8; 32];
     getrandom::fill(&mut secret).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-    let mut file = open_private(path)
+    let mut file = crate::private::create_file(path)
         .with_context(|| format!("creating the token secret {}", path.display()))?;
     file.write_all(encode_hex(&secret).as_bytes())?;
     file.sync_all()?;
@@ -305,29 +303,13 @@ pub(crate) fn load_or_create_secret(path: &Path) -> anyhow::Result<Vec<u8>> {
     Ok(secret)
 }
 
-#[cfg(unix)]
-fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
-    use std::os::unix::fs::OpenOptionsExt;
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(path)
-}
-
-#[cfg(not(unix))]
-fn open_private(path: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-}
-
-fn encode_hex(bytes: &[u8]) -> String {
+/// Lower-case hex of `bytes`.
+pub fn encode_hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn decode_hex(text: &str) -> Option<Vec<u8>> {
+/// The bytes of lower- or upper-case hex text; `None` when it is not hex.
+pub fn decode_hex(text: &str) -> Option<Vec<u8>> {
     if !text.len().is_multiple_of(2) {
         return None;
     }

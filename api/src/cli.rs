@@ -127,12 +127,51 @@ enum Command {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Walk the audit log and the disclosure log hash by hash; report the first broken link of each
-    /// (a non-zero exit when either is broken).
+    /// Walk the audit log and the disclosure log link by link and hold each to every checkpoint in
+    /// the checkpoint file; report the first problem of each (a non-zero exit when either is
+    /// broken). Needs the log key file.
     Verify {
         #[command(flatten)]
         settings: Settings,
     },
+    /// Append a signed checkpoint of each log's head to the checkpoint file now.
+    Checkpoint {
+        #[command(flatten)]
+        settings: Settings,
+    },
+}
+
+/// What `ipsmatch audit verify` prints (one line a log: `intact`, or `BROKEN at entry N: why`) and
+/// whether both logs verify. Reads the database and the key and checkpoint files; writes nothing.
+pub async fn audit_verify(settings: &Settings) -> anyhow::Result<(String, bool)> {
+    let db = crate::db::connect(settings).await?;
+    crate::db::migrate(&db).await?;
+    let key = crate::log_chain::open(settings, &db, crate::log_chain::KeyFile::Existing).await?;
+    let mut said = String::new();
+    if key.is_none() {
+        said.push_str(&format!(
+            "no log key at {}: keyed entries cannot be checked\n",
+            settings.effective_log_key_file().display()
+        ));
+    }
+    let mut intact = true;
+    for verdict in crate::log_chain::verify(settings, &db).await? {
+        let name = verdict.log.label();
+        match verdict.broken {
+            None => said.push_str(&format!(
+                "{name}: intact ({} entries, {} checkpoints held)\n",
+                verdict.entries, verdict.checkpoints
+            )),
+            Some(broken) => {
+                intact = false;
+                said.push_str(&format!(
+                    "{name}: BROKEN at entry {}: {}\n",
+                    broken.seq, broken.reason
+                ));
+            }
+        }
+    }
+    Ok((said, intact))
 }
 
 /// Runs the command line and reports failure as a non-zero exit.
@@ -257,24 +296,24 @@ async fn run(command: Command) -> anyhow::Result<()> {
         } => {
             let settings = with_database_url_fallback(settings);
             init_logging(&settings.log);
+            let (said, intact) = audit_verify(&settings).await?;
+            print!("{said}");
+            anyhow::ensure!(intact, "a log does not verify");
+            Ok(())
+        }
+        Command::Audit {
+            command: AuditCommand::Checkpoint { settings },
+        } => {
+            let settings = with_database_url_fallback(settings);
+            init_logging(&settings.log);
             let db = prepare_database(&settings).await?;
-            let mut broken = false;
-            for (name, first) in [
-                ("audit log", crate::audit::first_broken_link(&db).await),
-                (
-                    "disclosure log",
-                    crate::consent::service::first_broken_link(&db).await,
-                ),
-            ] {
-                match first.map_err(|e| anyhow::anyhow!("reading the {name}: {e:?}"))? {
-                    None => println!("{name}: intact"),
-                    Some(seq) => {
-                        broken = true;
-                        println!("{name}: BROKEN at entry {seq}");
-                    }
-                }
+            let written = crate::log_chain::checkpoint(&settings, &db).await?;
+            for c in &written {
+                println!("{}: checkpoint at entry {}", c.log.label(), c.seq);
             }
-            anyhow::ensure!(!broken, "a log does not verify");
+            if written.is_empty() {
+                println!("no new entries since the last checkpoint");
+            }
             Ok(())
         }
         Command::Reindex { settings } => {

@@ -68,6 +68,22 @@ pub struct Settings {
     #[arg(long, env = "IPSMATCH_REPORT_LINK_SECRET_FILE", default_value = "")]
     pub report_link_secret_file: String,
 
+    /// The key (HMAC-SHA256) that signs the audit and disclosure logs' links and checkpoints; created
+    /// with 32 random bytes, mode 0600, when missing. Keep it out of the database and its backups.
+    /// Empty means `<data-dir>/log-key`.
+    #[arg(long, env = "IPSMATCH_LOG_KEY_FILE", default_value = "")]
+    pub log_key_file: String,
+
+    /// Where signed checkpoints of the logs' heads are appended (one JSON line each), for `ipsmatch
+    /// audit verify` to hold the database to. Empty means `<data-dir>/log-checkpoints.jsonl`.
+    #[arg(long, env = "IPSMATCH_LOG_CHECKPOINT_FILE", default_value = "")]
+    pub log_checkpoint_file: String,
+
+    /// How often the service checkpoints the logs' heads, in seconds (only when a log grew); 0 means
+    /// only at start-up and on `ipsmatch audit checkpoint`.
+    #[arg(long, env = "IPSMATCH_LOG_CHECKPOINT_SECS", default_value_t = 300)]
+    pub log_checkpoint_secs: u64,
+
     /// EdDSA public key (PEM) that verifies tokens; required when the algorithm is EdDSA.
     #[arg(long, env = "IPSMATCH_JWT_PUBLIC_KEY_FILE", default_value = "")]
     pub jwt_public_key_file: String,
@@ -158,6 +174,9 @@ impl Settings {
             jwt_algorithm: JwtAlgorithm::Hs256,
             jwt_secret_file: String::new(),
             report_link_secret_file: String::new(),
+            log_key_file: String::new(),
+            log_checkpoint_file: String::new(),
+            log_checkpoint_secs: 300,
             jwt_public_key_file: String::new(),
             jwt_issuer: "ipsmatch".into(),
             jwt_audience: "ipsmatch-staff".into(),
@@ -203,6 +222,24 @@ impl Settings {
             self.data_dir.join("jwt-secret")
         } else {
             PathBuf::from(&self.jwt_secret_file)
+        }
+    }
+
+    /// The log key file in force.
+    pub fn effective_log_key_file(&self) -> PathBuf {
+        if self.log_key_file.is_empty() {
+            self.data_dir.join("log-key")
+        } else {
+            PathBuf::from(&self.log_key_file)
+        }
+    }
+
+    /// The log checkpoint file in force.
+    pub fn effective_log_checkpoint_file(&self) -> PathBuf {
+        if self.log_checkpoint_file.is_empty() {
+            self.data_dir.join("log-checkpoints.jsonl")
+        } else {
+            PathBuf::from(&self.log_checkpoint_file)
         }
     }
 

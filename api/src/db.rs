@@ -1,24 +1,33 @@
 //! Database connection: SQLite (WAL, `synchronous=FULL`, busy timeout) or PostgreSQL, chosen by URL,
 //! migrated on start.
 
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::str::FromStr as _;
+use std::sync::{Arc, LazyLock};
 use std::time::Duration;
 
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
-use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+use sea_orm::sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
     ConnectOptions, ConnectionTrait, Database, DatabaseBackend, DatabaseConnection,
-    DatabaseTransaction, DbErr, TransactionTrait,
+    DatabaseTransaction, DbErr, ExecResult, QueryResult, RuntimeErr, SqliteTransactionMode,
+    Statement, TransactionOptions, TransactionTrait,
 };
+use tokio::sync::OwnedMutexGuard;
 
 use crate::config::Settings;
 
-/// Opens the pool described by the settings, creating the data folder for an embedded database.
+/// Opens the pool described by the settings. For an embedded database the data folder is created
+/// 0700 and the database file 0600 when missing (SQLite gives its `-wal` and `-shm` files the
+/// database file's mode).
 pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
     let url = settings.effective_database_url();
     if url.starts_with("sqlite:") {
-        std::fs::create_dir_all(&settings.data_dir)
+        crate::private::create_dir(&settings.data_dir)
             .with_context(|| format!("creating the data folder {}", settings.data_dir.display()))?;
+        create_sqlite_file(&url)?;
     }
     let busy_timeout = Duration::from_millis(settings.sqlite_busy_timeout_ms);
     let mut options = ConnectOptions::new(url);
@@ -37,14 +46,62 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
     let db = Database::connect(options)
         .await
         .context("connecting to the database")?;
+    if db.get_database_backend() == DatabaseBackend::Sqlite {
+        register_turns(&db, busy_timeout);
+    }
     Ok(db)
 }
 
-/// Applies every pending migration.
+/// Creates the SQLite database file, empty and readable by the owner only, when it does not exist
+/// yet (an empty file is an empty database to SQLite).
+fn create_sqlite_file(url: &str) -> anyhow::Result<()> {
+    let options = SqliteConnectOptions::from_str(url).context("reading the SQLite URL")?;
+    let file = options.get_filename();
+    if file.as_os_str().is_empty() || file == Path::new(":memory:") || url.contains("mode=memory") {
+        return Ok(());
+    }
+    match crate::private::create_file(file) {
+        Ok(_) => Ok(()),
+        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+            crate::private::warn_if_shared(file);
+            Ok(())
+        }
+        Err(err) => {
+            Err(err).with_context(|| format!("creating the database file {}", file.display()))
+        }
+    }
+}
+
+/// Applies every pending migration. When none is pending nothing is written or created, so a
+/// service role that may not change the schema starts once the owner has migrated.
 pub async fn migrate(db: &DatabaseConnection) -> anyhow::Result<()> {
+    if is_up_to_date(db).await {
+        return Ok(());
+    }
     Migrator::up(db, None)
         .await
         .context("migrating the database")
+}
+
+/// True when the migrations table lists every migration (read without creating the table, as
+/// `Migrator::up` would even with nothing to do).
+async fn is_up_to_date(db: &DatabaseConnection) -> bool {
+    let Ok(rows) = db
+        .query_all_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT version FROM seaql_migrations",
+        ))
+        .await
+    else {
+        return false;
+    };
+    let applied: std::collections::HashSet<String> = rows
+        .iter()
+        .filter_map(|row| row.try_get_by_index::<String>(0).ok())
+        .collect();
+    Migrator::migrations()
+        .iter()
+        .all(|m| applied.contains(m.name()))
 }
 
 /// True when the database answers a trivial query.
@@ -69,16 +126,161 @@ pub fn truncate_to_micros(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<
         .unwrap_or(t)
 }
 
-/// Begins a transaction that will write. On SQLite it takes the write lock at once (like `BEGIN
-/// IMMEDIATE`): a transaction that reads first and writes later fails outright
-/// (`SQLITE_BUSY_SNAPSHOT`, no waiting) when another writer committed in between; taking the lock
-/// first makes it wait its turn instead, and its reads see the latest data.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<DatabaseTransaction, DbErr> {
-    let txn = db.begin().await?;
-    if txn.get_database_backend() == DatabaseBackend::Sqlite {
-        // A write statement takes the lock when it starts, whether or not it changes a row.
-        txn.execute_unprepared("UPDATE change_log SET seq = seq WHERE 0")
-            .await?;
+/// A transaction that writes. On SQLite it holds this process's turn at the database file (one
+/// writer at a time, first come first served) for as long as it lives, and the file's write lock
+/// from its first statement (`BEGIN IMMEDIATE`). Commit or roll back; dropping it rolls back.
+pub struct WriteTxn {
+    // Declared first so it is dropped (rolled back) before the turn is handed on.
+    txn: DatabaseTransaction,
+    _turn: Option<OwnedMutexGuard<()>>,
+}
+
+impl WriteTxn {
+    /// Commits, then hands the turn to the next writer.
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await
     }
-    Ok(txn)
+
+    /// Rolls back, then hands the turn to the next writer.
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        self.txn.rollback().await
+    }
+}
+
+impl std::ops::Deref for WriteTxn {
+    type Target = DatabaseTransaction;
+
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for WriteTxn {
+    fn get_database_backend(&self) -> DatabaseBackend {
+        self.txn.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.txn.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.txn.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.txn.query_all_raw(stmt).await
+    }
+
+    fn support_returning(&self) -> bool {
+        self.txn.support_returning()
+    }
+}
+
+/// One SQLite file's writers in this process: whose turn it is, and how long to wait for it.
+struct Turns {
+    lock: Arc<tokio::sync::Mutex<()>>,
+    wait: Duration,
+}
+
+/// The writers' queue of each SQLite file this process opened, by file name.
+static TURNS: LazyLock<std::sync::Mutex<HashMap<PathBuf, Turns>>> = LazyLock::new(Default::default);
+
+/// How often a `BEGIN IMMEDIATE` that found the file busy (another process writing past the busy
+/// timeout) is tried again, and the first pause (doubled each time).
+const BUSY_RETRIES: u32 = 4;
+const BUSY_FIRST_PAUSE: Duration = Duration::from_millis(25);
+
+fn sqlite_file(db: &DatabaseConnection) -> PathBuf {
+    db.get_sqlite_connection_pool()
+        .connect_options()
+        .get_filename()
+        .to_path_buf()
+}
+
+/// Notes the busy timeout of a SQLite file, which is also how long a writer waits for its turn.
+fn register_turns(db: &DatabaseConnection, wait: Duration) {
+    let mut turns = TURNS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    turns
+        .entry(sqlite_file(db))
+        .and_modify(|t| t.wait = wait)
+        .or_insert_with(|| Turns {
+            lock: Arc::default(),
+            wait,
+        });
+}
+
+fn turns_of(db: &DatabaseConnection) -> (Arc<tokio::sync::Mutex<()>>, Duration) {
+    let mut turns = TURNS
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let entry = turns.entry(sqlite_file(db)).or_insert_with(|| Turns {
+        lock: Arc::default(),
+        wait: Duration::from_millis(5000),
+    });
+    (entry.lock.clone(), entry.wait)
+}
+
+/// True for SQLite's "database is locked" family (`SQLITE_BUSY` and its extended codes, e.g.
+/// `SQLITE_BUSY_SNAPSHOT`, 517).
+pub fn is_busy(err: &DbErr) -> bool {
+    let (DbErr::Exec(RuntimeErr::SqlxError(e))
+    | DbErr::Query(RuntimeErr::SqlxError(e))
+    | DbErr::Conn(RuntimeErr::SqlxError(e))) = err
+    else {
+        return false;
+    };
+    e.as_database_error()
+        .and_then(|d| d.code())
+        .and_then(|code| code.parse::<i32>().ok())
+        .is_some_and(|code| code & 0xff == 5)
+}
+
+/// Begins a transaction that will write. On SQLite it first waits for this process's turn (so
+/// writers queue in order instead of racing SQLite's busy handler, which polls with growing sleeps),
+/// then takes the file's write lock at once (`BEGIN IMMEDIATE`): a deferred transaction that reads
+/// first and writes later fails outright (`SQLITE_BUSY`/`SQLITE_BUSY_SNAPSHOT`, no waiting) when
+/// another writer holds the lock or committed in between. A lock held by another process is waited
+/// for (the busy timeout) and then retried a few times with a growing pause.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
+    if db.get_database_backend() != DatabaseBackend::Sqlite {
+        return Ok(WriteTxn {
+            txn: db.begin().await?,
+            _turn: None,
+        });
+    }
+    let (lock, wait) = turns_of(db);
+    let turn = tokio::time::timeout(wait, lock.lock_owned())
+        .await
+        .map_err(|_| DbErr::Custom("timed out waiting for the turn to write".into()))?;
+    let options = TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..TransactionOptions::default()
+    };
+    let mut pause = BUSY_FIRST_PAUSE;
+    let mut retries = 0;
+    loop {
+        match db.begin_with_options(options).await {
+            Ok(txn) => {
+                return Ok(WriteTxn {
+                    txn,
+                    _turn: Some(turn),
+                });
+            }
+            Err(err) if is_busy(&err) && retries < BUSY_RETRIES => {
+                retries += 1;
+                tracing::warn!(retries, "the SQLite database is busy; trying again");
+                tokio::time::sleep(pause).await;
+                pause *= 2;
+            }
+            Err(err) => return Err(err),
+        }
+    }
 }

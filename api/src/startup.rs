@@ -17,10 +17,12 @@ use crate::config::Settings;
 use crate::http::{self, AppState, RequestId};
 use crate::schema::build_schema;
 
-/// Connects to the configured database and applies pending migrations.
+/// Connects to the configured database, applies pending migrations and loads the log key
+/// (creating it on first start), so the audit and disclosure logs can be appended to.
 pub async fn prepare_database(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
     let db = crate::db::connect(settings).await?;
     crate::db::migrate(&db).await?;
+    crate::log_chain::open(settings, &db, crate::log_chain::KeyFile::CreateIfMissing).await?;
     Ok(db)
 }
 
@@ -61,6 +63,10 @@ impl Application {
         tokio::spawn(crate::vacancies::service::expire_overdue_forever(
             db.clone(),
             std::time::Duration::from_secs(settings.expiry_sweep_secs.max(1)),
+        ));
+        tokio::spawn(crate::log_chain::checkpoint_forever(
+            settings.clone(),
+            db.clone(),
         ));
         let (search, follower) =
             crate::vacancies::indexer::start(db.clone(), settings.effective_index_dir());

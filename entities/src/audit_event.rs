@@ -20,8 +20,11 @@ pub struct Model {
     pub detail: String,
     /// Hex SHA-256 of the previous row (zeros for the first).
     pub prev_hash: String,
-    /// Hex SHA-256 over this row's content and `prev_hash`.
+    /// Hex link over this row's content and `prev_hash`: HMAC-SHA256 under the log key named by
+    /// `key_id`, or (rows from before the logs were keyed) plain SHA-256 when `key_id` is null.
     pub hash: String,
+    /// Which log key signed `hash` (its public id); null for the unkeyed rows from before.
+    pub key_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -26,6 +26,8 @@ pub struct Model {
     pub actor_id: Uuid,
     pub prev_hash: String,
     pub hash: String,
+    /// Which log key signed `hash` (its public id); null for the unkeyed rows from before.
+    pub key_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -21,6 +21,7 @@ pub mod engagement_client;
 pub mod integrator;
 pub mod job_preference;
 pub mod job_start;
+pub mod log_chain;
 pub mod outreach_attempt;
 pub mod staff;
 pub mod support_contact;

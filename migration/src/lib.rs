@@ -11,6 +11,7 @@ mod m20261126_000005_consent;
 mod m20261126_000006_integrations;
 mod m20261126_000007_outreach;
 mod m20261126_000008_employment_at_referral;
+mod m20261202_000009_trusted_logs;
 mod m20261202_000010_consent_employer_name;
 
 /// Applies all migrations in order.
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261126_000006_integrations::Migration),
             Box::new(m20261126_000007_outreach::Migration),
             Box::new(m20261126_000008_employment_at_referral::Migration),
+            Box::new(m20261202_000009_trusted_logs::Migration),
             Box::new(m20261202_000010_consent_employer_name::Migration),
         ]
     }

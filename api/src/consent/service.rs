@@ -413,23 +413,21 @@ pub struct Act<'a> {
     pub actor_id: Uuid,
 }
 
-fn chain_hash(prev: &str, row: &disclosure_event::Model) -> String {
-    audit::chain_link(
-        prev,
-        &[
-            &row.at.timestamp_micros().to_string(),
-            &row.client_id.to_string(),
-            &row.employer_id.to_string(),
-            &row.contact_id.map(|c| c.to_string()).unwrap_or_default(),
-            &row.vacancy_id.map(|c| c.to_string()).unwrap_or_default(),
-            &row.act,
-            &row.channel,
-            &row.items,
-            &row.consent_row_id.to_string(),
-            &row.consent_version.to_string(),
-            &row.actor_id.to_string(),
-        ],
-    )
+/// A row's content, in the order its link covers it.
+fn parts(row: &disclosure_event::Model) -> Vec<String> {
+    vec![
+        row.at.timestamp_micros().to_string(),
+        row.client_id.to_string(),
+        row.employer_id.to_string(),
+        row.contact_id.map(|c| c.to_string()).unwrap_or_default(),
+        row.vacancy_id.map(|c| c.to_string()).unwrap_or_default(),
+        row.act.clone(),
+        row.channel.clone(),
+        row.items.clone(),
+        row.consent_row_id.to_string(),
+        row.consent_version.to_string(),
+        row.actor_id.to_string(),
+    ]
 }
 
 /// Appends a disclosure to the hash-chained log, in the caller's transaction. The gate
@@ -448,6 +446,7 @@ pub(crate) async fn log(conn: &impl ConnectionTrait, act: Act<'_>) -> Result<(),
         .one(conn)
         .await?
         .map_or_else(|| audit::GENESIS.to_string(), |r| r.hash);
+    let key = crate::log_chain::signing_key(conn).await?;
     let mut row = disclosure_event::Model {
         seq: 0,
         at: now(),
@@ -463,28 +462,42 @@ pub(crate) async fn log(conn: &impl ConnectionTrait, act: Act<'_>) -> Result<(),
         actor_id: act.actor_id,
         prev_hash: prev.clone(),
         hash: String::new(),
+        key_id: Some(key.id().to_string()),
     };
-    row.hash = chain_hash(&prev, &row);
+    let content = parts(&row);
+    let content: Vec<&str> = content.iter().map(String::as_str).collect();
+    row.hash = crate::log_chain::link(Some(&key), &prev, &content);
     let mut active: disclosure_event::ActiveModel = row.into();
     active.seq = NotSet;
     active.insert(conn).await?;
     Ok(())
 }
 
-/// Walks the disclosure log; the sequence of the first row that does not follow, if any.
-pub async fn first_broken_link(db: &DatabaseConnection) -> Result<Option<i64>, ApiError> {
-    let rows = disclosure_event::Entity::find()
+/// Every row of the disclosure log, in order, as the chain sees it.
+pub async fn entries(
+    conn: &impl ConnectionTrait,
+) -> Result<Vec<crate::log_chain::Entry>, ApiError> {
+    Ok(disclosure_event::Entity::find()
         .order_by_asc(disclosure_event::Column::Seq)
-        .all(db)
-        .await?;
-    let mut prev = audit::GENESIS.to_string();
-    for row in rows {
-        if row.prev_hash != prev || row.hash != chain_hash(&prev, &row) {
-            return Ok(Some(row.seq));
-        }
-        prev = row.hash;
-    }
-    Ok(None)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|row| crate::log_chain::Entry {
+            parts: parts(&row),
+            seq: row.seq,
+            prev_hash: row.prev_hash,
+            hash: row.hash,
+            key_id: row.key_id,
+        })
+        .collect())
+}
+
+/// Walks the disclosure log; the sequence of the first row that does not follow, if any (the
+/// chain only; `log_chain::verify` also holds it to the exported checkpoints).
+pub async fn first_broken_link(db: &DatabaseConnection) -> Result<Option<i64>, ApiError> {
+    let (entries, legacy_through) =
+        crate::log_chain::entries(db, crate::log_chain::Log::Disclosure).await?;
+    Ok(crate::log_chain::first_break(&entries, legacy_through).map(|b| b.seq))
 }
 
 /// Introduces a client to an employer: checks consent for exactly `items`, logs the disclosure and

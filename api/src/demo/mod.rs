@@ -6,7 +6,7 @@
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, Set, TransactionTrait,
+    QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -321,7 +321,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
     let mut rng = Rng::new(0x1F5_2026);
     let places = places();
     let created = truncate_to_micros(now() - Duration::weeks(WEEKS_OF_HISTORY + 2));
-    let txn = db.begin().await?;
+    let txn = crate::db::begin_write(db).await?;
 
     // Teams and staff.
     let hubs = [

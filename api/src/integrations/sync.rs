@@ -91,7 +91,7 @@ fn check_call(
         integrator_id: integrator.id(),
         operation,
         key: key.to_string(),
-        hash: format!("{:x}", Sha256::digest(format!("{request:?}").as_bytes())),
+        hash: crate::auth::encode_hex(&Sha256::digest(format!("{request:?}").as_bytes())),
     }))
 }
 
@@ -148,7 +148,7 @@ async fn remember(
 async fn begin_source(
     db: &DatabaseConnection,
     source: &str,
-) -> Result<DatabaseTransaction, ApiError> {
+) -> Result<crate::db::WriteTxn, ApiError> {
     let txn = crate::db::begin_write(db).await?;
     if txn.get_database_backend() == DatabaseBackend::Postgres {
         // The lookups by a thousand external ids must use the (source, external_id) index: a
