@@ -183,6 +183,9 @@ impl IntegratorReads {
         #[graphql(desc = "How many items, backwards (at most 100).")] last: Option<i32>,
     ) -> Result<EmployerConnection> {
         require_scope(ctx, Scope::EmployersRead)?;
+        if let Some(text) = &text {
+            crate::limits::check_name_text("text", text)?;
+        }
         let db = ctx.data::<DatabaseConnection>()?;
         let filter = EmployerFilter {
             text,
