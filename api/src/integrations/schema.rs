@@ -201,7 +201,9 @@ impl IntegratorReads {
     /// Changes to vacancies and employers in commit order, after a cursor (from the start when
     /// absent). Poll with the returned `endCursor`: no change is skipped or repeated, across
     /// restarts too. Needs the read scope of each type asked for.
-    #[graphql(complexity = "complexity(child_complexity, Some(first), None)")]
+    #[graphql(
+        complexity = "crate::pagination::complexity_up_to(child_complexity, Some(first), feed::MAX_PAGE as i32)"
+    )]
     async fn changes(
         &self,
         ctx: &Context<'_>,
