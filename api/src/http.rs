@@ -41,6 +41,8 @@ pub struct AppState {
     pub search: Arc<crate::vacancies::indexer::SearchIndex>,
     /// The fidelity anchors, for the HTML report.
     pub thresholds: crate::fidelity::thresholds::Thresholds,
+    /// The rate-limit buckets both schemas and the HTTP reports charge.
+    pub limiter: Arc<crate::rate_limit::RateLimiter>,
 }
 
 /// Which API a request is for: each has its own schema and its own kind of token.
@@ -492,8 +494,15 @@ async fn execute(
                 })
         }
     };
-    if let Err(err) = signed_in {
-        return api_error_response(media, err, request_id);
+    match signed_in {
+        Err(err) => return api_error_response(media, err, request_id),
+        // Anonymous requests are charged to the client's address.
+        Ok(false) => {
+            if let Some(peer) = req.peer_addr() {
+                request.data.insert(crate::rate_limit::ClientIp(peer.ip()));
+            }
+        }
+        Ok(true) => {}
     }
     request = request.data(Loaders::new(&state.db)).data(request_id);
 

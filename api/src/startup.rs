@@ -66,6 +66,7 @@ impl Application {
             crate::vacancies::indexer::start(db.clone(), settings.effective_index_dir());
         let limiter = Arc::new(crate::rate_limit::RateLimiter::new(
             settings.rate_limit_per_minute,
+            settings.anonymous_rate_limit_per_minute,
         ));
         let state = Arc::new(AppState {
             schema: build_schema(&settings, db.clone(), search.clone(), limiter.clone())?,
@@ -73,8 +74,9 @@ impl Application {
                 &settings,
                 db.clone(),
                 search.clone(),
-                limiter,
+                limiter.clone(),
             ),
+            limiter,
             db,
             verifier,
             thresholds: crate::fidelity::thresholds::Thresholds::load(

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use entities::{client_status_episode, job_start, vocational_profile};
 
 use super::outcomes::caseload;
-use super::report::{ReportParams, authorize, failed};
+use super::report::{ReportParams, authorize, failed, within_time_limit};
 use super::service::Scope;
 use crate::error::ApiError;
 use crate::http::AppState;
@@ -158,11 +158,16 @@ pub async fn ips_grow_csv(
     params: web::Query<ReportParams>,
     state: web::Data<Arc<AppState>>,
 ) -> HttpResponse {
-    let (_, scope, from, to) = match authorize(&req, params.into_inner(), &state).await {
+    let cost = crate::limits::IPS_GROW_COST;
+    let (_, scope, from, to) = match authorize(&req, params.into_inner(), &state, cost).await {
         Ok(granted) => granted,
         Err(refused) => return refused,
     };
-    match export(&state.db, &scope, from, to).await {
+    let computed = match within_time_limit(&state, export(&state.db, &scope, from, to)).await {
+        Ok(computed) => computed,
+        Err(timed_out) => return timed_out,
+    };
+    match computed {
         Ok(csv) => HttpResponse::Ok()
             .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
             .insert_header((
