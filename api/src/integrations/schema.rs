@@ -397,6 +397,7 @@ pub fn build(
         .data(db)
         .data(search)
         .extension(crate::rate_limit::RateLimit(limiter))
+        .extension(crate::limits::IntLiterals)
         .limit_depth(settings.max_depth)
         .limit_complexity(settings.max_complexity)
         .limit_recursive_depth(32)
