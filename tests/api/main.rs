@@ -16,6 +16,7 @@ mod helpers;
 mod http;
 mod integrations;
 mod leak;
+mod limits;
 mod matching;
 mod pipeline;
 mod replicas;
