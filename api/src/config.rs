@@ -113,6 +113,16 @@ pub struct Settings {
     )]
     pub rate_limit_per_minute: u64,
 
+    /// Query-cost points each client IP address may spend per minute on anonymous requests (no
+    /// `Authorization` header; the TCP peer's address, so behind a proxy the proxy's); 0 turns
+    /// this limit off.
+    #[arg(
+        long,
+        env = "IPSMATCH_ANONYMOUS_RATE_LIMIT_PER_MINUTE",
+        default_value_t = 6_000
+    )]
+    pub anonymous_rate_limit_per_minute: u64,
+
     /// Serve GraphiQL at `/` (a development aid).
     #[arg(long, env = "IPSMATCH_GRAPHIQL", default_value_t = true, action = clap::ArgAction::Set)]
     pub graphiql: bool,
@@ -182,6 +192,7 @@ impl Settings {
             jwt_audience: "ipsmatch-staff".into(),
             jwt_integrator_audience: "ipsmatch-integrations".into(),
             rate_limit_per_minute: 600_000,
+            anonymous_rate_limit_per_minute: 6_000,
             graphiql: true,
             introspection: true,
             max_depth: 16,

@@ -44,6 +44,8 @@ pub struct AppState {
     pub thresholds: crate::fidelity::thresholds::Thresholds,
     /// Opens report links.
     pub links: Arc<crate::report_link::LinkKey>,
+    /// The rate-limit buckets both schemas and the HTTP reports charge.
+    pub limiter: Arc<crate::rate_limit::RateLimiter>,
 }
 
 /// Which API a request is for: each has its own schema and its own kind of token.
@@ -389,7 +391,7 @@ async fn execute(
     // Parse once up front: a document that does not parse is a request error, and GET may only
     // carry queries.
     match request.parsed_query() {
-        Err(err) => return graphql_errors(media, vec![err], request_id),
+        Err(err) => return graphql_errors(media, vec![parse_failure(err)], request_id),
         Ok(doc) => {
             if over_get
                 && operation_type(doc, params.operation_name.as_deref())
@@ -416,14 +418,22 @@ async fn execute(
     };
     // The one caller check (the same as every operation over a socket runs).
     let signed_in = match credential(&state.verifier, audience, authorization) {
-        Ok(None) => Ok(()),
+        Ok(None) => Ok(false),
         Ok(Some(credential)) => caller(&state.db, &credential)
             .await
-            .map(|who| who.insert_into(&mut request.data)),
+            .map(|who| who.insert_into(&mut request.data))
+            .map(|()| true),
         Err(err) => Err(err),
     };
-    if let Err(err) = signed_in {
-        return api_error_response(media, err, request_id);
+    match signed_in {
+        Err(err) => return api_error_response(media, err, request_id),
+        // Anonymous requests are charged to the client's address.
+        Ok(false) => {
+            if let Some(peer) = req.peer_addr() {
+                request.data.insert(crate::rate_limit::ClientIp(peer.ip()));
+            }
+        }
+        Ok(true) => {}
     }
     request = request.data(Loaders::new(&state.db)).data(request_id);
 
@@ -535,16 +545,75 @@ fn api_error_response(media: MediaType, err: ApiError, request_id: RequestId) ->
     response
 }
 
+/// A document that does not parse, told in a bounded message: where, and what was expected, but
+/// none of the document (pest's own message quotes the offending line, which may be the whole query).
+fn parse_failure(err: ServerError) -> ServerError {
+    let mut ext = async_graphql::ErrorExtensionValues::default();
+    if err.message.starts_with("recursion limit exceeded")
+        || err.message.contains("= stack limit reached")
+    {
+        // The parser's own nesting limits (its own, and its grammar engine's stack): the same
+        // refusal as the depth limit.
+        ext.set("code", "QUERY_TOO_DEEP");
+        let mut failure = ServerError::new("Query is nested too deep.", None);
+        failure.extensions = Some(ext);
+        return failure;
+    }
+    let mut message = match err.locations.first() {
+        Some(at) => format!(
+            "the query does not parse (line {}, column {})",
+            at.line, at.column
+        ),
+        None => format!("the query does not parse: {}", err.message),
+    };
+    if let Some(expected) = err
+        .message
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("= "))
+    {
+        message.push_str(": ");
+        message.push_str(expected);
+    }
+    let mut failure = ServerError::new(message, None);
+    failure.locations = err.locations;
+    ext.set("code", "GRAPHQL_PARSE_FAILED");
+    failure.extensions = Some(ext);
+    failure
+}
+
+/// The code of an error async-graphql raised before execution without one: the query's limits,
+/// or (anything else) validation.
+fn request_error_code(message: &str) -> &'static str {
+    if message.starts_with("Query is too complex") {
+        "QUERY_TOO_COMPLEX"
+    } else if message.starts_with("Query is nested too deep")
+        || message.starts_with("The recursion depth of the query")
+        || message.starts_with("recursion limit exceeded")
+    {
+        "QUERY_TOO_DEEP"
+    } else {
+        "GRAPHQL_VALIDATION_FAILED"
+    }
+}
+
 /// Makes sure no resolver error leaks text the server did not mean to send: an error raised while
 /// resolving a field without one of our codes is replaced by `INTERNAL` (its text logged), and every
-/// `INTERNAL` error carries the request id.
+/// `INTERNAL` error carries the request id. Errors raised before execution get a code naming their
+/// kind, and every message is cut to `limits::MAX_ERROR_MESSAGE_CHARS`. Socket operations pass
+/// through here too.
 pub(crate) fn censor(errors: &mut [ServerError], request_id: RequestId) {
     for error in errors.iter_mut() {
+        error.message = crate::limits::bounded_message(&error.message);
         let code = error
             .extensions
             .as_ref()
             .and_then(|x| x.get("code"))
             .map(|v| v.to_string().trim_matches('"').to_string());
+        if code.is_none() && error.path.is_empty() {
+            let mut ext = async_graphql::ErrorExtensionValues::default();
+            ext.set("code", request_error_code(&error.message));
+            error.extensions = Some(ext);
+        }
         if code.is_none() && !error.path.is_empty() {
             let mut ext = async_graphql::ErrorExtensionValues::default();
             if is_argument_error(&error.message) {

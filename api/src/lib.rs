@@ -18,6 +18,7 @@ pub mod fidelity;
 pub mod http;
 pub mod ids;
 pub mod integrations;
+pub mod limits;
 pub mod live;
 pub mod loaders;
 pub mod log_chain;

@@ -64,11 +64,13 @@ impl PageArgs {
 
 /// Query complexity of a connection field: its children count once per requested item.
 pub fn complexity(child: usize, first: Option<i32>, last: Option<i32>) -> usize {
-    let size = first
-        .or(last)
-        .unwrap_or(DEFAULT_PAGE_SIZE)
-        .clamp(1, MAX_PAGE_SIZE) as usize;
-    1 + size * child
+    complexity_up_to(child, first.or(last), MAX_PAGE_SIZE)
+}
+
+/// Query complexity of a list field whose page may hold up to `max` items.
+pub fn complexity_up_to(child: usize, first: Option<i32>, max: i32) -> usize {
+    let size = first.unwrap_or(DEFAULT_PAGE_SIZE).clamp(1, max) as usize;
+    size.saturating_mul(child).saturating_add(1)
 }
 
 /// What a connection's rows are ordered by, after which the id breaks ties.
@@ -101,8 +103,11 @@ fn encode_cursor(key: SortValue, id: Uuid) -> String {
     URL_SAFE_NO_PAD.encode(json)
 }
 
-fn decode_cursor(text: &str, time_keyed: bool) -> Result<Cursor, ApiError> {
-    let bad = || ApiError::BadUserInput(format!("`{text}` is not a cursor from this list"));
+/// Reads the cursor given as `argument`; a bad one is refused by the argument's name, never by
+/// repeating it.
+fn decode_cursor(argument: &str, text: &str, time_keyed: bool) -> Result<Cursor, ApiError> {
+    let bad = || ApiError::BadUserInput(format!("`{argument}` is not a cursor from this list"));
+    crate::limits::check_cursor(argument, text)?;
     let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| bad())?;
     let cursor: Cursor = serde_json::from_slice(&bytes).map_err(|_| bad())?;
     // Untagged JSON reads every key back as text; restore the time when this list sorts by time.
@@ -210,14 +215,14 @@ where
     if let Some(after) = &args.after {
         query = query.filter(beyond(
             keyset,
-            decode_cursor(after, keyset.time_keyed)?,
+            decode_cursor("after", after, keyset.time_keyed)?,
             true,
         ));
     }
     if let Some(before) = &args.before {
         query = query.filter(beyond(
             keyset,
-            decode_cursor(before, keyset.time_keyed)?,
+            decode_cursor("before", before, keyset.time_keyed)?,
             false,
         ));
     }
@@ -315,19 +320,19 @@ mod tests {
     fn cursors_round_trip_text_and_time_keys() {
         let id = Uuid::now_v7();
         let text = encode_cursor(SortValue::Text("acme ltd".into()), id);
-        let back = decode_cursor(&text, false).expect("text cursor");
+        let back = decode_cursor("after", &text, false).expect("text cursor");
         assert_eq!((back.k, back.i), (SortValue::Text("acme ltd".into()), id));
 
         let when = Utc::now();
         let time = encode_cursor(SortValue::Time(when), id);
-        let back = decode_cursor(&time, true).expect("time cursor");
+        let back = decode_cursor("after", &time, true).expect("time cursor");
         assert_eq!(back.k, SortValue::Time(when));
     }
 
     #[test]
     fn garbage_cursors_are_a_user_error() {
         assert!(matches!(
-            decode_cursor("%%%", false),
+            decode_cursor("after", "%%%", false),
             Err(ApiError::BadUserInput(_))
         ));
     }

@@ -190,6 +190,7 @@ pub fn build_schema(
             &settings.fidelity_thresholds_file,
         )?)
         .extension(crate::rate_limit::RateLimit(limiter))
+        .extension(crate::limits::IntLiterals)
         .limit_depth(settings.max_depth)
         .limit_complexity(settings.max_complexity)
         .limit_recursive_depth(32)

@@ -72,6 +72,7 @@ impl Application {
             crate::vacancies::indexer::start(db.clone(), settings.effective_index_dir());
         let limiter = Arc::new(crate::rate_limit::RateLimiter::new(
             settings.rate_limit_per_minute,
+            settings.anonymous_rate_limit_per_minute,
         ));
         let links = Arc::new(crate::report_link::LinkKey::load(&settings)?);
         let state = Arc::new(AppState {
@@ -86,8 +87,9 @@ impl Application {
                 &settings,
                 db.clone(),
                 search.clone(),
-                limiter,
+                limiter.clone(),
             ),
+            limiter,
             db,
             verifier,
             thresholds: crate::fidelity::thresholds::Thresholds::load(

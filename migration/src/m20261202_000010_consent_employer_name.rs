@@ -48,7 +48,11 @@ impl MigrationTrait for Migration {
             .alter_table(
                 Table::alter()
                     .table(ClientStatusEpisode::Table)
-                    .add_column(ColumnDef::new(ClientStatusEpisode::ReasonCode).string().null())
+                    .add_column(
+                        ColumnDef::new(ClientStatusEpisode::ReasonCode)
+                            .string()
+                            .null(),
+                    )
                     .to_owned(),
             )
             .await

@@ -4,11 +4,15 @@
 //!
 //! Free text is never parsed as a query language: it is split into words by the index's own
 //! tokenizer, so no input can fail. Each word matches exactly (ranked first) or, for longer words,
-//! within one or two edits (`warehose` finds `warehouse`).
+//! within one or two edits (`warehose` finds `warehouse`). At most [`MAX_WORDS`] words are searched,
+//! and a search can be told to give up ([`Stop`]).
 
 mod facets;
 mod radius;
 mod schema;
+mod stop;
+
+pub use stop::Stop;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
@@ -31,6 +35,7 @@ use tantivy::{
 
 use facets::FacetCounter;
 use radius::WithinRadius;
+use stop::Stoppable;
 
 use schema::Fields;
 
@@ -46,6 +51,9 @@ pub enum Error {
     /// The index writer lock was poisoned by a panic elsewhere.
     #[error("search index writer is unusable after a panic")]
     WriterPoisoned,
+    /// The search was told to stop (its [`Stop`] was set or its deadline passed).
+    #[error("search stopped before it finished")]
+    Stopped,
 }
 
 /// Result type of this crate.
@@ -62,6 +70,9 @@ const STOP_WORDS: &[&str] = &[
 const FUZZY_MIN_LEN: usize = 4;
 /// Words at least this long may be two edits away; shorter ones one.
 const TWO_EDITS_MIN_LEN: usize = 8;
+/// Most distinct words of a text that are searched (after little words are dropped); the rest are
+/// ignored. Each word costs up to three typo automata, so this bounds the work of one search.
+pub const MAX_WORDS: usize = 32;
 
 /// One vacancy as the index sees it. Text is searched; the rest filters, sorts and counts.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -185,6 +196,8 @@ pub struct SearchRequest {
     pub limit: usize,
     /// Whether to count facet values over all matches (costs time on broad searches).
     pub count_facets: bool,
+    /// Set it (or let its deadline pass) to make the search give up with [`Error::Stopped`].
+    pub stop: Stop,
 }
 
 /// One matching vacancy.
@@ -345,7 +358,15 @@ impl VacancyIndex {
 
     /// Runs a search: filters, radius, order, one page, the total and the facet counts.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResults> {
-        let words = self.words(&request.text)?;
+        self.search_inner(request).map_err(|err| match err {
+            Error::Tantivy(e) if stop::is_stop_error(&e) => Error::Stopped,
+            other => other,
+        })
+    }
+
+    fn search_inner(&self, request: &SearchRequest) -> Result<SearchResults> {
+        let mut words = self.words(&request.text)?;
+        words.truncate(MAX_WORDS);
         let query = self.build_query(&words, request)?;
         let searcher = self.reader.searcher();
         let (limit, offset) = (request.limit.max(1), request.offset);
@@ -353,6 +374,7 @@ impl VacancyIndex {
         // Every match within the radius (when there is one) counts and is faceted; the page is
         // taken in the requested order, ties broken by relevance, each hit keeping its score.
         let near = request.near;
+        let stop = &request.stop;
         let facets = FacetCounter {
             enabled: request.count_facets,
         };
@@ -365,7 +387,8 @@ impl VacancyIndex {
                             move |doc: DocId, score: Score| (posted(doc), score)
                         },
                     );
-                    let (top, total, counts) = run(&searcher, &*query, near, (top, Count, facets))?;
+                    let (top, total, counts) =
+                        run(&searcher, &*query, near, stop, (top, Count, facets))?;
                     (unkey(top), total, counts)
                 }
                 (Sort::Pay, _) => {
@@ -375,7 +398,8 @@ impl VacancyIndex {
                             move |doc: DocId, score: Score| (pay(doc), score)
                         },
                     );
-                    let (top, total, counts) = run(&searcher, &*query, near, (top, Count, facets))?;
+                    let (top, total, counts) =
+                        run(&searcher, &*query, near, stop, (top, Count, facets))?;
                     (unkey(top), total, counts)
                 }
                 (Sort::Distance, Some(point)) => {
@@ -393,14 +417,15 @@ impl VacancyIndex {
                             }
                         },
                     );
-                    let (top, total, counts) = run(&searcher, &*query, near, (top, Count, facets))?;
+                    let (top, total, counts) =
+                        run(&searcher, &*query, near, stop, (top, Count, facets))?;
                     (unkey(top), total, counts)
                 }
                 (Sort::Relevance | Sort::Distance, _) => {
                     let top = TopDocs::with_limit(limit)
                         .and_offset(offset)
                         .order_by_score();
-                    run(&searcher, &*query, near, (top, Count, facets))?
+                    run(&searcher, &*query, near, stop, (top, Count, facets))?
                 }
             };
 
@@ -411,6 +436,7 @@ impl VacancyIndex {
         description_snippets.set_max_num_chars(160);
         let mut hits = Vec::with_capacity(page.len());
         for (score, address) in page {
+            request.stop.check()?;
             let doc: TantivyDocument = searcher.doc(address)?;
             let Some(id) = doc.get_first(self.fields.id).and_then(|v| v.as_str()) else {
                 continue;
@@ -454,15 +480,23 @@ impl VacancyIndex {
             .map(|point| distance_km((near.latitude, near.longitude), point)))
     }
 
-    /// The words of `text` as the title field indexes them (lower-cased, split on punctuation).
+    /// How many distinct words of `text` a search would look for (little words dropped), before
+    /// the cut at [`MAX_WORDS`]: callers refuse longer texts with this.
+    pub fn word_count(&self, text: &str) -> Result<usize> {
+        Ok(self.words(text)?.len())
+    }
+
+    /// The distinct words of `text` in order, as the title field indexes them (lower-cased, split
+    /// on punctuation), little words dropped unless they are all there is. Linear in the text.
     fn words(&self, text: &str) -> Result<Vec<String>> {
         let mut analyzer = self.index.tokenizer_for_field(self.fields.title)?;
         let mut stream = analyzer.token_stream(text);
         let mut words = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         while stream.advance() {
-            let word = stream.token().text.clone();
-            if !words.contains(&word) {
-                words.push(word);
+            let word = &stream.token().text;
+            if seen.insert(word.clone()) {
+                words.push(word.clone());
             }
         }
         // "help in a shop" means help and shop: little words match nearly every vacancy and only
@@ -650,22 +684,34 @@ impl VacancyIndex {
     }
 }
 
-/// Runs `collector` over `query`, through the radius filter when there is one.
+/// Runs `collector` over `query`, through the radius filter when there is one, giving up when
+/// `stop` is set.
 fn run<C: Collector>(
     searcher: &Searcher,
     query: &dyn Query,
     near: Option<Near>,
+    stop: &Stop,
     collector: C,
 ) -> Result<C::Fruit> {
+    let stop = stop.clone();
     Ok(match near {
         Some(near) => searcher.search(
             query,
-            &WithinRadius {
-                near,
+            &Stoppable {
+                stop,
+                inner: WithinRadius {
+                    near,
+                    inner: collector,
+                },
+            },
+        )?,
+        None => searcher.search(
+            query,
+            &Stoppable {
+                stop,
                 inner: collector,
             },
         )?,
-        None => searcher.search(query, &collector)?,
     })
 }
 

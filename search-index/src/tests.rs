@@ -490,3 +490,53 @@ fn little_words_do_not_match_everything() {
         "a search of only little words still finds them"
     );
 }
+
+#[test]
+fn only_the_first_thirty_two_words_are_searched_and_counting_is_linear() {
+    let index = index_of(&[vacancy("late", "Zookeeper"), vacancy("early", "Cleaner")]);
+    // 40 distinct words (and little words, which are not counted); the 40th is the only match.
+    let mut words: Vec<String> = (0..39).map(|i| format!("word{i}")).collect();
+    words.push("zookeeper".into());
+    let text = format!("in a {}", words.join(" "));
+    assert_eq!(index.word_count(&text).expect("count"), 40);
+    assert_eq!(
+        search(&index, &text).total,
+        0,
+        "words past the 32nd are ignored"
+    );
+    words.swap(0, 39);
+    assert_eq!(ids(&search(&index, &words.join(" "))), ["late"]);
+    // Twenty thousand distinct words are counted in well under a second (no quadratic dedup).
+    let many: String = (0..20_000).map(|i| format!("w{i} ")).collect();
+    let started = std::time::Instant::now();
+    assert_eq!(index.word_count(&many).expect("count"), 20_000);
+    assert!(started.elapsed() < std::time::Duration::from_secs(1));
+}
+
+#[test]
+fn a_stopped_search_gives_up() {
+    let docs: Vec<VacancyDoc> = (0..10_000)
+        .map(|i| vacancy(&i.to_string(), "Cleaner"))
+        .collect();
+    let index = index_of(&docs);
+    let request = SearchRequest {
+        text: "cleaner".into(),
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(index.search(&request).expect("search").total, 10_000);
+    let stop = Stop::new();
+    stop.stop();
+    let stopped = SearchRequest {
+        stop: stop.clone(),
+        ..request.clone()
+    };
+    assert!(matches!(index.search(&stopped), Err(Error::Stopped)));
+    assert!(stop.is_stopped());
+    // A deadline that has passed stops it too.
+    let late = SearchRequest {
+        stop: Stop::new().with_deadline(std::time::Instant::now()),
+        ..request
+    };
+    assert!(matches!(index.search(&late), Err(Error::Stopped)));
+}

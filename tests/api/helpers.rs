@@ -136,6 +136,7 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
     settings.log = "warn".into();
     // Tests page through thousands of hits; the rate-limit test sets its own limit.
     settings.rate_limit_per_minute = 0;
+    settings.anonymous_rate_limit_per_minute = 0;
 
     let mut pg_database = None;
     if let Backend::Postgres(url) = &backend {

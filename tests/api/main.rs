@@ -17,6 +17,7 @@ mod helpers;
 mod http;
 mod integrations;
 mod leak;
+mod limits;
 mod logs;
 mod matching;
 mod pipeline;

@@ -158,12 +158,16 @@ async fn world(app: &TestApp) -> World {
     let reference = |id: String| {
         let specialist = specialist.clone();
         async move {
-            app.ok(&specialist, "query($id: ID!) { client(id: $id) { reference } }", json!({ "id": id }))
-                .await
-                .data("client.reference")
-                .as_str()
-                .expect("reference")
-                .to_string()
+            app.ok(
+                &specialist,
+                "query($id: ID!) { client(id: $id) { reference } }",
+                json!({ "id": id }),
+            )
+            .await
+            .data("client.reference")
+            .as_str()
+            .expect("reference")
+            .to_string()
         }
     };
     let needles = vec![

@@ -290,6 +290,7 @@ impl Case {
             offset: 0,
             limit: PAGE,
             count_facets,
+            stop: Default::default(),
         }
     }
 

@@ -762,11 +762,10 @@ async fn retrieve(
         offset: 0,
         limit: CANDIDATES,
         count_facets: false,
+        stop: Default::default(),
     };
-    let results = tokio::task::spawn_blocking(move || index.search(&request))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
+    // Stored words are not refused here: the index searches the first `MAX_WORDS` of them.
+    let results = crate::vacancies::search::run_search(index, request).await?;
     Ok(results
         .hits
         .iter()

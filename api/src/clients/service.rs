@@ -668,6 +668,22 @@ pub async fn record_preferences(
     }
     let titles = checked_lines(&mut checks, "occupationTitles", &input.occupation_titles);
     let keywords = checked_lines(&mut checks, "keywords", &input.keywords);
+    // Matching searches with these words: the same bounds as a search text.
+    for (field, text) in [("occupationTitles", &titles), ("keywords", &keywords)] {
+        if text.len() > crate::limits::MAX_TEXT_BYTES
+            || text.split_whitespace().count() > crate::limits::MAX_TEXT_WORDS
+        {
+            checks.fail(
+                field,
+                UserErrorCode::TooLong,
+                format!(
+                    "at most {} words and {} bytes in all",
+                    crate::limits::MAX_TEXT_WORDS,
+                    crate::limits::MAX_TEXT_BYTES
+                ),
+            );
+        }
+    }
     for (field, value) in [
         ("hoursPerWeekMin", input.hours_per_week_min),
         ("hoursPerWeekMax", input.hours_per_week_max),
@@ -802,6 +818,7 @@ pub async fn list_clients(
 ) -> Result<Page<client::Model>, ApiError> {
     let mut select = ClientScope::of(viewer).apply(client::Entity::find());
     if let Some(text) = &filter.text {
+        crate::limits::check_name_text("filter.text", text)?;
         for word in name_key(text).split(' ').filter(|w| !w.is_empty()) {
             select = select.filter(client::Column::NameKey.like(like_pattern(word)));
         }

@@ -99,7 +99,7 @@ fn page_bounds(first: Option<i32>, after: Option<&str>) -> Result<(usize, usize)
         )));
     }
     let offset = match after {
-        Some(cursor) => read_offset_cursor(cursor)? + 1,
+        Some(cursor) => read_offset_cursor("after", cursor)? + 1,
         None => 0,
     };
     Ok((offset, size as usize))

@@ -412,6 +412,9 @@ impl Client {
     /// Vacancies to talk over with the client, best fit first, each with its factors and warnings.
     /// Hard rules (avoided workplaces, travel, minimum pay, hours, free times, open vacancies only)
     /// are never broken; `includeNearMisses` lists vacancies that matched but broke one, and why.
+    #[graphql(
+        complexity = "crate::limits::costly(crate::limits::MATCHES_COST, child_complexity, first)"
+    )]
     async fn matches(
         &self,
         ctx: &Context<'_>,

@@ -69,6 +69,7 @@ pub async fn list_employers(
 ) -> Result<Page<employer::Model>, ApiError> {
     let mut select = employer::Entity::find();
     if let Some(text) = &filter.text {
+        crate::limits::check_name_text("filter.text", text)?;
         for word in name_key(text).split(' ').filter(|w| !w.is_empty()) {
             select = select.filter(employer::Column::NameKey.like(like_pattern(word)));
         }

@@ -17,7 +17,7 @@ use uuid::Uuid;
 use entities::{client_status_episode, job_start, vocational_profile};
 
 use super::outcomes::caseload;
-use super::report::{ReportParams, authorize, failed};
+use super::report::{ReportParams, authorize, failed, within_time_limit};
 use super::service::Scope;
 use crate::error::ApiError;
 use crate::http::AppState;
@@ -154,7 +154,9 @@ pub async fn export(
                 .unwrap_or_default(),
             // The code only: free-text reasons can hold special-category facts.
             discharge.map_or_else(String::new, |e| {
-                e.reason_code.clone().unwrap_or_else(|| "NOT_RECORDED".into())
+                e.reason_code
+                    .clone()
+                    .unwrap_or_else(|| "NOT_RECORDED".into())
             }),
             c.status.clone(),
         ];
@@ -171,11 +173,16 @@ pub async fn ips_grow_csv(
     params: web::Query<ReportParams>,
     state: web::Data<Arc<AppState>>,
 ) -> HttpResponse {
-    let (_, scope, from, to) = match authorize(&req, params.into_inner(), &state).await {
+    let cost = crate::limits::IPS_GROW_COST;
+    let (_, scope, from, to) = match authorize(&req, params.into_inner(), &state, cost).await {
         Ok(granted) => granted,
         Err(refused) => return refused,
     };
-    match export(&state.db, &scope, from, to).await {
+    let computed = match within_time_limit(&state, export(&state.db, &scope, from, to)).await {
+        Ok(computed) => computed,
+        Err(timed_out) => return timed_out,
+    };
+    match computed {
         Ok(csv) => HttpResponse::Ok()
             .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
             .insert_header((

@@ -551,6 +551,7 @@ pub struct OutcomeQuery;
 impl OutcomeQuery {
     /// An outcome under a named definition for a specialist or a team over a date range (at most
     /// two years), optionally split; groups under 5 people show as "<5".
+    #[graphql(complexity = "crate::limits::OUTCOMES_COST.saturating_add(child_complexity)")]
     async fn outcomes(
         &self,
         ctx: &Context<'_>,

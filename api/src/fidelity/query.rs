@@ -64,6 +64,7 @@ pub struct SpecialistFidelity {
 impl FidelityReport {
     /// Each specialist's own measures over the same range, in name order (a team's report; empty
     /// for one specialist). Computed only when asked for: one computation per specialist.
+    #[graphql(complexity = "crate::limits::BY_SPECIALIST_COST.saturating_add(child_complexity)")]
     async fn by_specialist(&self, ctx: &Context<'_>) -> Result<Vec<SpecialistFidelity>> {
         let rows = by_specialist(
             ctx.data::<DatabaseConnection>()?,
@@ -118,6 +119,7 @@ pub struct FidelityQuery;
 impl FidelityQuery {
     /// IPS fidelity measures, computed now from the records, for a specialist or a team over a
     /// date range (at most two years).
+    #[graphql(complexity = "crate::limits::FIDELITY_COST.saturating_add(child_complexity)")]
     async fn fidelity(
         &self,
         ctx: &Context<'_>,

@@ -456,11 +456,42 @@ fn page(status: StatusCode, title: &str, message: &str) -> HttpResponse {
         ))
 }
 
-/// Who asked, for whose practice, over which days; or the page that refuses the request.
+/// The page refusing a request past its rate limit, with `Retry-After`.
+fn rate_limited(retry_after: u64) -> HttpResponse {
+    let mut response = page(
+        StatusCode::TOO_MANY_REQUESTS,
+        "Too many requests",
+        &format!("Try again in {retry_after} s."),
+    );
+    if let Ok(value) = header::HeaderValue::from_str(&retry_after.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
+/// Runs a report's computation under the request time limit; the page for a timeout otherwise.
+pub(crate) async fn within_time_limit<T>(
+    state: &AppState,
+    work: impl std::future::Future<Output = Result<T, ApiError>>,
+) -> Result<Result<T, ApiError>, HttpResponse> {
+    let timeout = state.settings.request_timeout();
+    tokio::time::timeout(timeout, work).await.map_err(|_| {
+        tracing::warn!(timeout_ms = timeout.as_millis() as u64, "report timed out");
+        page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The report took too long",
+            "Try a shorter date range, or try again later.",
+        )
+    })
+}
+
+/// Who asked, for whose practice, over which days; or the page that refuses the request. The
+/// caller is charged `cost` rate-limit points (an anonymous request one point, to its address).
 pub(crate) async fn authorize(
     req: &HttpRequest,
     params: ReportParams,
     state: &AppState,
+    cost: u64,
 ) -> Result<
     (
         crate::auth::Viewer,
@@ -504,12 +535,23 @@ pub(crate) async fn authorize(
             .headers()
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok());
+        if header_token.is_none()
+            && let Some(peer) = req.peer_addr()
+            && let Err(retry_after) = state
+                .limiter
+                .charge_anonymous(crate::rate_limit::ClientIp(peer.ip()), 1)
+        {
+            return Err(rate_limited(retry_after));
+        }
         match authenticate(&state.db, &state.verifier, header_token).await {
             Ok(Some(viewer)) => viewer,
             Ok(None) | Err(ApiError::Unauthenticated) => return Err(refused()),
             Err(err) => return Err(failed(&err)),
         }
     };
+    if let Err(retry_after) = state.limiter.charge_staff(viewer.id(), cost) {
+        return Err(rate_limited(retry_after));
+    }
     let to = params.to.unwrap_or_else(|| Utc::now().date_naive());
     let from = params.from.unwrap_or(to - Duration::weeks(12));
     if from > to || (to - from).num_days() > 731 {
@@ -543,11 +585,17 @@ pub async fn fidelity_page(
     params: web::Query<ReportParams>,
     state: web::Data<Arc<AppState>>,
 ) -> HttpResponse {
-    let (viewer, scope, from, to) = match authorize(&req, params.into_inner(), &state).await {
+    let cost = crate::limits::FIDELITY_PAGE_COST;
+    let (viewer, scope, from, to) = match authorize(&req, params.into_inner(), &state, cost).await {
         Ok(granted) => granted,
         Err(refused) => return refused,
     };
-    match Report::compute(&state.db, &state.thresholds, &viewer, &scope, from, to).await {
+    let work = Report::compute(&state.db, &state.thresholds, &viewer, &scope, from, to);
+    let computed = match within_time_limit(&state, work).await {
+        Ok(computed) => computed,
+        Err(timed_out) => return timed_out,
+    };
+    match computed {
         Ok(report) => HttpResponse::Ok()
             .insert_header((header::CONTENT_TYPE, "text/html; charset=utf-8"))
             .insert_header((header::CACHE_CONTROL, "no-store"))

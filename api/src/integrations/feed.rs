@@ -145,6 +145,7 @@ pub fn cursor(seq: i64) -> String {
 
 /// The sequence number a cursor stands for.
 pub fn read_cursor(cursor: &str) -> Result<i64, ApiError> {
+    crate::limits::check_cursor("after", cursor)?;
     URL_SAFE_NO_PAD
         .decode(cursor)
         .ok()

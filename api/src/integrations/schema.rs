@@ -183,6 +183,9 @@ impl IntegratorReads {
         #[graphql(desc = "How many items, backwards (at most 100).")] last: Option<i32>,
     ) -> Result<EmployerConnection> {
         require_scope(ctx, Scope::EmployersRead)?;
+        if let Some(text) = &text {
+            crate::limits::check_name_text("text", text)?;
+        }
         let db = ctx.data::<DatabaseConnection>()?;
         let filter = EmployerFilter {
             text,
@@ -198,7 +201,9 @@ impl IntegratorReads {
     /// Changes to vacancies and employers in commit order, after a cursor (from the start when
     /// absent). Poll with the returned `endCursor`: no change is skipped or repeated, across
     /// restarts too. Needs the read scope of each type asked for.
-    #[graphql(complexity = "complexity(child_complexity, Some(first), None)")]
+    #[graphql(
+        complexity = "crate::pagination::complexity_up_to(child_complexity, Some(first), feed::MAX_PAGE as i32)"
+    )]
     async fn changes(
         &self,
         ctx: &Context<'_>,
@@ -392,6 +397,7 @@ pub fn build(
         .data(db)
         .data(search)
         .extension(crate::rate_limit::RateLimit(limiter))
+        .extension(crate::limits::IntLiterals)
         .limit_depth(settings.max_depth)
         .limit_complexity(settings.max_complexity)
         .limit_recursive_depth(32)

@@ -56,7 +56,7 @@ impl VacancyQuery {
     /// Searches vacancies: free text (typos forgiven on longer words, exact matches first), filters,
     /// hard exclusions, a radius, an order, and counts per dimension. Open vacancies only unless
     /// `filter.statuses` says otherwise.
-    #[graphql(complexity = "complexity(child_complexity, first, None)")]
+    #[graphql(complexity = "crate::limits::search_complexity(child_complexity, first, &text)")]
     #[expect(
         clippy::too_many_arguments,
         reason = "each is one GraphQL argument of the field"

@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
-use search_index::{Filters, Near, SearchRequest, Sort};
+use search_index::{Filters, Near, SearchRequest, Sort, Stop};
 use uuid::Uuid;
 
 use entities::vacancy;
@@ -16,6 +16,7 @@ use super::indexer::{SearchIndex, index_day};
 use super::types::*;
 use crate::error::ApiError;
 use crate::ids::{self, Kind};
+use crate::limits::MAX_SEARCH_DEPTH;
 use crate::pagination::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageInfo};
 
 /// Largest radius accepted.
@@ -26,14 +27,49 @@ pub fn offset_cursor(offset: usize) -> String {
     URL_SAFE_NO_PAD.encode(format!("offset:{offset}"))
 }
 
-/// The offset an `offset_cursor` names.
-pub fn read_offset_cursor(cursor: &str) -> Result<usize, ApiError> {
-    let bad = || ApiError::BadUserInput(format!("`{cursor}` is not a cursor from this search"));
+/// The offset an `offset_cursor` names, read from the argument `argument`. Only positions this
+/// service can hand out (below [`MAX_SEARCH_DEPTH`]) are accepted; the cursor is never repeated.
+pub fn read_offset_cursor(argument: &str, cursor: &str) -> Result<usize, ApiError> {
+    let bad = || ApiError::BadUserInput(format!("`{argument}` is not a cursor from this search"));
+    crate::limits::check_cursor(argument, cursor)?;
     let bytes = URL_SAFE_NO_PAD.decode(cursor).map_err(|_| bad())?;
     let text = String::from_utf8(bytes).map_err(|_| bad())?;
-    text.strip_prefix("offset:")
+    let offset: usize = text
+        .strip_prefix("offset:")
         .and_then(|n| n.parse().ok())
-        .ok_or_else(bad)
+        .ok_or_else(bad)?;
+    if offset >= MAX_SEARCH_DEPTH {
+        return Err(ApiError::BadUserInput(format!(
+            "`{argument}` points past the first {MAX_SEARCH_DEPTH} hits; narrow the search instead"
+        )));
+    }
+    Ok(offset)
+}
+
+/// Sets its [`Stop`] when dropped: when the request is abandoned (timed out, or the caller went
+/// away) the future awaiting the search is dropped, and the search stops using CPU.
+struct StopOnDrop(Stop);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        self.0.stop();
+    }
+}
+
+/// Runs `request` on a blocking thread. When the calling future is dropped — the request timed
+/// out (the HTTP layer then answers `TIMEOUT`) or its caller went away — the search is told to
+/// stop, and gives up within a few thousand documents instead of running to the end.
+pub async fn run_search(
+    index: std::sync::Arc<search_index::VacancyIndex>,
+    mut request: SearchRequest,
+) -> Result<search_index::SearchResults, ApiError> {
+    let stop = Stop::new();
+    request.stop = stop.clone();
+    let _guard = StopOnDrop(stop);
+    tokio::task::spawn_blocking(move || index.search(&request))
+        .await
+        .map_err(ApiError::internal)?
+        .map_err(ApiError::internal)
 }
 
 /// The arguments of one search.
@@ -54,13 +90,20 @@ pub struct SearchArgs {
     pub count_facets: bool,
 }
 
+/// The stored names of `values`, each once (a repeated value would only add index clauses).
 fn names<T: Copy>(values: &Option<Vec<T>>, as_db: fn(T) -> &'static str) -> Vec<String> {
-    values
+    let mut names: Vec<String> = values
         .iter()
         .flatten()
         .map(|v| as_db(*v).to_string())
-        .collect()
+        .collect();
+    names.sort_unstable();
+    names.dedup();
+    names
 }
+
+/// Most `filter.sources` one search takes (each is an index clause).
+pub const MAX_SOURCES: usize = 100;
 
 /// Runs a search and re-checks its hits against the database.
 pub async fn search_vacancies(
@@ -75,9 +118,17 @@ pub async fn search_vacancies(
         )));
     }
     let offset = match &args.after {
-        Some(cursor) => read_offset_cursor(cursor)? + 1,
+        Some(cursor) => read_offset_cursor("after", cursor)? + 1,
         None => 0,
     };
+    // Hits past the depth cap are never served, so no cursor beyond it is ever handed out.
+    let size = size.min((MAX_SEARCH_DEPTH - offset) as i32);
+    let index = search.ready()?;
+    if let Some(text) = &args.text {
+        crate::limits::check_text_bytes("text", text)?;
+        let words = index.word_count(text).map_err(ApiError::internal)?;
+        crate::limits::check_text_words("text", words)?;
+    }
     if let Some(near) = args.near {
         let valid = (-90.0..=90.0).contains(&near.latitude)
             && (-180.0..=180.0).contains(&near.longitude)
@@ -90,17 +141,29 @@ pub async fn search_vacancies(
         }
     }
     let f = &args.filter;
-    let statuses = match &f.statuses {
+    let mut statuses = match &f.statuses {
         Some(list) => list.clone(),
         None => vec![VacancyStatus::Open],
     };
-    let excluded: Vec<WorkEnvironment> = f.exclude_environments.clone().unwrap_or_default();
+    statuses.sort_unstable_by_key(|s| s.as_db());
+    statuses.dedup();
+    let mut excluded: Vec<WorkEnvironment> = f.exclude_environments.clone().unwrap_or_default();
+    excluded.sort_unstable_by_key(|e| e.as_db());
+    excluded.dedup();
+    let mut sources = f.sources.clone().unwrap_or_default();
+    sources.sort_unstable();
+    sources.dedup();
+    if sources.len() > MAX_SOURCES {
+        return Err(ApiError::BadUserInput(format!(
+            "`filter.sources` takes at most {MAX_SOURCES} sources"
+        )));
+    }
     let filters = Filters {
         statuses: statuses.iter().map(|s| s.as_db().to_string()).collect(),
         contract_types: names(&f.contract_types, ContractType::as_db),
         shifts: names(&f.shifts, ShiftPattern::as_db),
         sectors: names(&f.sectors, crate::employers::types::Sector::as_db),
-        sources: f.sources.clone().unwrap_or_default(),
+        sources,
         employer_id: f.employer_id.as_ref().map(|id| {
             ids::decode_as(id, Kind::Employer)
                 .unwrap_or_else(Uuid::nil)
@@ -132,12 +195,9 @@ pub async fn search_vacancies(
         offset,
         limit: size as usize,
         count_facets: args.count_facets,
+        stop: Stop::new(),
     };
-    let index = search.ready()?;
-    let results = tokio::task::spawn_blocking(move || index.search(&request))
-        .await
-        .map_err(ApiError::internal)?
-        .map_err(ApiError::internal)?;
+    let results = run_search(index, request).await?;
 
     // The database is the truth: drop hits that are gone or no longer match.
     let hit_ids: Vec<Uuid> = results
@@ -154,7 +214,7 @@ pub async fn search_vacancies(
         .collect();
     let status_names: Vec<&str> = statuses.iter().map(|s| s.as_db()).collect();
     let mut items = Vec::with_capacity(results.hits.len());
-    for (position, hit) in results.hits.into_iter().enumerate() {
+    for (position, hit) in results.hits.into_iter().take(size as usize).enumerate() {
         let Some(row) = Uuid::parse_str(&hit.id).ok().and_then(|id| rows.get(&id)) else {
             continue;
         };
@@ -177,7 +237,7 @@ pub async fn search_vacancies(
         ));
     }
     let info = PageInfo {
-        has_next_page: offset + (size as usize) < results.total,
+        has_next_page: offset + (size as usize) < results.total.min(MAX_SEARCH_DEPTH),
         has_previous_page: offset > 0,
         start_cursor: items.first().map(|(c, _)| c.clone()),
         end_cursor: items.last().map(|(c, _)| c.clone()),
@@ -208,7 +268,13 @@ mod tests {
 
     #[test]
     fn offset_cursors_round_trip() {
-        assert_eq!(read_offset_cursor(&offset_cursor(41)).expect("cursor"), 41);
-        assert!(read_offset_cursor("garbage").is_err());
+        assert_eq!(
+            read_offset_cursor("after", &offset_cursor(41)).expect("cursor"),
+            41
+        );
+        assert!(read_offset_cursor("after", "garbage").is_err());
+        assert!(read_offset_cursor("after", &offset_cursor(MAX_SEARCH_DEPTH - 1)).is_ok());
+        assert!(read_offset_cursor("after", &offset_cursor(MAX_SEARCH_DEPTH)).is_err());
+        assert!(read_offset_cursor("after", &offset_cursor(usize::MAX)).is_err());
     }
 }

@@ -206,6 +206,9 @@ impl Vacancy {
 
     /// The clients you support (your caseload; your team's as a team lead) ranked for this
     /// vacancy, with the same explanations as `Client.matches`.
+    #[graphql(
+        complexity = "crate::limits::costly(crate::limits::CANDIDATES_COST, child_complexity, first)"
+    )]
     async fn candidates(
         &self,
         ctx: &Context<'_>,
