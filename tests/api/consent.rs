@@ -541,3 +541,33 @@ async fn consent_writes_and_refused_special_category_reads_are_audited() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn an_introduction_names_only_a_live_employer_its_own_contact_and_its_own_vacancy() {
+    on_each_database(|app| async move {
+        let w = world(&app).await;
+        grant(&app, &w, grant_input(&w, "SERVICE_AFFILIATION", json!(["SERVICE_AFFILIATION"]), "SPECIALIST")).await;
+        let other_vacancy = app.ok(&w.token, "mutation($input: VacancyCreateInput!) { vacancyCreate(input: $input) { vacancy { id } } }",
+            json!({ "input": { "title": "Driver", "employerId": w.other_employer, "contractType": "PERMANENT", "status": "OPEN" } }))
+            .await.data("vacancyCreate.vacancy.id").as_str().expect("vacancy").to_string();
+        let introduce = |extra: Value| {
+            let mut input = json!({ "clientId": w.client, "employerId": w.employer, "items": ["SERVICE_AFFILIATION"], "channel": "PHONE" });
+            for (k, v) in extra.as_object().expect("object") {
+                input[k] = v.clone();
+            }
+            let (app, token) = (&app, w.token.clone());
+            async move { app.ok(&token, INTRODUCE, json!({ "input": input })).await.user_errors("clientIntroduce") }
+        };
+        // Another employer's vacancy.
+        assert_eq!(introduce(json!({ "vacancyId": other_vacancy })).await, vec![("input.vacancyId".into(), "INVALID".into())]);
+        // An archived contact, then an archived employer.
+        let r = app.ok(&w.token, "mutation($id: ID!) { employerContactArchive(input: { id: $id }) { userErrors { code } } }", json!({ "id": w.contact })).await;
+        assert_eq!(r.user_errors("employerContactArchive"), vec![], "{}", r.body);
+        assert_eq!(introduce(json!({ "contactId": w.contact })).await, vec![("input.contactId".into(), "ARCHIVED".into())]);
+        let r = app.ok(&w.token, "mutation($id: ID!) { employerArchive(input: { id: $id }) { userErrors { code } } }", json!({ "id": w.employer })).await;
+        assert_eq!(r.user_errors("employerArchive"), vec![], "{}", r.body);
+        assert_eq!(introduce(json!({})).await, vec![("input.employerId".into(), "ARCHIVED".into())]);
+        assert_eq!(disclosures(&app, &w).await.len(), 0, "nothing was told");
+    })
+    .await;
+}

@@ -178,3 +178,54 @@ async fn r_clients(app: &crate::helpers::TestApp, token: &str) -> Vec<String> {
         .filter_map(|c| c["id"].as_str().map(str::to_string))
         .collect()
 }
+
+#[tokio::test]
+async fn serve_demo_on_a_database_with_real_staff_prints_no_tokens() {
+    crate::helpers::on_each_database(|app| async move {
+        use std::io::BufRead;
+        // The database already holds staff (the harness's admin): `serve --demo` loads nothing
+        // and must print no token for anyone in it.
+        let index = tempfile::tempdir().expect("index dir");
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_ipsmatch-under-test"))
+            .args([
+                "serve",
+                "--demo",
+                "--bind",
+                "127.0.0.1:0",
+                "--log",
+                "error",
+                "--workers",
+                "1",
+            ])
+            .arg("--data-dir")
+            .arg(&app.settings.data_dir)
+            .arg("--database-url")
+            .arg(app.settings.effective_database_url())
+            .arg("--index-dir")
+            .arg(index.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start serve --demo");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut said = Vec::new();
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            let done = line.contains("no tokens printed") || line.starts_with("Send one as");
+            said.push(line);
+            if done {
+                break;
+            }
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+        assert!(said.iter().all(|l| !l.contains(" token: ")), "{said:?}");
+        assert!(
+            said.iter().any(|l| l.contains("no tokens printed")),
+            "{said:?}"
+        );
+    })
+    .await;
+}

@@ -455,3 +455,26 @@ async fn errors_over_a_socket_are_censored_as_over_http_and_operations_are_charg
     )
     .await;
 }
+
+#[tokio::test]
+async fn an_integrator_socket_closes_once_its_scopes_change() {
+    on_each_database(|app| async move {
+        let (_, token) = app.integrator("dwp").await;
+        let admin = app.admin_token();
+        let mut socket = SocketSession::open(&ws_url(&app, "/integrations/graphql"), &token);
+        assert_eq!(socket.next(Duration::from_secs(20)).await, Some(json!({ "connected": true })));
+        socket.send("1", "{ employers(first: 1) { totalCount } }", json!({}));
+        let answer = socket.answer("1", Duration::from_secs(10)).await.expect("an answer");
+        assert_eq!(answer["data"]["employers"]["totalCount"], 0, "{answer}");
+        // The admin narrows its scopes: the open socket is not the integrator it was.
+        let record = app.ok(&admin, "{ integrators { id version } }", json!({})).await.data("integrators")[0].clone();
+        app.ok(&admin, "mutation($input: IntegratorUpdateInput!) { integratorUpdate(input: $input) { userErrors { code } } }",
+            json!({ "input": { "id": record["id"], "version": record["version"], "scopes": ["VACANCIES_READ"] } })).await;
+        socket.send("2", "{ employers(first: 1) { totalCount } }", json!({}));
+        let answer = socket.answer("2", Duration::from_secs(10)).await.expect("an answer");
+        assert_eq!(answer["errors"][0]["extensions"]["code"], "UNAUTHENTICATED", "{answer}");
+        let closed = socket.closed(Duration::from_secs(15)).await.expect("the server closed the socket");
+        assert_eq!(closed["code"], 4401, "{closed}");
+    })
+    .await;
+}

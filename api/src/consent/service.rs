@@ -519,6 +519,31 @@ pub async fn introduce(
         employer,
     )
     .await?;
+    // Only a live employer and a current contact can be told anything (named by their field here;
+    // the gate refuses them too, for every other act).
+    if let Some(e) = employer
+        && crate::employers::service::find_employer(&txn, e)
+            .await?
+            .is_some_and(|e| e.archived_at.is_some())
+    {
+        checks.fail(
+            "employerId",
+            UserErrorCode::Archived,
+            "this employer is archived; restore it first",
+        );
+    }
+    if let Some(c) = contact
+        && employer_contact::Entity::find_by_id(c)
+            .one(&txn)
+            .await?
+            .is_some_and(|c| c.archived_at.is_some())
+    {
+        checks.fail(
+            "contactId",
+            UserErrorCode::Archived,
+            "this contact is archived",
+        );
+    }
     let vacancy = match &input.vacancy_id {
         Some(id) => {
             let found = match ids::decode_as(id, Kind::Vacancy) {
