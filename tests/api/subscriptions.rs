@@ -380,16 +380,16 @@ async fn a_socket_refuses_every_operation_once_its_caller_is_deactivated_and_the
 async fn a_socket_closes_when_its_token_expires() {
     on_each_database(|app| async move {
         let (_, specialist, _) = app.specialist().await;
-        // Expired 25 s ago: accepted within the 30 s clock-skew leeway, which runs out in 5 s.
+        // Expired 18 s ago: accepted within the 30 s clock-skew leeway, which runs out in 12 s.
         let now = crate::helpers::now_secs();
         let token = app.sign(&json!({ "iss": crate::helpers::ISSUER, "aud": crate::helpers::AUDIENCE,
-            "sub": crate::helpers::decode_global_id(&specialist).to_string(), "exp": now - 25, "nbf": now - 60, "iat": now - 60 }));
+            "sub": crate::helpers::decode_global_id(&specialist).to_string(), "exp": now - 18, "nbf": now - 60, "iat": now - 60 }));
         let mut socket = SocketSession::open(&ws_url(&app, "/graphql"), &token);
         assert_eq!(socket.next(Duration::from_secs(20)).await, Some(json!({ "connected": true })));
         socket.send("1", "{ viewer { id } }", json!({}));
-        let answer = socket.answer("1", Duration::from_secs(5)).await.expect("an answer");
+        let answer = socket.answer("1", Duration::from_secs(10)).await.expect("an answer");
         assert_eq!(answer["data"]["viewer"]["id"], specialist.as_str(), "{answer}");
-        let closed = socket.closed(Duration::from_secs(20)).await.expect("the server closed the socket");
+        let closed = socket.closed(Duration::from_secs(30)).await.expect("the server closed the socket");
         assert_eq!(closed["code"], 4401, "{closed}");
     })
     .await;
