@@ -360,22 +360,6 @@ pub async fn active_staff(db: &DatabaseConnection, staff_id: Uuid) -> Result<Vie
     Ok(Viewer { staff, role })
 }
 
-/// Resolves a bearer token to an active member of staff. `Ok(None)` means no token was presented.
-/// (The same check as [`crate::session::caller`], for the staff surface.)
-pub async fn authenticate(
-    db: &DatabaseConnection,
-    verifier: &TokenVerifier,
-    authorization: Option<&str>,
-) -> Result<Option<Viewer>, ApiError> {
-    match crate::session::credential(verifier, crate::session::Audience::Staff, authorization)? {
-        None => Ok(None),
-        Some(credential) => match crate::session::caller(db, &credential).await? {
-            crate::session::Caller::Staff(viewer) => Ok(Some(viewer)),
-            crate::session::Caller::Integrator(_) => Err(ApiError::Unauthenticated),
-        },
-    }
-}
-
 /// The authenticated caller, or `UNAUTHENTICATED`.
 pub fn viewer<'a>(ctx: &async_graphql::Context<'a>) -> Result<&'a Viewer, ApiError> {
     ctx.data_opt::<Viewer>().ok_or(ApiError::Unauthenticated)

@@ -14,52 +14,15 @@ use actix_web::{HttpMessage, HttpRequest, HttpResponse, web};
 use async_graphql::parser::types::{DocumentOperations, OperationType};
 use async_graphql::{ServerError, Variables};
 use futures_util::StreamExt as _;
-use sea_orm::DatabaseConnection;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
-use crate::auth::TokenVerifier;
-use crate::config::Settings;
 use crate::error::ApiError;
-use crate::integrations::schema::IntegratorSchema;
 use crate::loaders::Loaders;
-use crate::schema::StaffSchema;
 use crate::session::{Audience, caller, credential};
 
-/// Shared by every request.
-pub struct AppState {
-    /// The staff schema.
-    pub schema: StaffSchema,
-    /// The integrator schema.
-    pub integrations: IntegratorSchema,
-    /// The database pool.
-    pub db: DatabaseConnection,
-    /// Checks bearer tokens.
-    pub verifier: TokenVerifier,
-    /// The settings the service started with.
-    pub settings: Settings,
-    /// The vacancy search index and its follower.
-    pub search: Arc<crate::vacancies::indexer::SearchIndex>,
-    /// The fidelity anchors, for the HTML report.
-    pub thresholds: crate::fidelity::thresholds::Thresholds,
-    /// Opens report links.
-    pub links: Arc<crate::report_link::LinkKey>,
-    /// The rate-limit buckets both schemas and the HTTP reports charge.
-    pub limiter: Arc<crate::rate_limit::RateLimiter>,
-}
-
-/// Which API a request is for: each has its own schema and its own kind of token.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Surface {
-    /// `/graphql`: staff tokens, the staff schema.
-    Staff,
-    /// `/integrations/graphql`: integrator tokens, the integrator schema.
-    Integrations,
-}
-
-/// The id of one HTTP request, in its log lines, its `x-request-id` header and its INTERNAL errors.
-#[derive(Clone, Copy, Debug)]
-pub struct RequestId(pub Uuid);
+use crate::serving::censor;
+pub use crate::serving::{AppState, RequestId, Surface};
 
 const GRAPHQL_RESPONSE_JSON: &str = "application/graphql-response+json; charset=utf-8";
 const JSON: &str = "application/json; charset=utf-8";
@@ -579,74 +542,6 @@ fn parse_failure(err: ServerError) -> ServerError {
     ext.set("code", "GRAPHQL_PARSE_FAILED");
     failure.extensions = Some(ext);
     failure
-}
-
-/// The code of an error async-graphql raised before execution without one: the query's limits,
-/// or (anything else) validation.
-fn request_error_code(message: &str) -> &'static str {
-    if message.starts_with("Query is too complex") {
-        "QUERY_TOO_COMPLEX"
-    } else if message.starts_with("Query is nested too deep")
-        || message.starts_with("The recursion depth of the query")
-        || message.starts_with("recursion limit exceeded")
-    {
-        "QUERY_TOO_DEEP"
-    } else {
-        "GRAPHQL_VALIDATION_FAILED"
-    }
-}
-
-/// Makes sure no resolver error leaks text the server did not mean to send: an error raised while
-/// resolving a field without one of our codes is replaced by `INTERNAL` (its text logged), and every
-/// `INTERNAL` error carries the request id. Errors raised before execution get a code naming their
-/// kind, and every message is cut to `limits::MAX_ERROR_MESSAGE_CHARS`. Socket operations pass
-/// through here too.
-pub(crate) fn censor(errors: &mut [ServerError], request_id: RequestId) {
-    for error in errors.iter_mut() {
-        error.message = crate::limits::bounded_message(&error.message);
-        let code = error
-            .extensions
-            .as_ref()
-            .and_then(|x| x.get("code"))
-            .map(|v| v.to_string().trim_matches('"').to_string());
-        if code.is_none() && error.path.is_empty() {
-            let mut ext = async_graphql::ErrorExtensionValues::default();
-            ext.set("code", request_error_code(&error.message));
-            error.extensions = Some(ext);
-        }
-        if code.is_none() && !error.path.is_empty() {
-            let mut ext = async_graphql::ErrorExtensionValues::default();
-            if is_argument_error(&error.message) {
-                // async-graphql's own words about an argument the caller sent: safe, and the caller's fault.
-                ext.set("code", "BAD_USER_INPUT");
-            } else {
-                tracing::error!(error = %error.message, "uncoded resolver error, sent as INTERNAL");
-                error.message = "internal error".into();
-                ext.set("code", "INTERNAL");
-            }
-            error.extensions = Some(ext);
-        }
-        let is_internal = error
-            .extensions
-            .as_ref()
-            .and_then(|x| x.get("code"))
-            .is_some_and(|v| *v == async_graphql::Value::from("INTERNAL"));
-        if is_internal && let Some(ext) = error.extensions.as_mut() {
-            ext.set("requestId", request_id.0.to_string());
-        }
-    }
-}
-
-/// True for async-graphql's messages about arguments that failed to coerce (e.g. `null` for a
-/// non-null argument), which are raised while a field resolves and so carry a path.
-fn is_argument_error(message: &str) -> bool {
-    [
-        "Failed to parse \"",
-        "Expected input type \"",
-        "Invalid value for argument",
-    ]
-    .iter()
-    .any(|prefix| message.starts_with(prefix))
 }
 
 /// `GET /`: GraphiQL, when enabled.

@@ -28,6 +28,7 @@ pub mod private;
 pub mod rate_limit;
 pub mod report_link;
 pub mod schema;
+pub mod serving;
 pub mod session;
 pub mod socket;
 pub mod staff;

@@ -12,7 +12,11 @@ use async_graphql::registry::{MetaType, MetaTypeName, Registry};
 use async_graphql::{Pos, Positioned, ServerError, ServerResult, Value, Variables};
 
 use crate::error::ApiError;
-use crate::pagination::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
+
+/// Largest page a client may ask for.
+pub const MAX_PAGE_SIZE: i32 = 100;
+/// Page size when the client gives neither `first` nor `last`.
+pub const DEFAULT_PAGE_SIZE: i32 = 20;
 
 /// How many hits of one search can be paged to: a cursor past the 10,000th hit is refused (ranked
 /// paging costs memory and time in proportion to the depth; narrow the search instead).

@@ -13,11 +13,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::ApiError;
-
-/// Largest page a client may ask for.
-pub const MAX_PAGE_SIZE: i32 = 100;
-/// Page size when the client gives neither `first` nor `last`.
-pub const DEFAULT_PAGE_SIZE: i32 = 20;
+pub use crate::limits::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 
 /// Where a page sits in the whole list.
 #[derive(SimpleObject, Clone, Debug, Default)]

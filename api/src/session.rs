@@ -137,3 +137,19 @@ pub async fn recheck(
         Err(ApiError::Unauthenticated)
     }
 }
+
+/// The member of staff an `Authorization` header names, checked now (the staff surface's
+/// [`caller`]); `Ok(None)` when no header was sent.
+pub async fn staff_caller(
+    db: &DatabaseConnection,
+    verifier: &TokenVerifier,
+    authorization: Option<&str>,
+) -> Result<Option<Viewer>, ApiError> {
+    match credential(verifier, Audience::Staff, authorization)? {
+        None => Ok(None),
+        Some(credential) => match caller(db, &credential).await? {
+            Caller::Staff(viewer) => Ok(Some(viewer)),
+            Caller::Integrator(_) => Err(ApiError::Unauthenticated),
+        },
+    }
+}

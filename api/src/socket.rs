@@ -23,8 +23,8 @@ use serde_json::{Value, json};
 use uuid::Uuid;
 
 use crate::error::ApiError;
-use crate::http::{AppState, RequestId, Surface, censor};
 use crate::loaders::Loaders;
+use crate::serving::{AppState, RequestId, Surface, censor};
 use crate::session::{Audience, Caller, Credential, caller, credential, recheck};
 
 /// How often the server pings the peer and re-reads the caller between operations.

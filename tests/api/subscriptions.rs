@@ -31,6 +31,37 @@ fn ws_client() -> PathBuf {
     dir
 }
 
+/// The JSON lines a client process prints, read on a thread of their own.
+fn json_lines(stdout: std::process::ChildStdout) -> mpsc::Receiver<Value> {
+    let (send, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if let Ok(value) = serde_json::from_str(&line)
+                && send.send(value).is_err()
+            {
+                break;
+            }
+        }
+    });
+    lines
+}
+
+/// The next of `lines` within `wait`, if any.
+async fn next_line(lines: &mpsc::Receiver<Value>, wait: Duration) -> Option<Value> {
+    let until = Instant::now() + wait;
+    while Instant::now() < until {
+        match lines.try_recv() {
+            Ok(value) => return Some(value),
+            Err(mpsc::TryRecvError::Empty) => tokio::time::sleep(Duration::from_millis(10)).await,
+            Err(mpsc::TryRecvError::Disconnected) => return None,
+        }
+    }
+    None
+}
+
 /// A running `graphql-ws` client and the JSON lines it prints.
 pub(crate) struct Subscriber {
     child: Child,
@@ -59,36 +90,13 @@ impl Subscriber {
             .stderr(Stdio::inherit())
             .spawn()
             .expect("start node");
-        let stdout = child.stdout.take().expect("stdout");
-        let (send, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stdout)
-                .lines()
-                .map_while(Result::ok)
-            {
-                if let Ok(value) = serde_json::from_str(&line)
-                    && send.send(value).is_err()
-                {
-                    break;
-                }
-            }
-        });
+        let lines = json_lines(child.stdout.take().expect("stdout"));
         Self { child, lines }
     }
 
     /// The next line within `wait`, if any.
     pub(crate) async fn next(&self, wait: Duration) -> Option<Value> {
-        let until = Instant::now() + wait;
-        while Instant::now() < until {
-            match self.lines.try_recv() {
-                Ok(value) => return Some(value),
-                Err(mpsc::TryRecvError::Empty) => {
-                    tokio::time::sleep(Duration::from_millis(10)).await
-                }
-                Err(mpsc::TryRecvError::Disconnected) => return None,
-            }
-        }
-        None
+        next_line(&self.lines, wait).await
     }
 
     pub(crate) async fn connected(&self) {
@@ -140,20 +148,7 @@ impl SocketSession {
             .spawn()
             .expect("start node");
         let input = child.stdin.take().expect("stdin");
-        let stdout = child.stdout.take().expect("stdout");
-        let (send, lines) = mpsc::channel();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stdout)
-                .lines()
-                .map_while(Result::ok)
-            {
-                if let Ok(value) = serde_json::from_str(&line)
-                    && send.send(value).is_err()
-                {
-                    break;
-                }
-            }
-        });
+        let lines = json_lines(child.stdout.take().expect("stdout"));
         Self {
             child,
             input,
@@ -163,17 +158,7 @@ impl SocketSession {
 
     /// The next line within `wait`, if any.
     pub(crate) async fn next(&self, wait: Duration) -> Option<Value> {
-        let until = Instant::now() + wait;
-        while Instant::now() < until {
-            match self.lines.try_recv() {
-                Ok(value) => return Some(value),
-                Err(mpsc::TryRecvError::Empty) => {
-                    tokio::time::sleep(Duration::from_millis(10)).await
-                }
-                Err(mpsc::TryRecvError::Disconnected) => return None,
-            }
-        }
-        None
+        next_line(&self.lines, wait).await
     }
 
     /// Sends one operation.

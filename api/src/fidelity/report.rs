@@ -19,9 +19,9 @@ use super::outcomes::{Computed, OutcomeDefinition, outcomes};
 use super::query::{FidelityScopeInput, resolve_scope};
 use super::service::{FidelityMeasure, SeriesPoint, fidelity};
 use super::thresholds::Better;
-use crate::auth::authenticate;
 use crate::error::ApiError;
 use crate::http::AppState;
+use crate::session::staff_caller;
 
 /// Escapes text for HTML.
 fn escape(text: &str) -> String {
@@ -549,7 +549,7 @@ pub(crate) async fn authorize(
         {
             return Err(rate_limited(retry_after));
         }
-        match authenticate(&state.db, &state.verifier, header_token).await {
+        match staff_caller(&state.db, &state.verifier, header_token).await {
             Ok(Some(viewer)) => viewer,
             Ok(None) | Err(ApiError::Unauthenticated) => return Err(refused()),
             Err(err) => return Err(failed(&err)),

@@ -6,7 +6,6 @@ use uuid::Uuid;
 
 use entities::integrator;
 
-use crate::auth::TokenVerifier;
 use crate::error::ApiError;
 
 /// A permission an integrator token can carry.
@@ -107,23 +106,6 @@ pub async fn active_integrator(
         .filter(|s| granted.contains(s))
         .collect();
     Ok(Integrator { record, scopes })
-}
-
-/// Resolves a bearer token to an active integrator. `Ok(None)` means no token was presented.
-/// (The same check as [`crate::session::caller`], for the integrator surface.)
-pub async fn authenticate(
-    db: &DatabaseConnection,
-    verifier: &TokenVerifier,
-    authorization: Option<&str>,
-) -> Result<Option<Integrator>, ApiError> {
-    use crate::session::{Audience, Caller, caller, credential};
-    match credential(verifier, Audience::Integrator, authorization)? {
-        None => Ok(None),
-        Some(credential) => match caller(db, &credential).await? {
-            Caller::Integrator(integrator) => Ok(Some(integrator)),
-            Caller::Staff(_) => Err(ApiError::Unauthenticated),
-        },
-    }
 }
 
 /// The calling integrator if its token carries `scope`; otherwise `UNAUTHENTICATED` or `FORBIDDEN`.

@@ -284,21 +284,30 @@ pub async fn update_staff(
                 .map_or_else(|| "none".to_string(), |t| t.to_string()),
             team_after.map_or_else(|| "none".to_string(), |t| t.to_string()),
         );
-        audit::record(
-            &txn,
-            AuditEntry {
-                actor_id: caller,
-                action: AuditAction::StaffChange,
-                client_id: None,
-                purpose: None,
-                detail: &detail,
-            },
-        )
-        .await?;
+        audit_change(&txn, caller, &detail).await?;
     }
     let saved = reload(&txn, current.id).await?;
     txn.commit().await?;
     Ok(saved)
+}
+
+/// Audits a change of someone's role, team or standing (`detail`: who, from, to).
+async fn audit_change(
+    conn: &impl ConnectionTrait,
+    actor: Uuid,
+    detail: &str,
+) -> Result<(), ApiError> {
+    audit::record(
+        conn,
+        AuditEntry {
+            actor_id: actor,
+            action: AuditAction::StaffChange,
+            client_id: None,
+            purpose: None,
+            detail,
+        },
+    )
+    .await
 }
 
 /// The specialist named to take over a caseload: active, a specialist, not the one leaving.
@@ -418,15 +427,10 @@ pub async fn deactivate_staff(
     row.deactivated_at = Set(Some(now()));
     row.version = Set(current.version + 1);
     let saved = row.update(&txn).await?;
-    audit::record(
+    audit_change(
         &txn,
-        AuditEntry {
-            actor_id: caller,
-            action: AuditAction::StaffChange,
-            client_id: None,
-            purpose: None,
-            detail: &format!("staff {}: active -> deactivated", current.id),
-        },
+        caller,
+        &format!("staff {}: active -> deactivated", current.id),
     )
     .await?;
     txn.commit().await?;
