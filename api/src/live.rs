@@ -149,7 +149,9 @@ impl StaffSubscription {
     }
 
     /// Vacancies that, as they open or change, rank among the client's top matches. Only for a
-    /// client within your reach; any other id is refused as `no such client`.
+    /// client within your reach; any other id is refused as `no such client`. Costs as much as
+    /// `Client.matches`: each change runs the client's matching again.
+    #[graphql(complexity = "crate::limits::MATCHES_COST + child_complexity")]
     async fn matches_changed(
         &self,
         ctx: &Context<'_>,

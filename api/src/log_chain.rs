@@ -243,10 +243,13 @@ pub struct Break {
 /// Walks `entries` (in sequence order) and returns the first that does not follow.
 pub fn first_break(entries: &[Entry], legacy_through: i64) -> Option<Break> {
     let mut prev = GENESIS.to_string();
+    // The boundary is read from the database, which someone with access can edit: an unkeyed
+    // entry after any keyed one is a break whatever the boundary says.
+    let mut keyed_seen = false;
     for entry in entries {
         let parts: Vec<&str> = entry.parts.iter().map(String::as_str).collect();
         let key = match entry.key_id.as_deref() {
-            None if entry.seq > legacy_through => {
+            None if entry.seq > legacy_through || keyed_seen => {
                 return Some(Break {
                     seq: entry.seq,
                     reason: "an unkeyed entry after the logs were keyed".into(),
@@ -275,6 +278,7 @@ pub fn first_break(entries: &[Entry], legacy_through: i64) -> Option<Break> {
                 reason: "its content does not match its link".into(),
             });
         }
+        keyed_seen |= key.is_some();
         prev.clone_from(&entry.hash);
     }
     None

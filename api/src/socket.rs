@@ -33,6 +33,10 @@ const HEARTBEAT: Duration = Duration::from_secs(5);
 const CLIENT_TIMEOUT: Duration = Duration::from_secs(30);
 /// The close code for "sign in again" (graphql-transport-ws: Unauthorized).
 const UNAUTHORIZED: u16 = 4401;
+/// How long a socket may stay open without a successful `connection_init`.
+const INIT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The close code for an initialisation that never came (graphql-transport-ws).
+const INIT_TIMED_OUT: u16 = 4408;
 
 /// The credential a socket was opened with and the caller it named then.
 #[derive(Default)]
@@ -282,6 +286,7 @@ async fn serve(
     let mut graphql = std::pin::pin!(graphql);
     let mut heartbeat = tokio::time::interval(HEARTBEAT);
     let mut last_heard = Instant::now();
+    let opened = Instant::now();
     let close = loop {
         tokio::select! {
             message = messages.next() => match message {
@@ -313,6 +318,12 @@ async fn serve(
             _ = heartbeat.tick() => {
                 if last_heard.elapsed() > CLIENT_TIMEOUT {
                     break Some(CloseReason { code: CloseCode::Other(3008), description: Some("timeout".into()) });
+                }
+                if signed_in.get().is_none() && opened.elapsed() > INIT_TIMEOUT {
+                    break Some(CloseReason {
+                        code: CloseCode::Other(INIT_TIMED_OUT),
+                        description: Some("Connection initialisation timeout".into()),
+                    });
                 }
                 if signed_in.get().is_some() && guard.current().await.is_err() {
                     break Some(CloseReason {

@@ -487,10 +487,15 @@ async fn a_rename_suspends_the_consents_that_name_the_employer_until_the_client_
         assert_eq!(r.data("consentAlerts.0.employer.name"), "Acme Staffing (ATS) Ltd", "{}", r.body);
         let r = app.ok(&w.token, "query($id: ID!) { client(id: $id) { consents { inForce employerNameAgreed } } }", json!({ "id": w.client })).await;
         assert_eq!(r.data("client.consents.0.inForce"), false, "{}", r.body);
-        // The client confirms for the new name: a new version, and the act goes through again.
-        let r = app.ok(&w.token, "mutation($input: ConsentChangeInput!) { consentChange(input: $input) { consent { version employerNameAgreed inForce } userErrors { field code message } } }",
-            json!({ "input": { "id": consent, "version": 1, "level": "SERVICE_AFFILIATION", "items": ["SERVICE_AFFILIATION"], "whoDiscloses": "SPECIALIST",
-                "wording": "Yes, tell Acme Staffing I am supported.", "capturedHow": "PHONE_VERBAL", "expiresAt": "2027-06-30T00:00:00Z" } })).await;
+        // Any other change of the consent does not lift the suspension: the client must confirm
+        // the new name in so many words.
+        let change = "mutation($input: ConsentChangeInput!) { consentChange(input: $input) { consent { version employerNameAgreed inForce } userErrors { field code message } } }";
+        let mut input = json!({ "id": consent, "version": 1, "level": "SERVICE_AFFILIATION", "items": ["SERVICE_AFFILIATION"], "whoDiscloses": "SPECIALIST",
+            "wording": "Yes, tell Acme Staffing I am supported.", "capturedHow": "PHONE_VERBAL", "expiresAt": "2027-06-30T00:00:00Z" });
+        let r = app.ok(&w.token, change, json!({ "input": input.clone() })).await;
+        assert_eq!(r.user_errors("consentChange"), vec![("input.confirmEmployerName".into(), "REQUIRED".into())], "{}", r.body);
+        input["confirmEmployerName"] = json!("Acme Staffing (ATS) Ltd");
+        let r = app.ok(&w.token, change, json!({ "input": input })).await;
         assert_eq!(r.data("consentChange.consent.employerNameAgreed"), "Acme Staffing (ATS) Ltd", "{}", r.body);
         assert_eq!(r.data("consentChange.consent.inForce"), true);
         let r = app.ok(&w.token, INTRODUCE, introduce).await;
@@ -570,4 +575,69 @@ async fn an_introduction_names_only_a_live_employer_its_own_contact_and_its_own_
         assert_eq!(disclosures(&app, &w).await.len(), 0, "nothing was told");
     })
     .await;
+}
+
+#[tokio::test]
+async fn who_was_told_stays_fixed_once_the_gate_has_passed() {
+    on_each_database(|app| async move {
+        let w = world(&app).await;
+        grant(&app, &w, grant_input(&w, "SERVICE_AFFILIATION", json!(["SERVICE_AFFILIATION"]), "SPECIALIST")).await;
+        // A vacancy someone applied for keeps the employer the gate passed.
+        let r = app.ok(&w.token, "mutation($input: VacancyCreateInput!) { vacancyCreate(input: $input) { vacancy { id version } } }",
+            json!({ "input": { "title": "Packer", "employerId": w.employer, "contractType": "PERMANENT", "status": "OPEN" } })).await;
+        let vacancy = r.data("vacancyCreate.vacancy.id").as_str().expect("vacancy").to_string();
+        let version = r.data("vacancyCreate.vacancy.version").clone();
+        let r = app.ok(&w.token, "mutation($input: ApplicationCreateInput!) { applicationCreate(input: $input) { userErrors { code } } }",
+            json!({ "input": { "clientId": w.client, "vacancyId": vacancy, "stage": "APPLIED", "submittedBy": "SPECIALIST" } })).await;
+        assert_eq!(r.user_errors("applicationCreate"), vec![], "{}", r.body);
+        let r = app.ok(&w.token, "mutation($input: VacancyUpdateInput!) { vacancyUpdate(input: $input) { userErrors { field code } } }",
+            json!({ "input": { "id": vacancy, "version": version, "employerId": w.other_employer } })).await;
+        assert_eq!(r.user_errors("vacancyUpdate"), vec![("input.employerId".into(), "INVALID".into())], "{}", r.body);
+
+        // A contact a consent names cannot be turned into someone else.
+        let mut limited = grant_input(&w, "SERVICE_AFFILIATION", json!(["SERVICE_AFFILIATION"]), "SPECIALIST");
+        limited["contactId"] = json!(w.contact);
+        grant(&app, &w, limited).await;
+        let update = "mutation($input: EmployerContactUpdateInput!) { employerContactUpdate(input: $input) { contact { version } userErrors { field code } } }";
+        let r = app.ok(&w.token, update, json!({ "input": { "id": w.contact, "version": 1, "name": "Bob Somebody-Else" } })).await;
+        assert_eq!(r.user_errors("employerContactUpdate"), vec![("input.name".into(), "INVALID".into())], "{}", r.body);
+        let r = app.ok(&w.token, update, json!({ "input": { "id": w.contact, "version": 1, "jobTitle": "Operations manager" } })).await;
+        assert_eq!(r.user_errors("employerContactUpdate"), vec![], "other details still change: {}", r.body);
+
+        // A correction that would tell anew is refused for a client the corrector no longer supports.
+        let r = app.ok(&w.token, "mutation($input: EngagementCreateInput!) { engagementCreate(input: $input) { engagement { id } userErrors { code } } }",
+            json!({ "input": { "employerId": w.employer, "occurredAt": "2026-11-20T10:00:00Z", "mode": "FACE_TO_FACE", "purpose": "PRESENT_CANDIDATE",
+                "outcome": "Presented the candidate", "clientIds": [w.client] } })).await;
+        let engagement = r.data("engagementCreate.engagement.id").as_str().expect("engagement").to_string();
+        let team = app.ok(&w.token, "{ viewer { team { id } } }", json!({})).await.data("viewer.team.id").as_str().expect("team").to_string();
+        let (_, _, lead) = app.create_staff("TEAM_LEAD", Some(&team)).await;
+        let (colleague, _, _) = app.create_staff("SPECIALIST", Some(&team)).await;
+        let r = app.ok(&lead, "mutation($input: ClientAssignInput!) { clientAssign(input: $input) { userErrors { code } } }",
+            json!({ "input": { "id": w.client, "specialistId": colleague } })).await;
+        assert_eq!(r.user_errors("clientAssign"), vec![], "{}", r.body);
+        let before = disclosures(&app, &app_token_world(&w, &lead)).await.len();
+        let r = app.ok(&w.token, "mutation($input: EngagementCorrectInput!) { engagementCorrect(input: $input) { userErrors { field code } } }",
+            json!({ "input": { "id": engagement, "occurredAt": "2026-11-21T10:00:00Z" } })).await;
+        assert_eq!(r.user_errors("engagementCorrect"), vec![("input.id".into(), "NOT_FOUND".into())], "{}", r.body);
+        assert_eq!(disclosures(&app, &app_token_world(&w, &lead)).await.len(), before, "nothing told");
+
+        // A version at the top of Int is stale, not a crash.
+        let r = app.ok(&lead, "query($id: ID!) { client(id: $id) { applications { id } } }", json!({ "id": w.client })).await;
+        let application = r.data("client.applications.0.id").as_str().expect("application").to_string();
+        let r = app.ok(&lead, "mutation($input: ApplicationAdvanceInput!) { applicationAdvance(input: $input) { userErrors { field code } } }",
+            json!({ "input": { "id": application, "version": 2147483647, "stage": "INTERVIEW" } })).await;
+        assert_eq!(r.user_errors("applicationAdvance"), vec![("input.version".into(), "STALE_VERSION".into())], "{}", r.body);
+    })
+    .await;
+}
+
+/// The same world as seen by another member of staff (for reading the accounting).
+fn app_token_world(w: &World, token: &str) -> World {
+    World {
+        token: token.to_string(),
+        client: w.client.clone(),
+        employer: w.employer.clone(),
+        other_employer: w.other_employer.clone(),
+        contact: w.contact.clone(),
+    }
 }

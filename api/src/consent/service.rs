@@ -318,6 +318,28 @@ pub async fn change(
             "a revoked consent cannot change; grant a new one",
         );
     }
+    // A renamed employer is confirmed by the client in so many words, never by any change.
+    let name_now = employer_name_now(&txn, current.employer_id).await?;
+    let renamed = current
+        .employer_name
+        .as_deref()
+        .is_some_and(|agreed| agreed != name_now);
+    let confirmed = input.confirm_employer_name.as_deref().map(str::trim) == Some(&name_now);
+    if input.confirm_employer_name.is_some() && !confirmed {
+        checks.fail(
+            "confirmEmployerName",
+            UserErrorCode::Invalid,
+            "this is not the employer's name now",
+        );
+    } else if renamed && !confirmed {
+        checks.fail(
+            "confirmEmployerName",
+            UserErrorCode::Required,
+            format!(
+                "the employer is now called \"{name_now}\": confirm the new name with the client"
+            ),
+        );
+    }
     checks.finish()?;
     if current.version != input.version {
         return Err(ServiceError::stale_version());
@@ -330,8 +352,8 @@ pub async fn change(
     row.captured_how = Set(input.captured_how.as_db().into());
     row.expires_at = Set(crate::db::truncate_to_micros(input.expires_at));
     row.note = Set(note);
-    // The client confirms the terms for the employer as it is now called.
-    row.employer_name = Set(Some(employer_name_now(&txn, current.employer_id).await?));
+    // The client confirmed the terms for the employer as it is now called.
+    row.employer_name = Set(Some(name_now));
     let saved = row.insert(&txn).await?;
     audit_consent(&txn, viewer, &saved, "changed").await?;
     txn.commit().await?;

@@ -434,6 +434,9 @@ pub struct ConsentChangeInput {
     pub expires_at: DateTime<Utc>,
     /// Why it changed.
     pub note: Option<String>,
+    /// When the employer has been renamed since the client agreed: its name now, as the client
+    /// confirms it (required then; the consent stays suspended without it).
+    pub confirm_employer_name: Option<String>,
 }
 
 /// Revokes a consent, at once.

@@ -431,6 +431,19 @@ pub async fn update_contact(
     if let Some(channel) = input.preferred_channel {
         row.preferred_channel = Set(channel.as_db().into());
     }
+    // A consent limited to this contact names the person: the record cannot become someone else.
+    let renamed = input
+        .name
+        .as_deref()
+        .is_some_and(|n| n.trim() != current.name)
+        || !matches!(input.email, MaybeUndefined::Undefined);
+    if renamed && cited_by_consent(db, current.id).await? {
+        checks.fail(
+            "name",
+            UserErrorCode::Invalid,
+            "a client's consent names this contact: record the new person as a new contact",
+        );
+    }
     checks.finish()?;
     if input.version != current.version {
         return Err(ServiceError::stale_version());
@@ -450,6 +463,16 @@ pub async fn update_contact(
     Ok(find_contact(db, current.id)
         .await?
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("contact vanished")))?)
+}
+
+/// Whether any consent version limits a client's consent to this contact.
+async fn cited_by_consent(db: &DatabaseConnection, contact_id: Uuid) -> Result<bool, ApiError> {
+    use sea_orm::PaginatorTrait;
+    Ok(entities::disclosure_consent::Entity::find()
+        .filter(entities::disclosure_consent::Column::ContactId.eq(contact_id))
+        .count(db)
+        .await?
+        > 0)
 }
 
 /// Archives a contact (they left, or are no longer a contact). Idempotent.
@@ -818,6 +841,17 @@ async fn insert_superseding(
         for (n, link) in named.iter().enumerate() {
             if retells {
                 let field = format!("clientIds.{n}");
+                // Telling anew is an act of the corrector's: only for clients they reach now.
+                if crate::clients::access::find_client(&txn, viewer, link.client_id)
+                    .await?
+                    .is_none()
+                {
+                    return Err(ServiceError::user(
+                        "id",
+                        UserErrorCode::NotFound,
+                        "this entry names a client you no longer support: it cannot be corrected to tell anyone anew",
+                    ));
+                }
                 let disclosed = tell_about(&txn, viewer, &saved, link.client_id, &field).await?;
                 link_client(&txn, saved.id, &disclosed).await?;
             } else {

@@ -327,7 +327,17 @@ async fn apply_vacancies(
             continue;
         }
         let old = existing.get(&external_id);
-        let (row, errors) = vacancy_row(source, &item, &employers, old, today);
+        let (row, mut errors) = vacancy_row(source, &item, &employers, old, today);
+        if let Some(old) = old
+            && old.employer_id != row.employer_id
+            && crate::vacancies::service::has_applications(&txn, old.id).await?
+        {
+            errors.push(UserError::on(
+                "employerExternalId",
+                UserErrorCode::Invalid,
+                "clients have applied for this vacancy: its employer cannot change; send it as a new vacancy",
+            ));
+        }
         if !errors.is_empty() {
             results.push(rejected(
                 index,

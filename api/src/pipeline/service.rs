@@ -271,7 +271,12 @@ async fn set_stage(
     let claimed = application::Entity::update_many()
         .col_expr(
             application::Column::Version,
-            sea_orm::sea_query::Expr::val(version + 1),
+            // A version from the input may be any Int: at the top it is simply stale.
+            sea_orm::sea_query::Expr::val(
+                version
+                    .checked_add(1)
+                    .ok_or_else(ServiceError::stale_version)?,
+            ),
         )
         .col_expr(
             application::Column::Stage,
@@ -469,7 +474,12 @@ pub async fn record_job_end(
         )
         .col_expr(
             job_start::Column::Version,
-            sea_orm::sea_query::Expr::val(input.version + 1),
+            sea_orm::sea_query::Expr::val(
+                input
+                    .version
+                    .checked_add(1)
+                    .ok_or_else(ServiceError::stale_version)?,
+            ),
         )
         .filter(job_start::Column::Id.eq(current.id))
         .filter(job_start::Column::Version.eq(input.version))

@@ -466,7 +466,22 @@ async fn write_change(
         .ok_or_else(|| ApiError::internal(anyhow::anyhow!("vacancy {id} vanished")))?)
 }
 
-/// Changes a vacancy's details, refusing a stale version.
+/// Whether any client has an application for the vacancy: its employer is then fixed, since the
+/// consent gate passed (and the disclosure log names) the employer it had.
+pub async fn has_applications(
+    conn: &impl sea_orm::ConnectionTrait,
+    vacancy_id: Uuid,
+) -> Result<bool, ApiError> {
+    use sea_orm::PaginatorTrait;
+    Ok(entities::application::Entity::find()
+        .filter(entities::application::Column::VacancyId.eq(vacancy_id))
+        .count(conn)
+        .await?
+        > 0)
+}
+
+/// Changes a vacancy's details, refusing a stale version (and a change of employer once clients
+/// have applied).
 pub async fn update_vacancy(
     db: &DatabaseConnection,
     input: VacancyUpdateInput,
@@ -489,6 +504,13 @@ pub async fn update_vacancy(
         MaybeUndefined::Value(id) => {
             row.employer_id = resolve_employer(db, &mut checks, id).await?
         }
+    }
+    if row.employer_id != current.employer_id && has_applications(db, current.id).await? {
+        checks.fail(
+            "employerId",
+            UserErrorCode::Invalid,
+            "clients have applied for this vacancy (under consent for its employer): its employer cannot change; record a new vacancy",
+        );
     }
     match &input.employer_name {
         MaybeUndefined::Undefined => {}
