@@ -284,3 +284,19 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
         }
     }
 }
+
+/// `select` with a row lock on PostgreSQL (`FOR UPDATE` or `FOR SHARE`), for reads inside a write
+/// transaction that a concurrent write must not slip past. SQLite needs none: its writers queue
+/// ([`begin_write`]), so a write transaction's reads are already current.
+pub fn locked<E: sea_orm::EntityTrait>(
+    select: sea_orm::Select<E>,
+    backend: sea_orm::DatabaseBackend,
+    exclusive: bool,
+) -> sea_orm::Select<E> {
+    use sea_orm::QuerySelect as _;
+    match (backend, exclusive) {
+        (sea_orm::DatabaseBackend::Postgres, true) => select.lock_exclusive(),
+        (sea_orm::DatabaseBackend::Postgres, false) => select.lock_shared(),
+        _ => select,
+    }
+}

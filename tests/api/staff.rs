@@ -199,3 +199,27 @@ async fn someone_who_holds_clients_keeps_their_team_until_the_caseload_is_handed
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_team_move_and_a_new_client_racing_never_both_land() {
+    on_each_database(|app| async move {
+        let team = app.create_team("Leeds IPS team").await;
+        let other = app.create_team("Bradford IPS team").await;
+        for round in 0..8 {
+            let (specialist, _, token) = app.create_staff("SPECIALIST", Some(&team)).await;
+            let version = staff_version(&app, &specialist).await;
+            let register = app.graphql(Some(&token), "mutation($input: ClientRegisterInput!) { clientRegister(input: $input) { client { id } userErrors { field code } } }",
+                json!({ "input": { "name": format!("Race {round}"), "referralDate": "2026-10-01", "referralSource": "SELF_REFERRAL" } }));
+            let admin = app.admin_token();
+            let moved = app.graphql(Some(&admin), STAFF_UPDATE, json!({ "input": { "id": specialist, "version": version, "teamId": other } }));
+            let (register, moved) = tokio::join!(register, moved);
+            let registered = register.data("clientRegister.client.id").is_string();
+            let moved = moved.data("staffUpdate.staff.team.id") == &json!(other);
+            // Either the client joined the caseload and the move was refused, or the move landed
+            // and the client was refused: never a specialist in Bradford holding a Leeds client.
+            assert!(!(registered && moved), "round {round}: both landed");
+            assert!(registered || moved, "round {round}: neither landed");
+        }
+    })
+    .await;
+}

@@ -62,6 +62,34 @@ pub(crate) async fn reachable(
 }
 
 /// An active specialist of `team` named by `id`, or a user error on `field`.
+/// Inside a write transaction that puts a client on `specialist_id`'s caseload: the specialist,
+/// re-read under a share lock, is still an active specialist of `team_id` — so a team move or a
+/// deactivation running at the same moment either waits for this write (and then sees the new
+/// client) or lands first (and this write is refused).
+async fn still_holds_caseloads(
+    conn: &impl ConnectionTrait,
+    specialist_id: Uuid,
+    team_id: Uuid,
+) -> Result<(), ServiceError> {
+    let now = crate::db::locked(
+        staff::Entity::find_by_id(specialist_id),
+        conn.get_database_backend(),
+        false,
+    )
+    .one(conn)
+    .await?;
+    match now {
+        Some(s) if s.active && s.role == Role::Specialist.as_db() && s.team_id == Some(team_id) => {
+            Ok(())
+        }
+        _ => Err(ServiceError::user(
+            "specialistId",
+            UserErrorCode::Invalid,
+            "this specialist's team or standing has just changed: they cannot take on the client",
+        )),
+    }
+}
+
 async fn specialist_of_team(
     db: &impl ConnectionTrait,
     checks: &mut Checks,
@@ -170,6 +198,7 @@ pub async fn register_client(
 
     let at = now();
     let txn = crate::db::begin_write(db).await?;
+    still_holds_caseloads(&txn, specialist.id, team_id).await?;
     let created = client::ActiveModel {
         id: Set(Uuid::now_v7()),
         team_id: Set(team_id),
@@ -398,6 +427,7 @@ pub async fn assign_client(
     let Some(specialist) = specialist else {
         return Err(not_found("specialistId"));
     };
+    still_holds_caseloads(&txn, specialist.id, current.team_id).await?;
     move_assignment(&txn, current.id, specialist.id, viewer.id(), reason).await?;
     txn.commit().await?;
     Ok(current)

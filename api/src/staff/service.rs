@@ -186,8 +186,18 @@ async fn find_staff(
     db: &impl ConnectionTrait,
     id: &async_graphql::ID,
 ) -> Result<staff::Model, ServiceError> {
+    // Locked for the change (PostgreSQL): a client put on their caseload at the same moment waits,
+    // or is refused once this lands (see `clients::service::still_holds_caseloads`).
     let found = match ids::decode_as(id, Kind::Staff) {
-        Some(id) => staff::Entity::find_by_id(id).one(db).await?,
+        Some(id) => {
+            crate::db::locked(
+                staff::Entity::find_by_id(id),
+                db.get_database_backend(),
+                true,
+            )
+            .one(db)
+            .await?
+        }
         None => None,
     };
     found
