@@ -157,11 +157,3 @@ pub async fn entries(
         })
         .collect())
 }
-
-/// Walks the chain in order; returns the sequence of the first row whose link or hash is wrong
-/// (the chain only; `log_chain::verify` also holds it to the exported checkpoints).
-pub async fn first_broken_link(db: &DatabaseConnection) -> Result<Option<i64>, ApiError> {
-    let (entries, legacy_through) =
-        crate::log_chain::entries(db, crate::log_chain::Log::Audit).await?;
-    Ok(crate::log_chain::first_break(&entries, legacy_through).map(|b| b.seq))
-}

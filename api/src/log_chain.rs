@@ -240,6 +240,16 @@ pub struct Break {
     pub reason: String,
 }
 
+/// The sequence of `log`'s first entry whose link or content is wrong (the chain only; [`verify`]
+/// also holds it to the exported checkpoints).
+pub async fn first_broken_link(
+    db: &sea_orm::DatabaseConnection,
+    log: Log,
+) -> Result<Option<i64>, crate::error::ApiError> {
+    let (entries, legacy_through) = entries(db, log).await?;
+    Ok(first_break(&entries, legacy_through).map(|b| b.seq))
+}
+
 /// Walks `entries` (in sequence order) and returns the first that does not follow.
 pub fn first_break(entries: &[Entry], legacy_through: i64) -> Option<Break> {
     let mut prev = GENESIS.to_string();

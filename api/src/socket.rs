@@ -71,8 +71,10 @@ fn refusal(message: &str, code: &str) -> Response {
     Response::from_errors(vec![error])
 }
 
+/// The same `UNAUTHENTICATED` error HTTP answers with.
 fn unauthenticated() -> Response {
-    refusal("authentication required", "UNAUTHENTICATED")
+    let error: async_graphql::Error = ApiError::Unauthenticated.into();
+    Response::from_errors(vec![error.into_server_error(async_graphql::Pos::default())])
 }
 
 impl Guarded {

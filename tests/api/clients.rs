@@ -199,7 +199,7 @@ async fn reading_special_category_facts_is_audited_before_anything_is_returned()
         assert_eq!(audit_rows().await.len(), 2);
 
         // The database refuses edits and deletions of the log.
-        assert_eq!(ipsmatch::audit::first_broken_link(&app.db).await.expect("verify"), None);
+        assert_eq!(ipsmatch::log_chain::first_broken_link(&app.db, ipsmatch::log_chain::Log::Audit).await.expect("verify"), None);
         for sql in ["UPDATE audit_event SET purpose = 'CLIENT_REQUEST'", "DELETE FROM audit_event"] {
             let refused = sea_orm::ConnectionTrait::execute_unprepared(&app.db, sql).await;
             assert!(refused.is_err(), "{sql} must be refused");
@@ -209,7 +209,7 @@ async fn reading_special_category_facts_is_audited_before_anything_is_returned()
         sea_orm::ConnectionTrait::execute_unprepared(&app.db, "UPDATE audit_event SET purpose = 'CLIENT_REQUEST' WHERE action = 'SENSITIVE_READ'")
             .await
             .expect("tamper");
-        let broken = ipsmatch::audit::first_broken_link(&app.db).await.expect("verify");
+        let broken = ipsmatch::log_chain::first_broken_link(&app.db, ipsmatch::log_chain::Log::Audit).await.expect("verify");
         assert_eq!(broken, Some(2));
     })
     .await;

@@ -56,7 +56,7 @@ async fn the_demo_data_set_answers_the_readme_query() {
         assert!(levels.len() >= 3, "consents at several levels: {levels:?}");
         assert!(nodes.iter().any(|c| c["disclosures"].as_array().is_some_and(|d| !d.is_empty())), "a disclosure history");
         assert!(nodes.iter().any(|c| c["disclosureDiscussions"].as_array().is_some_and(|d| d.len() > 1)), "disclosure discussed more than once");
-        assert_eq!(ipsmatch::consent::service::first_broken_link(&app.db).await.expect("verify"), None);
+        assert_eq!(ipsmatch::log_chain::first_broken_link(&app.db, ipsmatch::log_chain::Log::Disclosure).await.expect("verify"), None);
         let admin = ipsmatch::demo::first_with_role(&app.db, ipsmatch::auth::Role::Admin).await.expect("query").expect("an admin");
         let admin_view = app.ok(&app.token_for(admin.id), "{ clients { totalCount } }", json!({})).await;
         assert_eq!(admin_view.data("clients.totalCount"), 0, "admins see no clients");

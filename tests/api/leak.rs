@@ -190,7 +190,7 @@ async fn no_special_category_detail_leaks_to_employers_errors_logs_or_the_index(
                 index_files += 1;
             }
             assert!(index_files > 0);
-            let disclosed = ipsmatch::consent::service::first_broken_link(db).await.expect("verify");
+            let disclosed = ipsmatch::log_chain::first_broken_link(db, ipsmatch::log_chain::Log::Disclosure).await.expect("verify");
             assert_eq!(disclosed, None);
         })
         .await;

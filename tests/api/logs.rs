@@ -422,7 +422,7 @@ async fn audited_reads_of_a_page_of_clients_all_answer() {
             );
         }
         assert_eq!(
-            ipsmatch::audit::first_broken_link(&app.db)
+            ipsmatch::log_chain::first_broken_link(&app.db, ipsmatch::log_chain::Log::Audit)
                 .await
                 .expect("verify"),
             None

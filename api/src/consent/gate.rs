@@ -125,7 +125,6 @@ pub struct Telling<'a> {
 #[derive(Debug)]
 pub struct Disclosed {
     consent: disclosure_consent::Model,
-    employer_id: Uuid,
     client_id: Uuid,
 }
 
@@ -133,11 +132,6 @@ impl Disclosed {
     /// The consent version relied on.
     pub fn consent(&self) -> &disclosure_consent::Model {
         &self.consent
-    }
-
-    /// The employer told.
-    pub fn employer_id(&self) -> Uuid {
-        self.employer_id
     }
 
     /// The client told about.
@@ -170,7 +164,6 @@ pub async fn disclose(
     .await?;
     Ok(Disclosed {
         consent,
-        employer_id: telling.employer_id,
         client_id: telling.client_id,
     })
 }

@@ -15,6 +15,21 @@ use crate::error::ApiError;
 #[derive(Default)]
 pub struct ConsentQuery;
 
+/// The names the employers of `consents` have now (what "in force" compares with the name each
+/// consent version was agreed under).
+async fn employer_names(
+    db: &DatabaseConnection,
+    consents: &[disclosure_consent::Model],
+) -> Result<std::collections::HashMap<uuid::Uuid, String>, ApiError> {
+    Ok(employer::Entity::find()
+        .filter(employer::Column::Id.is_in(consents.iter().map(|c| c.employer_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|e| (e.id, e.name))
+        .collect())
+}
+
 /// Work at an employer the client's consent no longer covers (revoked, expired, or suspended
 /// because the employer was renamed since the client agreed): the specialist must not speak for
 /// the client there until it is renewed or confirmed.
@@ -51,13 +66,7 @@ impl ConsentQuery {
             .await?;
         let now = Utc::now();
         let newest = super::service::newest_versions(rows);
-        let names: std::collections::HashMap<uuid::Uuid, String> = employer::Entity::find()
-            .filter(employer::Column::Id.is_in(newest.iter().map(|c| c.employer_id)))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|e| (e.id, e.name))
-            .collect();
+        let names = employer_names(db, &newest).await?;
         let lapse = |c: &disclosure_consent::Model| {
             let name = names.get(&c.employer_id).map_or("", String::as_str);
             super::gate::in_force(c, name, now).err()
@@ -167,12 +176,13 @@ impl ConsentQuery {
             .await?;
         let now = Utc::now();
         let horizon = now + Duration::days(i64::from(days));
-        let mut lapsing: Vec<disclosure_consent::Model> = super::service::newest_versions(rows)
+        let newest = super::service::newest_versions(rows);
+        let names = employer_names(db, &newest).await?;
+        let mut lapsing: Vec<disclosure_consent::Model> = newest
             .into_iter()
             .filter(|c| {
-                c.status == ConsentStatus::Active.as_db()
-                    && c.expires_at > now
-                    && c.expires_at <= horizon
+                let name = names.get(&c.employer_id).map_or("", String::as_str);
+                super::gate::in_force(c, name, now).is_ok() && c.expires_at <= horizon
             })
             .collect();
         lapsing.sort_by_key(|c| c.expires_at);

@@ -514,14 +514,6 @@ pub async fn entries(
         .collect())
 }
 
-/// Walks the disclosure log; the sequence of the first row that does not follow, if any (the
-/// chain only; `log_chain::verify` also holds it to the exported checkpoints).
-pub async fn first_broken_link(db: &DatabaseConnection) -> Result<Option<i64>, ApiError> {
-    let (entries, legacy_through) =
-        crate::log_chain::entries(db, crate::log_chain::Log::Disclosure).await?;
-    Ok(crate::log_chain::first_break(&entries, legacy_through).map(|b| b.seq))
-}
-
 /// Introduces a client to an employer: checks consent for exactly `items`, logs the disclosure and
 /// builds what the employer may see.
 pub async fn introduce(

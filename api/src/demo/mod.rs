@@ -794,13 +794,18 @@ pub async fn first_demo_with_role(
     db: &DatabaseConnection,
     role: Role,
 ) -> anyhow::Result<Option<staff::Model>> {
-    Ok(staff::Entity::find()
-        .filter(staff::Column::Role.eq(role.as_db()))
-        .filter(staff::Column::Active.eq(true))
+    Ok(active_with_role(role)
         .filter(staff::Column::Email.ends_with(DEMO_EMAIL_DOMAIN))
-        .order_by_asc(staff::Column::Email)
         .one(db)
         .await?)
+}
+
+/// Active members of staff with `role`, by e-mail.
+fn active_with_role(role: Role) -> sea_orm::Select<staff::Entity> {
+    staff::Entity::find()
+        .filter(staff::Column::Role.eq(role.as_db()))
+        .filter(staff::Column::Active.eq(true))
+        .order_by_asc(staff::Column::Email)
 }
 
 /// The first active member of staff with `role` (by e-mail), for `ipsmatch token --role`.
@@ -808,12 +813,7 @@ pub async fn first_with_role(
     db: &DatabaseConnection,
     role: Role,
 ) -> anyhow::Result<Option<staff::Model>> {
-    Ok(staff::Entity::find()
-        .filter(staff::Column::Role.eq(role.as_db()))
-        .filter(staff::Column::Active.eq(true))
-        .order_by_asc(staff::Column::Email)
-        .one(db)
-        .await?)
+    Ok(active_with_role(role).one(db).await?)
 }
 
 #[cfg(test)]

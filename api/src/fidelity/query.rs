@@ -35,20 +35,9 @@ pub struct FidelityReport {
     pub to: Date,
     /// Each measure with its value, anchor, thresholds and series.
     pub measures: Vec<FidelityMeasure>,
+    /// The specialists measured and the caller's reach, for `bySpecialist`.
     #[graphql(skip)]
-    pub specialists: Vec<staff::Model>,
-    #[graphql(skip)]
-    pub reach: ClientScope,
-}
-
-impl FidelityReport {
-    fn scope_of_report(&self) -> Scope {
-        Scope {
-            label: self.scope.clone(),
-            specialists: self.specialists.clone(),
-            reach: self.reach.clone(),
-        }
-    }
+    pub measured: Scope,
 }
 
 /// One specialist's own measures within a team's report.
@@ -69,7 +58,7 @@ impl FidelityReport {
         let rows = by_specialist(
             ctx.data::<DatabaseConnection>()?,
             ctx.data::<Thresholds>()?,
-            &self.scope_of_report(),
+            &self.measured,
             self.from.0,
             self.to.0,
         )
@@ -139,12 +128,11 @@ impl FidelityQuery {
         let scope = resolve_scope(db, me, &scope).await?;
         let measures = fidelity(db, thresholds, &scope, from.0, to.0).await?;
         Ok(FidelityReport {
-            scope: scope.label,
+            scope: scope.label.clone(),
             from,
             to,
             measures,
-            specialists: scope.specialists,
-            reach: scope.reach,
+            measured: scope,
         })
     }
 
