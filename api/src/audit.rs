@@ -3,7 +3,6 @@
 //! covers its content and the previous row's link, so a removed, reordered or edited row breaks the
 //! chain at that point.
 
-use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, NotSet,
     QueryOrder, Set, Statement,
@@ -14,6 +13,8 @@ use entities::audit_event;
 
 use crate::db::now;
 use crate::error::ApiError;
+/// Every row, in order, as the chain sees it.
+pub use crate::log_chain::audit_entries as entries;
 
 /// The hash before the first row.
 pub const GENESIS: &str = crate::log_chain::GENESIS;
@@ -60,25 +61,6 @@ pub struct AuditEntry<'a> {
     pub detail: &'a str,
 }
 
-/// A row's content, in the order its link covers it.
-fn parts(
-    at: DateTime<Utc>,
-    actor_id: Uuid,
-    action: &str,
-    client_id: Option<Uuid>,
-    purpose: Option<&str>,
-    detail: &str,
-) -> Vec<String> {
-    vec![
-        at.timestamp_micros().to_string(),
-        actor_id.to_string(),
-        action.to_string(),
-        client_id.map(|c| c.to_string()).unwrap_or_default(),
-        purpose.unwrap_or_default().to_string(),
-        detail.to_string(),
-    ]
-}
-
 /// Appends an event inside `conn`'s transaction; the chain is serialised (an advisory lock on
 /// PostgreSQL; SQLite has one writer).
 pub async fn record(conn: &impl ConnectionTrait, entry: AuditEntry<'_>) -> Result<(), ApiError> {
@@ -97,7 +79,7 @@ pub async fn record(conn: &impl ConnectionTrait, entry: AuditEntry<'_>) -> Resul
     let key = crate::log_chain::signing_key(conn).await?;
     let at = now();
     let action = entry.action.as_db();
-    let content = parts(
+    let content = crate::log_chain::audit_parts(
         at,
         entry.actor_id,
         action,
@@ -130,30 +112,4 @@ pub async fn record_now(db: &DatabaseConnection, entry: AuditEntry<'_>) -> Resul
     record(&txn, entry).await?;
     txn.commit().await?;
     Ok(())
-}
-
-/// Every row, in order, as the chain sees it.
-pub async fn entries(
-    conn: &impl ConnectionTrait,
-) -> Result<Vec<crate::log_chain::Entry>, ApiError> {
-    Ok(audit_event::Entity::find()
-        .order_by_asc(audit_event::Column::Seq)
-        .all(conn)
-        .await?
-        .into_iter()
-        .map(|row| crate::log_chain::Entry {
-            parts: parts(
-                row.at,
-                row.actor_id,
-                &row.action,
-                row.client_id,
-                row.purpose.as_deref(),
-                &row.detail,
-            ),
-            seq: row.seq,
-            prev_hash: row.prev_hash,
-            hash: row.hash,
-            key_id: row.key_id,
-        })
-        .collect())
 }

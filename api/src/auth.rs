@@ -284,7 +284,8 @@ pub(crate) fn load_or_create_secret(path: &Path) -> anyhow::Result<Vec<u8>> {
         crate::private::warn_if_shared(path);
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("reading the token secret {}", path.display()))?;
-        let secret = decode_hex(text.trim())
+        let secret = hex::decode(text.trim())
+            .ok()
             .with_context(|| format!("the token secret {} is not hex", path.display()))?;
         anyhow::ensure!(
             secret.len() >= 32,
@@ -297,26 +298,10 @@ pub(crate) fn load_or_create_secret(path: &Path) -> anyhow::Result<Vec<u8>> {
     getrandom::fill(&mut secret).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
     let mut file = crate::private::create_file(path)
         .with_context(|| format!("creating the token secret {}", path.display()))?;
-    file.write_all(encode_hex(&secret).as_bytes())?;
+    file.write_all(hex::encode(&secret).as_bytes())?;
     file.sync_all()?;
     tracing::info!(path = %path.display(), "created a development token secret");
     Ok(secret)
-}
-
-/// Lower-case hex of `bytes`.
-pub fn encode_hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// The bytes of lower- or upper-case hex text; `None` when it is not hex.
-pub fn decode_hex(text: &str) -> Option<Vec<u8>> {
-    if !text.len().is_multiple_of(2) {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
-        .collect()
 }
 
 /// The authenticated caller of one request, as the database knows them now.
@@ -381,14 +366,6 @@ pub fn require_role<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn hex_round_trips() {
-        let bytes = [0u8, 1, 127, 128, 255];
-        assert_eq!(decode_hex(&encode_hex(&bytes)), Some(bytes.to_vec()));
-        assert_eq!(decode_hex("abc"), None);
-        assert_eq!(decode_hex("zz"), None);
-    }
 
     #[test]
     fn cli_role_spellings() {

@@ -329,7 +329,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             let settings = with_database_url_fallback(settings);
             init_logging(&settings.log);
             let db = prepare_database(&settings).await?;
-            let input = crate::staff::types::StaffCreateInput {
+            let input = crate::staff::inputs::StaffCreateInput {
                 name,
                 email,
                 role: Role::Admin,

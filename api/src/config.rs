@@ -5,6 +5,10 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+/// The match factors' default weights: occupation counts most, then distance and pay.
+pub const DEFAULT_MATCH_WEIGHTS: &str =
+    "occupation=3,distance=2,pay=1.5,hours=1.5,shift=1,skills=1,employer_openness=1";
+
 /// Which algorithm signs staff tokens. The server accepts exactly one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum JwtAlgorithm {
@@ -160,7 +164,7 @@ pub struct Settings {
     #[arg(
         long,
         env = "IPSMATCH_MATCH_WEIGHTS",
-        default_value = "occupation=3,distance=2,pay=1.5,hours=1.5,shift=1,skills=1,employer_openness=1"
+        default_value = DEFAULT_MATCH_WEIGHTS
     )]
     pub match_weights: String,
 
@@ -201,7 +205,7 @@ impl Settings {
             request_timeout_ms: 30_000,
             expiry_sweep_secs: 60,
             log: "info".into(),
-            match_weights: crate::clients::matching::MatchWeights::DEFAULT.into(),
+            match_weights: DEFAULT_MATCH_WEIGHTS.into(),
             fidelity_thresholds_file: String::new(),
         }
     }

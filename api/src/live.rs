@@ -18,11 +18,12 @@ use crate::clients::matching::{MatchWeights, Wants, match_client, match_one};
 use crate::clients::service::{current_preferences, current_profile};
 use crate::clients::suggestions::MatchSuggestion;
 use crate::clients::types::Client;
-use crate::employers::types::Sector;
+use crate::employers::model::Sector;
 use crate::error::ApiError;
 use crate::ids::{self, Kind};
 use crate::vacancies::indexer::SearchIndex;
-use crate::vacancies::types::{ContractType, Vacancy, VacancyStatus};
+use crate::vacancies::model::{ContractType, VacancyStatus};
+use crate::vacancies::types::Vacancy;
 
 /// Every change-log row this process applies from now on. A subscriber that falls more than the
 /// channel's capacity behind skips the rows it missed (and a warning is logged).

@@ -145,16 +145,3 @@ pub fn loaders<'a>(ctx: &async_graphql::Context<'a>) -> Result<&'a Loaders, ApiE
 pub fn load_failed(err: Arc<DbErr>) -> ApiError {
     ApiError::internal(anyhow::anyhow!("batch load failed: {err}"))
 }
-
-/// A member of staff by id, through the request's loader (for `recordedBy`-style fields).
-pub async fn staff_by_id(
-    ctx: &async_graphql::Context<'_>,
-    id: uuid::Uuid,
-) -> async_graphql::Result<Option<crate::staff::types::Staff>> {
-    Ok(loaders(ctx)?
-        .staff
-        .load_one(id)
-        .await
-        .map_err(load_failed)?
-        .map(crate::staff::types::Staff))
-}

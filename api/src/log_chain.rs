@@ -17,13 +17,13 @@ use std::sync::{Arc, LazyLock, RwLock};
 use anyhow::Context as _;
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, KeyInit, Mac};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
+use uuid::Uuid;
 
-use entities::log_chain;
+use entities::{audit_event, disclosure_event, log_chain};
 
-use crate::auth::{decode_hex, encode_hex};
 use crate::config::Settings;
 use crate::error::ApiError;
 
@@ -42,7 +42,7 @@ pub struct LogKey {
 impl LogKey {
     /// A key from its 32 secret bytes.
     pub fn new(secret: [u8; 32]) -> Self {
-        let id = encode_hex(&mac_over(&secret, &["ipsmatch log key id"])[..8]);
+        let id = hex::encode(&mac_over(&secret, &["ipsmatch log key id"])[..8]);
         Self { id, secret }
     }
 
@@ -90,12 +90,12 @@ fn mac_over(secret: &[u8; 32], parts: &[&str]) -> Vec<u8> {
 pub fn link(key: Option<&LogKey>, prev: &str, parts: &[&str]) -> String {
     let all: Vec<&str> = std::iter::once(prev).chain(parts.iter().copied()).collect();
     match key {
-        Some(key) => encode_hex(&mac_over(&key.secret, &all)),
+        Some(key) => hex::encode(mac_over(&key.secret, &all)),
         None => {
             use sha2::Digest as _;
             let mut hasher = Sha256::new();
             length_prefixed(|bytes| hasher.update(bytes), &all);
-            encode_hex(&hasher.finalize())
+            hex::encode(hasher.finalize())
         }
     }
 }
@@ -160,7 +160,8 @@ fn read_key(path: &Path) -> anyhow::Result<Option<[u8; 32]>> {
     crate::private::warn_if_shared(path);
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("reading the log key {}", path.display()))?;
-    let secret = decode_hex(text.trim())
+    let secret = hex::decode(text.trim())
+        .ok()
         .and_then(|bytes| <[u8; 32]>::try_from(bytes).ok())
         .with_context(|| format!("the log key {} is not 32 bytes of hex", path.display()))?;
     Ok(Some(secret))
@@ -171,7 +172,7 @@ fn create_key(path: &Path) -> anyhow::Result<LogKey> {
     getrandom::fill(&mut secret).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
     let mut file = crate::private::create_file(path)
         .with_context(|| format!("creating the log key {}", path.display()))?;
-    file.write_all(encode_hex(&secret).as_bytes())?;
+    file.write_all(hex::encode(secret).as_bytes())?;
     file.sync_all()?;
     tracing::info!(path = %path.display(), "created the log key");
     Ok(LogKey::new(secret))
@@ -334,7 +335,7 @@ impl Checkpoint {
         };
         let text = checkpoint.signed_text();
         let parts: Vec<&str> = text.iter().map(String::as_str).collect();
-        checkpoint.mac = encode_hex(&mac_over(&key.secret, &parts));
+        checkpoint.mac = hex::encode(mac_over(&key.secret, &parts));
         checkpoint
     }
 
@@ -345,7 +346,7 @@ impl Checkpoint {
         };
         let text = self.signed_text();
         let parts: Vec<&str> = text.iter().map(String::as_str).collect();
-        self.mac == encode_hex(&mac_over(&key.secret, &parts))
+        self.mac == hex::encode(mac_over(&key.secret, &parts))
     }
 }
 
@@ -454,13 +455,90 @@ pub struct Verdict {
     pub broken: Option<Break>,
 }
 
+/// An audit row's content, in the order its link covers it.
+pub fn audit_parts(
+    at: DateTime<Utc>,
+    actor_id: Uuid,
+    action: &str,
+    client_id: Option<Uuid>,
+    purpose: Option<&str>,
+    detail: &str,
+) -> Vec<String> {
+    vec![
+        at.timestamp_micros().to_string(),
+        actor_id.to_string(),
+        action.to_string(),
+        client_id.map(|c| c.to_string()).unwrap_or_default(),
+        purpose.unwrap_or_default().to_string(),
+        detail.to_string(),
+    ]
+}
+
+/// A disclosure row's content, in the order its link covers it.
+pub fn disclosure_parts(row: &disclosure_event::Model) -> Vec<String> {
+    vec![
+        row.at.timestamp_micros().to_string(),
+        row.client_id.to_string(),
+        row.employer_id.to_string(),
+        row.contact_id.map(|c| c.to_string()).unwrap_or_default(),
+        row.vacancy_id.map(|c| c.to_string()).unwrap_or_default(),
+        row.act.clone(),
+        row.channel.clone(),
+        row.items.clone(),
+        row.consent_row_id.to_string(),
+        row.consent_version.to_string(),
+        row.actor_id.to_string(),
+    ]
+}
+
+/// Every audit row, in order, as the chain sees it.
+pub async fn audit_entries(conn: &impl ConnectionTrait) -> Result<Vec<Entry>, ApiError> {
+    Ok(audit_event::Entity::find()
+        .order_by_asc(audit_event::Column::Seq)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|row| Entry {
+            parts: audit_parts(
+                row.at,
+                row.actor_id,
+                &row.action,
+                row.client_id,
+                row.purpose.as_deref(),
+                &row.detail,
+            ),
+            seq: row.seq,
+            prev_hash: row.prev_hash,
+            hash: row.hash,
+            key_id: row.key_id,
+        })
+        .collect())
+}
+
+/// Every disclosure row, in order, as the chain sees it.
+pub async fn disclosure_entries(conn: &impl ConnectionTrait) -> Result<Vec<Entry>, ApiError> {
+    Ok(disclosure_event::Entity::find()
+        .order_by_asc(disclosure_event::Column::Seq)
+        .all(conn)
+        .await?
+        .into_iter()
+        .map(|row| Entry {
+            parts: disclosure_parts(&row),
+            seq: row.seq,
+            prev_hash: row.prev_hash,
+            hash: row.hash,
+            key_id: row.key_id,
+        })
+        .collect())
+}
+
 /// The entries of `log`, in order, with the last unkeyed entry's sequence number.
 pub async fn entries(db: &impl ConnectionTrait, log: Log) -> Result<(Vec<Entry>, i64), ApiError> {
     let chain = chain_row(db).await?;
     Ok(match log {
-        Log::Audit => (crate::audit::entries(db).await?, chain.audit_legacy_through),
+        Log::Audit => (audit_entries(db).await?, chain.audit_legacy_through),
         Log::Disclosure => (
-            crate::consent::service::entries(db).await?,
+            disclosure_entries(db).await?,
             chain.disclosure_legacy_through,
         ),
     })

@@ -14,10 +14,12 @@ use uuid::Uuid;
 
 use entities::{employer, job_preference, vacancy, vocational_profile};
 
-use super::types::{FreeWindow, Weekday};
+use super::inputs::FreeWindow;
+
+use super::model::Weekday;
 use crate::error::ApiError;
+use crate::vacancies::model::{SocVersion, VacancyStatus};
 use crate::vacancies::service::soc_title;
-use crate::vacancies::types::{SocVersion, VacancyStatus};
 
 /// Candidates taken from the index before scoring.
 const CANDIDATES: usize = 120;
@@ -119,8 +121,7 @@ pub struct MatchWeights(pub Vec<(MatchFactorKind, f64)>);
 
 impl MatchWeights {
     /// The default: occupation counts most, then distance and pay.
-    pub const DEFAULT: &'static str =
-        "occupation=3,distance=2,pay=1.5,hours=1.5,shift=1,skills=1,employer_openness=1";
+    pub const DEFAULT: &'static str = crate::config::DEFAULT_MATCH_WEIGHTS;
 
     /// Parses `name=weight,…`; every factor must appear once with a weight of 0 or more.
     pub fn parse(text: &str) -> Result<Self, String> {

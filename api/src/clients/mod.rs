@@ -4,7 +4,9 @@
 //! discharge.
 
 pub mod access;
+pub mod inputs;
 pub mod matching;
+pub mod model;
 pub mod mutation;
 pub mod outreach;
 pub mod query;

@@ -12,7 +12,7 @@ use entities::outreach_attempt;
 use super::service::reachable;
 use crate::auth::viewer;
 use crate::dates::Date;
-use crate::employers::types::ContactChannel;
+use crate::employers::model::ContactChannel;
 use crate::error::{ServiceError, UserErrorCode};
 use crate::validate::Checks;
 

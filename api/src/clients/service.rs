@@ -16,7 +16,8 @@ use entities::{
 };
 
 use super::access::{ClientScope, find_client};
-use super::types::*;
+use super::inputs::*;
+use super::model::*;
 use crate::audit::{self, AuditAction, AuditEntry};
 use crate::auth::{Role, Viewer};
 use crate::db::now;
@@ -803,17 +804,17 @@ pub async fn record_preferences(
         occupations: Set(input.occupations.join(",")),
         occupation_titles: Set(titles),
         keywords: Set(keywords),
-        sectors: Set(join(&input.sectors, crate::employers::types::Sector::as_db)),
+        sectors: Set(join(&input.sectors, crate::employers::model::Sector::as_db)),
         hours_min: Set(input.hours_per_week_min),
         hours_max: Set(input.hours_per_week_max),
         shifts: Set(join(
             &input.shifts,
-            crate::vacancies::types::ShiftPattern::as_db,
+            crate::vacancies::model::ShiftPattern::as_db,
         )),
         free_windows: Set(serde_json::to_string(&input.free_windows).map_err(ApiError::internal)?),
         contract_types: Set(join(
             &input.contract_types,
-            crate::vacancies::types::ContractType::as_db,
+            crate::vacancies::model::ContractType::as_db,
         )),
         min_hourly_pay: Set(input.min_hourly_pay),
         home_town: Set(home_town),
@@ -823,11 +824,11 @@ pub async fn record_preferences(
         remote_ok: Set(input.remote_ok),
         avoid_environments: Set(join(
             &input.avoid_environments,
-            crate::vacancies::types::WorkEnvironment::as_db,
+            crate::vacancies::model::WorkEnvironment::as_db,
         )),
         prefer_environments: Set(join(
             &input.prefer_environments,
-            crate::vacancies::types::WorkEnvironment::as_db,
+            crate::vacancies::model::WorkEnvironment::as_db,
         )),
         recorded_by_id: Set(viewer.id()),
         recorded_at: Set(now()),

@@ -2,206 +2,30 @@
 //! facts (reached only through `Client.sensitive` with a purpose), the vocational profile and the
 //! job preferences.
 
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result, SimpleObject};
+pub use super::inputs::{
+    ClientAssignInput, ClientFilter, ClientRegisterInput, ClientSensitiveRecordInput,
+    ClientStatusChangeInput, ClientUpdateInput, FreeWindow, JobPreferencesRecordInput,
+    VocationalProfileRecordInput,
+};
+pub use super::model::{
+    BenefitsStatus, ClientStatus, CriminalRecordStatus, DischargeReason, EmploymentAtReferral,
+    Licence, ReferralSource, SensitivePurpose, SubstanceGroup, TreatmentStatus, Weekday,
+};
+use crate::auth::viewer;
+use crate::dates::Date;
+use crate::employers::model::Sector;
+use crate::ids::{self, Kind};
+use crate::loaders::{load_failed, loaders};
+use crate::staff::types::staff_by_id;
+use crate::staff::types::{Staff, Team};
+use crate::vacancies::model::{ContractType, ShiftPattern, WorkEnvironment};
+use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
-
 use entities::{
     caseload_assignment, client, client_sensitive, client_status_episode, job_preference,
     vocational_profile,
 };
-
-use crate::auth::viewer;
-use crate::dates::Date;
-use crate::employers::types::Sector;
-use crate::ids::{self, Kind};
-use crate::loaders::{load_failed, loaders, staff_by_id};
-use crate::staff::types::{Staff, Team};
-use crate::stored_enum;
-use crate::vacancies::types::{ContractType, ShiftPattern, WorkEnvironment};
-
-stored_enum! {
-    /// Where a client is in the service.
-    pub enum ClientStatus {
-        /// Looking for work with the specialist's support.
-        Active = "ACTIVE",
-        /// Support paused (at the client's wish, or while treatment comes first).
-        Paused = "PAUSED",
-        /// In paid work, with in-work support.
-        InWork = "IN_WORK",
-        /// Left the service.
-        Discharged = "DISCHARGED",
-    }
-}
-
-stored_enum! {
-    /// Who referred the client to the employment service.
-    pub enum ReferralSource {
-        /// Their treatment keyworker.
-        TreatmentKeyworker = "TREATMENT_KEYWORKER",
-        /// They asked themselves.
-        SelfReferral = "SELF_REFERRAL",
-        /// A peer mentor or recovery community.
-        PeerSupport = "PEER_SUPPORT",
-        /// Jobcentre Plus.
-        Jobcentre = "JOBCENTRE",
-        /// Anyone else.
-        Other = "OTHER",
-    }
-}
-
-stored_enum! {
-    /// A client's employment when they were referred (the employment rate counts those out of
-    /// work).
-    pub enum EmploymentAtReferral {
-        /// Out of work and looking for work.
-        Unemployed = "UNEMPLOYED",
-        /// Out of work and not looking (for example, long-term sick or caring).
-        EconomicallyInactive = "ECONOMICALLY_INACTIVE",
-        /// In paid work, employed or self-employed, at any hours.
-        Employed = "EMPLOYED",
-    }
-}
-
-stored_enum! {
-    /// Why a client was discharged, as exports report it (no free text, nothing special-category).
-    pub enum DischargeReason {
-        /// In work and no longer wanting support.
-        InWork = "IN_WORK",
-        /// Stopped engaging after outreach.
-        Disengaged = "DISENGAGED",
-        /// Moved out of the service's area.
-        MovedAway = "MOVED_AWAY",
-        /// Transferred to another service.
-        Transferred = "TRANSFERRED",
-        /// Chose to stop.
-        ClientChoice = "CLIENT_CHOICE",
-        /// Any other reason.
-        Other = "OTHER",
-    }
-}
-
-stored_enum! {
-    /// Why special-category facts are being read; written to the audit log with every read.
-    pub enum SensitivePurpose {
-        /// Planning the client's support with them.
-        SupportPlanning = "SUPPORT_PLANNING",
-        /// Assessing a risk to the client or others.
-        RiskAssessment = "RISK_ASSESSMENT",
-        /// A safeguarding concern.
-        Safeguarding = "SAFEGUARDING",
-        /// Statutory or commissioner reporting.
-        ServiceReporting = "SERVICE_REPORTING",
-        /// The client asked to see what is held about them.
-        ClientRequest = "CLIENT_REQUEST",
-    }
-}
-
-stored_enum! {
-    /// The substance group a client is in treatment for (as NDTMS groups them).
-    pub enum SubstanceGroup {
-        /// Opiates (with or without others).
-        Opiates = "OPIATES",
-        /// Non-opiates only.
-        NonOpiatesOnly = "NON_OPIATES_ONLY",
-        /// Alcohol only.
-        AlcoholOnly = "ALCOHOL_ONLY",
-        /// Non-opiates and alcohol.
-        NonOpiatesAndAlcohol = "NON_OPIATES_AND_ALCOHOL",
-    }
-}
-
-stored_enum! {
-    /// Where the client is in treatment.
-    pub enum TreatmentStatus {
-        /// In structured treatment.
-        InTreatment = "IN_TREATMENT",
-        /// In recovery support after structured treatment.
-        RecoverySupport = "RECOVERY_SUPPORT",
-        /// Completed treatment.
-        Completed = "COMPLETED",
-        /// Left treatment before completing.
-        LeftTreatment = "LEFT_TREATMENT",
-    }
-}
-
-stored_enum! {
-    /// Criminal record, as the client reports it.
-    pub enum CriminalRecordStatus {
-        /// None declared.
-        NoneDeclared = "NONE_DECLARED",
-        /// Only spent convictions.
-        SpentOnly = "SPENT_ONLY",
-        /// Unspent convictions.
-        Unspent = "UNSPENT",
-        /// Charges pending.
-        PendingCharges = "PENDING_CHARGES",
-        /// The client prefers not to say.
-        PrefersNotToSay = "PREFERS_NOT_TO_SAY",
-    }
-}
-
-stored_enum! {
-    /// Benefits the client receives.
-    pub enum BenefitsStatus {
-        /// None.
-        NoBenefits = "NONE",
-        /// Universal Credit.
-        UniversalCredit = "UNIVERSAL_CREDIT",
-        /// Universal Credit with limited capability for work (and work-related activity).
-        UniversalCreditLimitedCapability = "UNIVERSAL_CREDIT_LCW",
-        /// Employment and Support Allowance.
-        Esa = "ESA",
-        /// Personal Independence Payment.
-        Pip = "PIP",
-        /// Something else.
-        Other = "OTHER",
-    }
-}
-
-stored_enum! {
-    /// A licence or card that opens jobs.
-    pub enum Licence {
-        /// Full UK car driving licence (a drink-drive ban removes it for a while).
-        Car = "CAR",
-        /// Van (category C1).
-        Van = "VAN",
-        /// Heavy goods vehicle (C / C+E).
-        Hgv = "HGV",
-        /// Bus and coach (D).
-        Pcv = "PCV",
-        /// Counterbalance or reach forklift.
-        Forklift = "FORKLIFT",
-        /// Construction Skills Certification Scheme card.
-        Cscs = "CSCS",
-        /// Security Industry Authority licence.
-        Sia = "SIA",
-        /// Food hygiene certificate.
-        FoodHygiene = "FOOD_HYGIENE",
-        /// First aid at work.
-        FirstAid = "FIRST_AID",
-    }
-}
-
-stored_enum! {
-    /// A day of the week.
-    pub enum Weekday {
-        /// Monday.
-        Mon = "MON",
-        /// Tuesday.
-        Tue = "TUE",
-        /// Wednesday.
-        Wed = "WED",
-        /// Thursday.
-        Thu = "THU",
-        /// Friday.
-        Fri = "FRI",
-        /// Saturday.
-        Sat = "SAT",
-        /// Sunday.
-        Sun = "SUN",
-    }
-}
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 fn list<T: Copy>(
     stored: &str,
@@ -755,35 +579,6 @@ impl VocationalProfile {
     }
 }
 
-/// A time that must stay free every week (a treatment appointment, supervised dispensing).
-#[derive(
-    SimpleObject, InputObject, Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize,
-)]
-#[graphql(input_name = "FreeWindowInput")]
-pub struct FreeWindow {
-    /// The days it applies to.
-    pub days: Vec<Weekday>,
-    /// Start, `HH:MM` (24-hour).
-    pub from: String,
-    /// End, `HH:MM` (24-hour), after `from`.
-    pub to: String,
-    /// Why (e.g. "dispensing"); kept general, never clinical detail.
-    pub reason: Option<String>,
-}
-
-impl serde::Serialize for Weekday {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(self.as_db())
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Weekday {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let text = String::deserialize(d)?;
-        Weekday::from_db(&text).map_err(|_| serde::de::Error::custom("unknown weekday"))
-    }
-}
-
 /// The work a client wants, one version; it drives matching.
 pub struct JobPreferences(pub job_preference::Model);
 
@@ -904,201 +699,16 @@ crate::connection_types!(
     "A client with their cursor."
 );
 
-/// Narrows the client list.
-#[derive(InputObject, Default)]
-pub struct ClientFilter {
-    /// Words that must appear in the name (any case).
-    pub text: Option<String>,
-    /// Only these statuses.
-    pub statuses: Option<Vec<ClientStatus>>,
-    /// Only clients on this specialist's caseload now.
-    pub specialist_id: Option<ID>,
-}
-
-/// A new client.
-#[derive(InputObject)]
-pub struct ClientRegisterInput {
-    /// Full name.
-    pub name: String,
-    /// Phone number.
-    pub phone: Option<String>,
-    /// E-mail address.
-    pub email: Option<String>,
-    /// Home town.
-    pub town: Option<String>,
-    /// Home postcode.
-    pub postcode: Option<String>,
-    /// Day of referral (not in the future).
-    pub referral_date: Date,
-    /// Who referred them.
-    pub referral_source: ReferralSource,
-    /// Their employment when referred (the employment rate counts those out of work).
-    pub employment_at_referral: Option<EmploymentAtReferral>,
-    /// Treatment keyworker's name.
-    pub keyworker_name: Option<String>,
-    /// How to reach the keyworker.
-    pub keyworker_contact: Option<String>,
-    /// The specialist to support them: yourself when you are a specialist (default); a team lead
-    /// must name one of their team.
-    pub specialist_id: Option<ID>,
-}
-
-/// Changes to a client's details; absent fields stay as they are, null clears.
-#[derive(InputObject)]
-pub struct ClientUpdateInput {
-    /// The client.
-    pub id: ID,
-    /// The version you read.
-    pub version: i32,
-    /// Full name.
-    #[graphql(default)]
-    pub name: MaybeUndefined<String>,
-    /// Phone number.
-    #[graphql(default)]
-    pub phone: MaybeUndefined<String>,
-    /// E-mail address.
-    #[graphql(default)]
-    pub email: MaybeUndefined<String>,
-    /// Home town.
-    #[graphql(default)]
-    pub town: MaybeUndefined<String>,
-    /// Home postcode.
-    #[graphql(default)]
-    pub postcode: MaybeUndefined<String>,
-    /// Treatment keyworker's name.
-    #[graphql(default)]
-    pub keyworker_name: MaybeUndefined<String>,
-    /// How to reach the keyworker.
-    #[graphql(default)]
-    pub keyworker_contact: MaybeUndefined<String>,
-    /// Their employment when referred (null: not recorded).
-    #[graphql(default)]
-    pub employment_at_referral: MaybeUndefined<EmploymentAtReferral>,
-}
-
-/// A new status for a client, from a day on.
-#[derive(InputObject)]
-pub struct ClientStatusChangeInput {
-    /// The client.
-    pub id: ID,
-    /// The version you read.
-    pub version: i32,
-    /// The new status.
-    pub status: ClientStatus,
-    /// First day of it (default: today; not before the current episode began).
-    pub on: Option<Date>,
-    /// Why, in the team's words (kept in the record, never exported).
-    pub reason: Option<String>,
-    /// Why a discharge happened, as a code (DISCHARGED only): what reports and exports carry.
-    pub discharge_reason: Option<DischargeReason>,
-}
-
-/// Moves a client to another specialist of their team (team leads).
-#[derive(InputObject)]
-pub struct ClientAssignInput {
-    /// The client.
-    pub id: ID,
-    /// The specialist who supports them from now.
-    pub specialist_id: ID,
-    /// Why.
-    pub reason: Option<String>,
-}
-
-/// A new version of a client's special-category facts (absent fields: not recorded).
-#[derive(InputObject)]
-pub struct ClientSensitiveRecordInput {
-    /// The client.
-    pub client_id: ID,
-    /// Substance group in treatment for.
-    pub primary_substance_group: Option<SubstanceGroup>,
-    /// Where they are in treatment.
-    pub treatment_status: Option<TreatmentStatus>,
-    /// Criminal record, as they report it.
-    pub criminal_record_status: Option<CriminalRecordStatus>,
-    /// Benefits received.
-    pub benefits_status: Option<BenefitsStatus>,
-}
-
-/// A new version of a client's vocational profile.
-#[derive(InputObject)]
-pub struct VocationalProfileRecordInput {
-    /// The client.
-    pub client_id: ID,
-    /// The work they are aiming for.
-    #[graphql(default)]
-    pub work_goal: String,
-    /// Jobs they have done.
-    #[graphql(default)]
-    pub work_history: String,
-    /// Skills.
-    #[graphql(default)]
-    pub skills: Vec<String>,
-    /// Qualifications.
-    #[graphql(default)]
-    pub qualifications: Vec<String>,
-    /// Licences and cards held.
-    #[graphql(default)]
-    pub licences: Vec<Licence>,
-    /// What stands in the way.
-    #[graphql(default)]
-    pub barriers: String,
-}
-
-/// A new version of a client's job preferences.
-#[derive(InputObject)]
-pub struct JobPreferencesRecordInput {
-    /// The client.
-    pub client_id: ID,
-    /// SOC 2010 codes (4-digit unit groups, or 1–3 digit prefixes).
-    #[graphql(default)]
-    pub occupations: Vec<String>,
-    /// Wanted jobs in the client's words.
-    #[graphql(default)]
-    pub occupation_titles: Vec<String>,
-    /// Other words to look for.
-    #[graphql(default)]
-    pub keywords: Vec<String>,
-    /// Sectors of interest (empty: any).
-    #[graphql(default)]
-    pub sectors: Vec<Sector>,
-    /// Fewest hours a week.
-    pub hours_per_week_min: Option<f64>,
-    /// Most hours a week.
-    pub hours_per_week_max: Option<f64>,
-    /// Shift patterns they can work (empty: any).
-    #[graphql(default)]
-    pub shifts: Vec<ShiftPattern>,
-    /// Times that must stay free.
-    #[graphql(default)]
-    pub free_windows: Vec<FreeWindow>,
-    /// Acceptable contract types (empty: any).
-    #[graphql(default)]
-    pub contract_types: Vec<ContractType>,
-    /// Lowest acceptable pay, pounds an hour.
-    pub min_hourly_pay: Option<f64>,
-    /// Home town.
-    pub home_town: Option<String>,
-    /// Home latitude (with longitude).
-    pub home_latitude: Option<f64>,
-    /// Home longitude (with latitude).
-    pub home_longitude: Option<f64>,
-    /// Furthest they will travel, km (needs a home location).
-    pub max_travel_km: Option<f64>,
-    /// Whether remote work suits.
-    #[graphql(default)]
-    pub remote_ok: bool,
-    /// Workplace features to avoid (never matched).
-    #[graphql(default)]
-    pub avoid_environments: Vec<WorkEnvironment>,
-    /// Workplace features they would like.
-    #[graphql(default)]
-    pub prefer_environments: Vec<WorkEnvironment>,
-}
-
 crate::mutation_payload!(ClientRegisterPayload, client: Client, "Result of `clientRegister`.");
+
 crate::mutation_payload!(ClientUpdatePayload, client: Client, "Result of `clientUpdate`.");
+
 crate::mutation_payload!(ClientStatusChangePayload, client: Client, "Result of `clientStatusChange`.");
+
 crate::mutation_payload!(ClientAssignPayload, client: Client, "Result of `clientAssign`.");
+
 crate::mutation_payload!(ClientSensitiveRecordPayload, client: Client, "Result of `clientSensitiveRecord` (the facts themselves are read through `Client.sensitive`).");
+
 crate::mutation_payload!(VocationalProfileRecordPayload, profile: VocationalProfile, "Result of `vocationalProfileRecord`.");
+
 crate::mutation_payload!(JobPreferencesRecordPayload, preferences: JobPreferences, "Result of `jobPreferencesRecord`.");

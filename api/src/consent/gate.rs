@@ -11,10 +11,10 @@ use uuid::Uuid;
 
 use entities::{disclosure_consent, employer, employer_contact};
 
-use super::service::{Act, lock_pair, log, newest_versions};
-use super::types::{
+use super::model::{
     ConsentPurpose, ConsentStatus, Discloser, DisclosureAct, DisclosureItem, DisclosureLevel,
 };
+use super::service::{Act, lock_pair, log, newest_versions};
 use crate::db::now;
 use crate::error::{ServiceError, UserErrorCode};
 

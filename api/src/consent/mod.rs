@@ -2,6 +2,9 @@
 //! employer-facing act passes, the hash-chained disclosure log, and the employer-facing profile.
 
 pub mod gate;
+pub mod inputs;
+pub mod introduce;
+pub mod model;
 pub mod mutation;
 pub mod query;
 pub mod service;

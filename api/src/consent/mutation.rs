@@ -69,6 +69,6 @@ impl ConsentMutation {
     ) -> Result<ClientIntroducePayload> {
         let me = viewer(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
-        ClientIntroducePayload::from_result(service::introduce(db, me, input).await, |p| p)
+        ClientIntroducePayload::from_result(super::introduce::introduce(db, me, input).await, |p| p)
     }
 }

@@ -1,139 +1,23 @@
 //! GraphQL types of disclosure consent: consent versions, discussions, the disclosure log, and the
 //! employer-facing `DisclosedProfile` (only consented items, withheld ones absent).
 
-use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use chrono::{DateTime, Utc};
-
-use entities::{disclosure_consent, disclosure_discussion, disclosure_event};
-
+pub use super::inputs::{
+    ClientIntroduceInput, ConsentChangeInput, ConsentGrantInput, ConsentRevokeInput,
+    DisclosureDiscussionRecordInput,
+};
+pub use super::model::{
+    CaptureMethod, ConsentPurpose, ConsentStatus, DisclosedItem, DisclosedProfile, Discloser,
+    DisclosureAct, DisclosureItem, DisclosureLevel,
+};
 use crate::dates::Date;
-use crate::employers::types::{ContactChannel, Employer};
+use crate::employers::model::ContactChannel;
+use crate::employers::types::Employer;
 use crate::ids::{self, Kind};
-use crate::loaders::{load_failed, loaders, staff_by_id};
-use crate::staff::types::Staff;
-use crate::stored_enum;
-
-stored_enum! {
-    /// How much a client lets an employer be told.
-    pub enum DisclosureLevel {
-        /// Nothing: the client applies alone; no contact may name them.
-        None = "NONE",
-        /// Only that they are supported by an employment service.
-        ServiceAffiliation = "SERVICE_AFFILIATION",
-        /// Functional needs, adjustments, a neutral explanation of a gap.
-        Partial = "PARTIAL",
-        /// Dependence and/or treatment as well.
-        Full = "FULL",
-    }
-}
-
-stored_enum! {
-    /// One thing an employer may be told.
-    pub enum DisclosureItem {
-        /// Supported by an employment service.
-        ServiceAffiliation = "SERVICE_AFFILIATION",
-        /// A neutral explanation of a gap in employment.
-        EmploymentGapExplanation = "EMPLOYMENT_GAP_EXPLANATION",
-        /// That there is a health condition, in general terms.
-        GeneralHealthCondition = "GENERAL_HEALTH_CONDITION",
-        /// History of substance use.
-        SubstanceUseHistory = "SUBSTANCE_USE_HISTORY",
-        /// Current treatment.
-        CurrentTreatment = "CURRENT_TREATMENT",
-        /// Appointments the working week must leave room for.
-        AppointmentConstraints = "APPOINTMENT_CONSTRAINTS",
-        /// Adjustments that help at work.
-        ReasonableAdjustments = "REASONABLE_ADJUSTMENTS",
-        /// Criminal record.
-        CriminalRecord = "CRIMINAL_RECORD",
-        /// Benefits received.
-        BenefitsStatus = "BENEFITS_STATUS",
-    }
-}
-
-impl DisclosureLevel {
-    /// The items a consent at this level may list.
-    pub fn allows(self, item: DisclosureItem) -> bool {
-        use DisclosureItem as I;
-        match self {
-            DisclosureLevel::None => false,
-            DisclosureLevel::ServiceAffiliation => item == I::ServiceAffiliation,
-            DisclosureLevel::Partial => matches!(
-                item,
-                I::ServiceAffiliation
-                    | I::EmploymentGapExplanation
-                    | I::GeneralHealthCondition
-                    | I::AppointmentConstraints
-                    | I::ReasonableAdjustments
-            ),
-            DisclosureLevel::Full => true,
-        }
-    }
-}
-
-stored_enum! {
-    /// What a consent is for.
-    pub enum ConsentPurpose {
-        /// Applying for a vacancy with this employer.
-        Application = "APPLICATION",
-        /// Introducing the client to the employer.
-        Introduction = "INTRODUCTION",
-        /// Supporting the client once in work there.
-        InWorkSupport = "IN_WORK_SUPPORT",
-        /// General liaison with the employer about the client.
-        Liaison = "LIAISON",
-    }
-}
-
-stored_enum! {
-    /// Who may do the telling.
-    pub enum Discloser {
-        /// The client only.
-        Client = "CLIENT",
-        /// The specialist.
-        Specialist = "SPECIALIST",
-        /// Client and specialist together.
-        Jointly = "JOINTLY",
-    }
-}
-
-stored_enum! {
-    /// How the client's consent was captured.
-    pub enum CaptureMethod {
-        /// In person, signed.
-        InPersonSigned = "IN_PERSON_SIGNED",
-        /// In person, spoken (recorded by the specialist).
-        InPersonVerbal = "IN_PERSON_VERBAL",
-        /// By phone, spoken.
-        PhoneVerbal = "PHONE_VERBAL",
-        /// Electronically (e-mail or form).
-        Electronic = "ELECTRONIC",
-    }
-}
-
-stored_enum! {
-    /// Whether a consent version is in force (it also lapses at its expiry).
-    pub enum ConsentStatus {
-        /// In force until it expires.
-        Active = "ACTIVE",
-        /// Withdrawn by the client.
-        Revoked = "REVOKED",
-    }
-}
-
-stored_enum! {
-    /// A kind of telling.
-    pub enum DisclosureAct {
-        /// Introducing the client to the employer.
-        Introduction = "INTRODUCTION",
-        /// An application sent by the specialist.
-        Application = "APPLICATION",
-        /// An engagement on the client's behalf.
-        Engagement = "ENGAGEMENT",
-        /// In-work support with the employer.
-        InWorkSupport = "IN_WORK_SUPPORT",
-    }
-}
+use crate::loaders::{load_failed, loaders};
+use crate::staff::types::{Staff, staff_by_id};
+use async_graphql::{Context, ID, Object, Result};
+use chrono::{DateTime, Utc};
+use entities::{disclosure_consent, disclosure_discussion, disclosure_event};
 
 async fn employer_by_id(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<Employer>> {
     Ok(loaders(ctx)?
@@ -364,129 +248,12 @@ impl Disclosure {
     }
 }
 
-/// One item an employer is told, in words.
-#[derive(SimpleObject, Clone, Debug, PartialEq)]
-pub struct DisclosedItem {
-    /// Which item.
-    pub item: DisclosureItem,
-    /// What is said.
-    pub statement: String,
-}
-
-/// What an employer may see about a client: built from the consent at the moment of asking, holding
-/// only consented items (withheld ones are absent, not null).
-#[derive(SimpleObject, Clone, Debug)]
-pub struct DisclosedProfile {
-    /// The client's name (an introduction names them).
-    pub name: String,
-    /// The consented items that were disclosed, in words; nothing else about the client (the
-    /// consent's own wording stays with the consent).
-    pub items: Vec<DisclosedItem>,
-    /// The consent version this profile rests on.
-    pub consent_version: i32,
-}
-
-/// Grants a new consent.
-#[derive(InputObject)]
-pub struct ConsentGrantInput {
-    /// The client.
-    pub client_id: ID,
-    /// The named employer.
-    pub employer_id: ID,
-    /// Limit it to one contact at the employer.
-    pub contact_id: Option<ID>,
-    /// What it is for.
-    pub purpose: ConsentPurpose,
-    /// How much may be told.
-    pub level: DisclosureLevel,
-    /// Exactly which items (each allowed by the level).
-    pub items: Vec<DisclosureItem>,
-    /// Who may tell.
-    pub who_discloses: Discloser,
-    /// The exact words the client agreed to.
-    pub wording: String,
-    /// How it was captured.
-    pub captured_how: CaptureMethod,
-    /// From when (default now).
-    pub effective_from: Option<DateTime<Utc>>,
-    /// When it lapses (required; after `effectiveFrom`, at most two years on).
-    pub expires_at: DateTime<Utc>,
-}
-
-/// Changes a consent: a new version with these terms (the old one stays readable).
-#[derive(InputObject)]
-pub struct ConsentChangeInput {
-    /// The consent.
-    pub id: ID,
-    /// The version you read.
-    pub version: i32,
-    /// How much may be told.
-    pub level: DisclosureLevel,
-    /// Exactly which items.
-    pub items: Vec<DisclosureItem>,
-    /// Who may tell.
-    pub who_discloses: Discloser,
-    /// The exact words the client agreed to.
-    pub wording: String,
-    /// How it was captured.
-    pub captured_how: CaptureMethod,
-    /// When it lapses.
-    pub expires_at: DateTime<Utc>,
-    /// Why it changed.
-    pub note: Option<String>,
-    /// When the employer has been renamed since the client agreed: its name now, as the client
-    /// confirms it (required then; the consent stays suspended without it).
-    pub confirm_employer_name: Option<String>,
-}
-
-/// Revokes a consent, at once.
-#[derive(InputObject)]
-pub struct ConsentRevokeInput {
-    /// The consent.
-    pub id: ID,
-    /// How the client withdrew it.
-    pub captured_how: CaptureMethod,
-    /// Why (optional: the client owes no reason).
-    pub note: Option<String>,
-}
-
-/// A conversation about disclosure.
-#[derive(InputObject)]
-pub struct DisclosureDiscussionRecordInput {
-    /// The client.
-    pub client_id: ID,
-    /// The day (default today).
-    pub discussed_on: Option<Date>,
-    /// The level the client prefers.
-    pub preferred_level: DisclosureLevel,
-    /// Who they want to speak.
-    pub who_speaks: Discloser,
-    /// When in the process they want it said.
-    pub when_to_disclose: Option<String>,
-    /// Notes.
-    #[graphql(default)]
-    pub notes: String,
-}
-
-/// Introduces a client to an employer: a logged disclosure of exactly these items.
-#[derive(InputObject)]
-pub struct ClientIntroduceInput {
-    /// The client.
-    pub client_id: ID,
-    /// The employer.
-    pub employer_id: ID,
-    /// The person told.
-    pub contact_id: Option<ID>,
-    /// The vacancy it is about.
-    pub vacancy_id: Option<ID>,
-    /// What is told (each must be consented).
-    pub items: Vec<DisclosureItem>,
-    /// By what channel.
-    pub channel: ContactChannel,
-}
-
 crate::mutation_payload!(ClientIntroducePayload, profile: DisclosedProfile, "Result of `clientIntroduce`: what the employer may see.");
+
 crate::mutation_payload!(ConsentGrantPayload, consent: Consent, "Result of `consentGrant`.");
+
 crate::mutation_payload!(ConsentChangePayload, consent: Consent, "Result of `consentChange`.");
+
 crate::mutation_payload!(ConsentRevokePayload, consent: Consent, "Result of `consentRevoke`.");
+
 crate::mutation_payload!(DisclosureDiscussionRecordPayload, discussion: DisclosureDiscussion, "Result of `disclosureDiscussionRecord`.");

@@ -665,9 +665,9 @@ pub async fn load(
                         conn,
                         crate::consent::service::Act {
                             consent: &relied_on,
-                            act: crate::consent::types::DisclosureAct::Application,
+                            act: crate::consent::model::DisclosureAct::Application,
                             channel: "EMAIL",
-                            items: &[crate::consent::types::DisclosureItem::ServiceAffiliation],
+                            items: &[crate::consent::model::DisclosureItem::ServiceAffiliation],
                             contact_id: None,
                             vacancy_id: Some(v.id),
                             actor_id: holder.id,
@@ -847,9 +847,9 @@ async fn present(
         conn,
         crate::consent::service::Act {
             consent,
-            act: crate::consent::types::DisclosureAct::Engagement,
+            act: crate::consent::model::DisclosureAct::Engagement,
             channel: "FACE_TO_FACE",
-            items: &[crate::consent::types::DisclosureItem::ServiceAffiliation],
+            items: &[crate::consent::model::DisclosureItem::ServiceAffiliation],
             contact_id: None,
             vacancy_id: None,
             actor_id: specialist,

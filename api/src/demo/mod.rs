@@ -14,7 +14,7 @@ use entities::{employer, employer_contact, employer_location, engagement, staff,
 
 use crate::auth::Role;
 use crate::db::{now, truncate_to_micros};
-use crate::employers::types::{
+use crate::employers::model::{
     ContactChannel, EmployerSize, EngagementMode, EngagementPurpose, RelationshipStage, Sector,
 };
 use crate::validate::name_key;

@@ -11,12 +11,12 @@ use uuid::Uuid;
 use entities::{employer, vacancy};
 
 use super::{Place, Rng};
-use crate::employers::types::Sector;
-use crate::vacancies::service::{hourly, join};
-use crate::vacancies::types::{
+use crate::employers::model::Sector;
+use crate::vacancies::model::{
     ContractType, DbsLevel, DrugTesting, PayPeriod, ShiftPattern, SocVersion, VacancySourceKind,
     VacancyStatus, WorkEnvironment,
 };
+use crate::vacancies::service::{hourly, join};
 
 const TITLES: &str = include_str!("job-titles.csv");
 /// How many vacancies the demo holds.

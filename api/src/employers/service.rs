@@ -11,7 +11,8 @@ use uuid::Uuid;
 
 use entities::{employer, employer_contact, employer_location, engagement, staff};
 
-use super::types::*;
+use super::inputs::*;
+use super::model::*;
 use crate::auth::{Role, Viewer};
 use crate::change_log::{self, ChangeOp};
 use crate::db::{now, truncate_to_micros};
@@ -722,9 +723,9 @@ async fn tell_about(
     field: &str,
 ) -> Result<crate::consent::gate::Disclosed, ServiceError> {
     let act = if entry.purpose == EngagementPurpose::InWorkSupport.as_db() {
-        crate::consent::types::DisclosureAct::InWorkSupport
+        crate::consent::model::DisclosureAct::InWorkSupport
     } else {
-        crate::consent::types::DisclosureAct::Engagement
+        crate::consent::model::DisclosureAct::Engagement
     };
     let mode = EngagementMode::from_db(&entry.mode)?;
     crate::consent::gate::disclose(
@@ -735,7 +736,7 @@ async fn tell_about(
             contact_id: entry.contact_id,
             vacancy_id: None,
             act,
-            items: &[crate::consent::types::DisclosureItem::ServiceAffiliation],
+            items: &[crate::consent::model::DisclosureItem::ServiceAffiliation],
             channel: engagement_channel(mode),
             actor_id: viewer.id(),
             field,

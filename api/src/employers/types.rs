@@ -1,136 +1,21 @@
 //! GraphQL types of the employer engagement CRM: employers, their sites and contacts, and engagements.
 
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
-use chrono::{DateTime, Utc};
-
+pub use super::inputs::{
+    EmployerArchiveInput, EmployerContactArchiveInput, EmployerContactCreateInput,
+    EmployerContactUpdateInput, EmployerCreateInput, EmployerFilter, EmployerLocationInput,
+    EmployerRestoreInput, EmployerUpdateInput, EngagementCorrectInput, EngagementCreateInput,
+    EngagementFilter, EngagementRetractInput,
+};
+pub use super::model::{
+    ContactChannel, EmployerSize, EngagementMode, EngagementPurpose, RelationshipStage, Sector,
+};
 use crate::dates::Date;
-
-use entities::{employer, employer_contact, employer_location, engagement};
-
 use crate::ids::{self, Kind};
 use crate::loaders::{load_failed, loaders};
 use crate::staff::types::Staff;
-use crate::stored_enum;
-
-stored_enum! {
-    /// Industry of an employer: the sections of the UK Standard Industrial Classification (SIC 2007).
-    pub enum Sector {
-        /// A: agriculture, forestry and fishing.
-        AgricultureForestryFishing = "AGRICULTURE_FORESTRY_FISHING",
-        /// B: mining and quarrying.
-        MiningQuarrying = "MINING_QUARRYING",
-        /// C: manufacturing.
-        Manufacturing = "MANUFACTURING",
-        /// D: electricity, gas, steam and air conditioning supply.
-        EnergySupply = "ENERGY_SUPPLY",
-        /// E: water supply, sewerage, waste management and remediation.
-        WaterWaste = "WATER_WASTE",
-        /// F: construction.
-        Construction = "CONSTRUCTION",
-        /// G: wholesale and retail trade; repair of motor vehicles.
-        WholesaleRetail = "WHOLESALE_RETAIL",
-        /// H: transportation and storage.
-        TransportStorage = "TRANSPORT_STORAGE",
-        /// I: accommodation and food service activities.
-        AccommodationFood = "ACCOMMODATION_FOOD",
-        /// J: information and communication.
-        InformationCommunication = "INFORMATION_COMMUNICATION",
-        /// K: financial and insurance activities.
-        FinanceInsurance = "FINANCE_INSURANCE",
-        /// L: real estate activities.
-        RealEstate = "REAL_ESTATE",
-        /// M: professional, scientific and technical activities.
-        ProfessionalScientific = "PROFESSIONAL_SCIENTIFIC",
-        /// N: administrative and support service activities (cleaning, security, staffing agencies).
-        AdministrativeSupport = "ADMINISTRATIVE_SUPPORT",
-        /// O: public administration and defence.
-        PublicAdministration = "PUBLIC_ADMINISTRATION",
-        /// P: education.
-        Education = "EDUCATION",
-        /// Q: human health and social work.
-        HealthSocialWork = "HEALTH_SOCIAL_WORK",
-        /// R: arts, entertainment and recreation.
-        ArtsRecreation = "ARTS_RECREATION",
-        /// S: other service activities.
-        OtherServices = "OTHER_SERVICES",
-        /// T: households as employers.
-        Households = "HOUSEHOLDS",
-        /// U: extraterritorial organisations.
-        Extraterritorial = "EXTRATERRITORIAL",
-    }
-}
-
-stored_enum! {
-    /// Size of an employer by headcount (the UK's usual bands).
-    pub enum EmployerSize {
-        /// Fewer than 10 people.
-        Micro = "MICRO",
-        /// 10 to 49 people.
-        Small = "SMALL",
-        /// 50 to 249 people.
-        Medium = "MEDIUM",
-        /// 250 people or more.
-        Large = "LARGE",
-    }
-}
-
-stored_enum! {
-    /// How far the service's relationship with an employer has come.
-    pub enum RelationshipStage {
-        /// Identified, not yet met.
-        Prospect = "PROSPECT",
-        /// In conversation: needs learned, service presented.
-        Engaged = "ENGAGED",
-        /// Has hired, or regularly considers, people the service supports.
-        HiringPartner = "HIRING_PARTNER",
-        /// No contact for a long while.
-        Dormant = "DORMANT",
-    }
-}
-
-stored_enum! {
-    /// How a contact person prefers to be reached.
-    pub enum ContactChannel {
-        /// In person.
-        FaceToFace = "FACE_TO_FACE",
-        /// By phone.
-        Phone = "PHONE",
-        /// By e-mail.
-        Email = "EMAIL",
-        /// By text message.
-        TextMessage = "TEXT_MESSAGE",
-    }
-}
-
-stored_enum! {
-    /// How an engagement took place. The fidelity scale counts face-to-face contacts.
-    pub enum EngagementMode {
-        /// In person, at the employer or elsewhere.
-        FaceToFace = "FACE_TO_FACE",
-        /// By phone or video call.
-        Phone = "PHONE",
-        /// By e-mail.
-        Email = "EMAIL",
-        /// At a jobs fair, networking or employer event.
-        Event = "EVENT",
-    }
-}
-
-stored_enum! {
-    /// What an engagement was for (the IPS job-development steps).
-    pub enum EngagementPurpose {
-        /// Learning about the employer's business and hiring needs.
-        LearnNeeds = "LEARN_NEEDS",
-        /// Presenting the employment service.
-        PresentService = "PRESENT_SERVICE",
-        /// Presenting a candidate (with the client's consent).
-        PresentCandidate = "PRESENT_CANDIDATE",
-        /// Following up an earlier contact.
-        FollowUp = "FOLLOW_UP",
-        /// Supporting someone the employer has hired.
-        InWorkSupport = "IN_WORK_SUPPORT",
-    }
-}
+use async_graphql::{Context, ID, Object, Result};
+use chrono::{DateTime, Utc};
+use entities::{employer, employer_contact, employer_location, engagement};
 
 /// An employer the service builds a relationship with.
 #[derive(Clone)]
@@ -564,6 +449,7 @@ crate::connection_types!(
     "A page of employers, by name.",
     "An employer with its cursor."
 );
+
 crate::connection_types!(
     EngagementConnection,
     EngagementEdge,
@@ -572,243 +458,22 @@ crate::connection_types!(
     "An engagement with its cursor."
 );
 
-/// Narrows the employer list.
-#[derive(InputObject, Default)]
-pub struct EmployerFilter {
-    /// Words that must appear in the name (any case).
-    pub text: Option<String>,
-    /// Only these sectors.
-    pub sectors: Option<Vec<Sector>>,
-    /// Only these relationship stages.
-    pub stages: Option<Vec<RelationshipStage>>,
-    /// Only employers whose relationship this member of staff leads.
-    pub owner_id: Option<ID>,
-    /// Include archived employers (default false).
-    #[graphql(default)]
-    pub include_archived: bool,
-}
-
-/// Narrows the engagement list.
-#[derive(InputObject, Default)]
-pub struct EngagementFilter {
-    /// Only engagements with this employer.
-    pub employer_id: Option<ID>,
-    /// Only engagements made by this specialist.
-    pub specialist_id: Option<ID>,
-    /// Only these modes.
-    pub modes: Option<Vec<EngagementMode>>,
-    /// Only these purposes.
-    pub purposes: Option<Vec<EngagementPurpose>>,
-    /// Only engagements at or after this moment.
-    pub from: Option<DateTime<Utc>>,
-    /// Only engagements before this moment.
-    pub to: Option<DateTime<Utc>>,
-    /// Include entries that were later corrected or retracted, and the retractions themselves
-    /// (default false: the current record only).
-    #[graphql(default)]
-    pub include_superseded: bool,
-}
-
-/// A site of an employer.
-#[derive(InputObject, Clone)]
-pub struct EmployerLocationInput {
-    /// What the employer calls the site.
-    pub label: String,
-    /// Street address.
-    pub address: Option<String>,
-    /// Town or city.
-    pub town: Option<String>,
-    /// Postcode as written.
-    pub postcode: Option<String>,
-    /// Latitude in degrees (WGS84); give with longitude.
-    pub latitude: Option<f64>,
-    /// Longitude in degrees (WGS84); give with latitude.
-    pub longitude: Option<f64>,
-}
-
-/// Fields of a new employer.
-#[derive(InputObject)]
-pub struct EmployerCreateInput {
-    /// Trading name; unique (ignoring case and spacing).
-    pub name: String,
-    /// Industry.
-    pub sector: Sector,
-    /// Headcount band.
-    pub size: EmployerSize,
-    /// Where the relationship stands (default PROSPECT).
-    #[graphql(default_with = "RelationshipStage::Prospect")]
-    pub stage: RelationshipStage,
-    /// What the service knows about the employer's openness to hiring people in recovery.
-    pub openness_notes: Option<String>,
-    /// Has said it welcomes applicants in recovery.
-    #[graphql(default)]
-    pub recovery_friendly: bool,
-    /// Signed up to Disability Confident.
-    #[graphql(default)]
-    pub disability_confident: bool,
-    /// Web site.
-    pub website: Option<String>,
-    /// The specialist or team lead who leads the relationship.
-    pub owner_id: Option<ID>,
-    /// Sites, in display order.
-    #[graphql(default)]
-    pub locations: Vec<EmployerLocationInput>,
-}
-
-/// Changes to an employer; absent fields stay as they are, null clears an optional field.
-#[derive(InputObject)]
-pub struct EmployerUpdateInput {
-    /// Which employer.
-    pub id: ID,
-    /// The `version` you read.
-    pub version: i32,
-    /// New trading name.
-    pub name: Option<String>,
-    /// New industry.
-    pub sector: Option<Sector>,
-    /// New headcount band.
-    pub size: Option<EmployerSize>,
-    /// New relationship stage.
-    pub stage: Option<RelationshipStage>,
-    /// New openness notes (null clears).
-    pub openness_notes: MaybeUndefined<String>,
-    /// Welcomes applicants in recovery.
-    pub recovery_friendly: Option<bool>,
-    /// Signed up to Disability Confident.
-    pub disability_confident: Option<bool>,
-    /// New web site (null clears).
-    pub website: MaybeUndefined<String>,
-    /// New relationship lead (null clears).
-    pub owner_id: MaybeUndefined<ID>,
-    /// Replaces every site when given.
-    pub locations: Option<Vec<EmployerLocationInput>>,
-}
-
-/// Which employer to archive.
-#[derive(InputObject)]
-pub struct EmployerArchiveInput {
-    /// Which employer.
-    pub id: ID,
-}
-
-/// Which archived employer to bring back.
-#[derive(InputObject)]
-pub struct EmployerRestoreInput {
-    /// Which employer.
-    pub id: ID,
-}
-
-/// Fields of a new employer contact.
-#[derive(InputObject)]
-pub struct EmployerContactCreateInput {
-    /// The employer they work for.
-    pub employer_id: ID,
-    /// Full name.
-    pub name: String,
-    /// Their job at the employer.
-    pub job_title: Option<String>,
-    /// Phone number.
-    pub phone: Option<String>,
-    /// E-mail address; unique within the employer.
-    pub email: Option<String>,
-    /// How they prefer to be reached (default EMAIL).
-    #[graphql(default_with = "ContactChannel::Email")]
-    pub preferred_channel: ContactChannel,
-    /// Notes about working with them.
-    pub notes: Option<String>,
-}
-
-/// Changes to a contact; absent fields stay as they are, null clears an optional field.
-#[derive(InputObject)]
-pub struct EmployerContactUpdateInput {
-    /// Which contact.
-    pub id: ID,
-    /// The `version` you read.
-    pub version: i32,
-    /// New full name.
-    pub name: Option<String>,
-    /// New job title (null clears).
-    pub job_title: MaybeUndefined<String>,
-    /// New phone number (null clears).
-    pub phone: MaybeUndefined<String>,
-    /// New e-mail address (null clears).
-    pub email: MaybeUndefined<String>,
-    /// New preferred channel.
-    pub preferred_channel: Option<ContactChannel>,
-    /// New notes (null clears).
-    pub notes: MaybeUndefined<String>,
-}
-
-/// Which contact to archive.
-#[derive(InputObject)]
-pub struct EmployerContactArchiveInput {
-    /// Which contact.
-    pub id: ID,
-}
-
-/// A new engagement with an employer.
-#[derive(InputObject)]
-pub struct EngagementCreateInput {
-    /// The employer contacted.
-    pub employer_id: ID,
-    /// The person spoken to.
-    pub contact_id: Option<ID>,
-    /// When the contact took place (not in the future).
-    pub occurred_at: DateTime<Utc>,
-    /// How it took place.
-    pub mode: EngagementMode,
-    /// What it was for.
-    pub purpose: EngagementPurpose,
-    /// What came of it.
-    pub outcome: String,
-    /// The agreed next step.
-    pub next_step: Option<String>,
-    /// When the next step is due (needs a next step).
-    pub next_step_due: Option<Date>,
-    /// Clients the contact was on behalf of. Naming a client needs their consent for this employer
-    /// (at least service affiliation, told by the specialist); each is logged as a disclosure.
-    #[graphql(default)]
-    pub client_ids: Vec<ID>,
-}
-
-/// A correction: a new entry that supersedes `id`. Absent fields keep the corrected entry's
-/// values; null clears an optional one.
-#[derive(InputObject)]
-pub struct EngagementCorrectInput {
-    /// The entry to correct (must be current).
-    pub id: ID,
-    /// Corrected contact person (null clears).
-    pub contact_id: MaybeUndefined<ID>,
-    /// Corrected time.
-    pub occurred_at: Option<DateTime<Utc>>,
-    /// Corrected mode.
-    pub mode: Option<EngagementMode>,
-    /// Corrected purpose.
-    pub purpose: Option<EngagementPurpose>,
-    /// Corrected outcome.
-    pub outcome: Option<String>,
-    /// Corrected next step (null clears).
-    pub next_step: MaybeUndefined<String>,
-    /// Corrected due date (null clears).
-    pub next_step_due: MaybeUndefined<Date>,
-}
-
-/// A retraction: withdraws an entry recorded in error, keeping it readable.
-#[derive(InputObject)]
-pub struct EngagementRetractInput {
-    /// The entry to withdraw (must be current).
-    pub id: ID,
-    /// Why it is withdrawn.
-    pub reason: String,
-}
-
 crate::mutation_payload!(EmployerCreatePayload, employer: Employer, "Result of `employerCreate`.");
+
 crate::mutation_payload!(EmployerUpdatePayload, employer: Employer, "Result of `employerUpdate`.");
+
 crate::mutation_payload!(EmployerArchivePayload, employer: Employer, "Result of `employerArchive`.");
+
 crate::mutation_payload!(EmployerRestorePayload, employer: Employer, "Result of `employerRestore`.");
+
 crate::mutation_payload!(EmployerContactCreatePayload, contact: EmployerContact, "Result of `employerContactCreate`.");
+
 crate::mutation_payload!(EmployerContactUpdatePayload, contact: EmployerContact, "Result of `employerContactUpdate`.");
+
 crate::mutation_payload!(EmployerContactArchivePayload, contact: EmployerContact, "Result of `employerContactArchive`.");
+
 crate::mutation_payload!(EngagementCreatePayload, engagement: Engagement, "Result of `engagementCreate`.");
+
 crate::mutation_payload!(EngagementCorrectPayload, engagement: Engagement, "Result of `engagementCorrect`.");
+
 crate::mutation_payload!(EngagementRetractPayload, engagement: Engagement, "Result of `engagementRetract`.");

@@ -7,6 +7,7 @@
 //! definitions, split by team, specialist or substance group, with small groups suppressed.
 
 pub mod ips_grow;
+pub mod measure;
 pub mod outcomes;
 pub mod query;
 pub mod report;

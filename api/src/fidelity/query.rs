@@ -6,7 +6,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 
 use entities::staff;
 
-use super::service::{FidelityMeasure, Scope, by_specialist, fidelity, holds_caseload};
+use super::measure::FidelityMeasure;
+use super::service::{Scope, by_specialist, fidelity, holds_caseload};
 use super::thresholds::Thresholds;
 use crate::auth::{Role, viewer};
 use crate::clients::access::ClientScope;

@@ -15,9 +15,10 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{Duration, NaiveDate, Utc};
 
+use super::measure::{FidelityMeasure, SeriesPoint};
 use super::outcomes::{Computed, OutcomeDefinition, outcomes};
 use super::query::{FidelityScopeInput, resolve_scope};
-use super::service::{FidelityMeasure, SeriesPoint, fidelity};
+use super::service::fidelity;
 use super::thresholds::Better;
 use crate::error::ApiError;
 use crate::http::AppState;

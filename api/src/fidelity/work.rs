@@ -15,7 +15,7 @@ use entities::{
     outreach_attempt, support_contact,
 };
 
-use super::service::{FidelityMeasure, SeriesPoint, measure};
+use super::measure::{FidelityMeasure, SeriesPoint, measure};
 use super::thresholds::Thresholds;
 use crate::error::ApiError;
 

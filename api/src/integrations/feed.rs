@@ -26,7 +26,7 @@ pub const MAX_PAGE: u64 = 1_000;
 /// subscription): everything but the service's drafts, which can hold a specialist's notes about
 /// a client.
 pub fn integrator_may_see(row: &entities::vacancy::Model) -> bool {
-    row.status != crate::vacancies::types::VacancyStatus::Draft.as_db()
+    row.status != crate::vacancies::model::VacancyStatus::Draft.as_db()
 }
 
 /// What kind of record changed.

@@ -10,9 +10,9 @@ use entities::{employer, vacancy};
 use super::types::VacancySyncItem;
 use crate::dates::Date;
 use crate::error::{UserError, UserErrorCode};
-use crate::vacancies::types::{
-    ContractType, DbsLevel, DrugTesting, Location, OccupationInput, PayInput, PayPeriod,
-    SocVersion, VacancyFactsInput, VacancyStatus,
+use crate::vacancies::inputs::{Location, OccupationInput, PayInput, VacancyFactsInput};
+use crate::vacancies::model::{
+    ContractType, DbsLevel, DrugTesting, PayPeriod, SocVersion, VacancyStatus,
 };
 
 /// Reads the documents of a file: one JSON object, a JSON array of them, an object with `@graph`,

@@ -15,12 +15,14 @@ use super::feed::{self, ChangeEntity, ChangeKind, ChangePage};
 use super::sync;
 use super::types::*;
 use crate::config::Settings;
-use crate::employers::types::{EmployerFilter, Sector};
+use crate::employers::inputs::EmployerFilter;
+use crate::employers::model::Sector;
 use crate::error::{ApiError, ServiceError};
 use crate::ids::{self, Kind};
 use crate::pagination::{PageArgs, complexity, wants_total};
 use crate::vacancies::indexer::SearchIndex;
-use crate::vacancies::types::{VacancyFilter, VacancyStatus};
+use crate::vacancies::inputs::VacancyFilter;
+use crate::vacancies::model::VacancyStatus;
 
 /// The integrator schema.
 pub type IntegratorSchema = Schema<IntegratorQuery, IntegratorMutation, IntegratorSubscription>;

@@ -20,11 +20,11 @@ use super::access::Integrator;
 use super::types::*;
 use crate::change_log::{ChangeOp, record};
 use crate::db::now;
-use crate::employers::types::{EmployerSize, RelationshipStage, Sector};
+use crate::employers::model::{EmployerSize, RelationshipStage, Sector};
 use crate::error::{ApiError, ServiceError, UserError, UserErrorCode};
 use crate::ids::{self, Kind};
+use crate::vacancies::model::VacancyStatus;
 use crate::vacancies::service::{ENTITY as VACANCY, check_row, new_row};
-use crate::vacancies::types::VacancyStatus;
 use crate::validate::{Checks, SHORT_TEXT, name_key};
 
 /// Most items one sync call takes.
@@ -91,7 +91,7 @@ fn check_call(
         integrator_id: integrator.id(),
         operation,
         key: key.to_string(),
-        hash: crate::auth::encode_hex(&Sha256::digest(format!("{request:?}").as_bytes())),
+        hash: hex::encode(Sha256::digest(format!("{request:?}").as_bytes())),
     }))
 }
 

@@ -5,12 +5,14 @@ use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
 use entities::{employer, vacancy};
 
-use crate::employers::types::{EmployerFacts, EmployerSize, Sector};
+use crate::employers::types::EmployerFacts;
+
+use crate::employers::model::{EmployerSize, Sector};
 use crate::error::UserError;
 use crate::ids::{self, Kind};
-use crate::vacancies::types::{
-    ContractType, VacancyDetails, VacancyFactsInput, VacancyStatus, employer_row, hiring_name,
-};
+use crate::vacancies::inputs::VacancyFactsInput;
+use crate::vacancies::model::{ContractType, VacancyStatus};
+use crate::vacancies::types::{VacancyDetails, employer_row, hiring_name};
 
 /// A job vacancy.
 #[derive(Clone)]

@@ -68,7 +68,7 @@ async fn disclose_application(
     vacancy_id: Uuid,
     field: &str,
 ) -> Result<crate::consent::gate::Disclosed, ServiceError> {
-    use crate::consent::types::{DisclosureAct, DisclosureItem};
+    use crate::consent::model::{DisclosureAct, DisclosureItem};
     let vacancy = crate::vacancies::service::find_vacancy(conn, vacancy_id).await?;
     let Some(employer_id) = vacancy.and_then(|v| v.employer_id) else {
         return Err(ServiceError::user(
@@ -86,7 +86,7 @@ async fn disclose_application(
             vacancy_id: Some(vacancy_id),
             act: DisclosureAct::Application,
             items: &[DisclosureItem::ServiceAffiliation],
-            channel: crate::employers::types::ContactChannel::Email.as_db(),
+            channel: crate::employers::model::ContactChannel::Email.as_db(),
             actor_id: viewer.id(),
             field,
         },
@@ -539,7 +539,7 @@ pub async fn record_support_contact(
     if input.with_whom == SupportParty::Employer
         && let Some(employer_id) = job.as_ref().and_then(|j| j.employer_id)
     {
-        use crate::consent::types::{DisclosureAct, DisclosureItem};
+        use crate::consent::model::{DisclosureAct, DisclosureItem};
         crate::consent::gate::disclose(
             &txn,
             crate::consent::gate::Telling {

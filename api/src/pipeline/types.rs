@@ -1,80 +1,22 @@
 //! GraphQL types of the pipeline: applications and their stages, job starts, support contacts.
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
-use chrono::{DateTime, Utc};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
-
-use entities::{application, application_stage, job_start, support_contact};
-
+pub use super::inputs::{
+    ApplicationAdvanceInput, ApplicationCreateInput, JobEndRecordInput, JobStartRecordInput,
+    SupportContactRecordInput,
+};
+pub use super::model::{ApplicationStageKind, SubmittedBy, SupportParty};
 use crate::dates::Date;
-use crate::employers::types::ContactChannel;
+use crate::employers::model::ContactChannel;
 use crate::ids::{self, Kind};
-use crate::loaders::{load_failed, loaders, staff_by_id};
+use crate::loaders::{load_failed, loaders};
 use crate::staff::types::Staff;
-use crate::stored_enum;
-use crate::vacancies::types::{ContractType, Vacancy};
-
-stored_enum! {
-    /// Where an application stands.
-    pub enum ApplicationStageKind {
-        /// Suggested (by matching or the specialist), not yet talked over.
-        Suggested = "SUGGESTED",
-        /// Talked over with the client, who wants to go ahead.
-        Discussed = "DISCUSSED",
-        /// The application has gone in.
-        Applied = "APPLIED",
-        /// Invited to interview (or a working trial).
-        Interview = "INTERVIEW",
-        /// Offered the job.
-        Offer = "OFFER",
-        /// Started work.
-        Started = "STARTED",
-        /// Went no further (the reason says why).
-        NotProgressed = "NOT_PROGRESSED",
-    }
-}
-
-impl ApplicationStageKind {
-    /// Order along the pipeline (`NOT_PROGRESSED` ends it from anywhere).
-    pub fn rank(self) -> u8 {
-        match self {
-            Self::Suggested => 0,
-            Self::Discussed => 1,
-            Self::Applied => 2,
-            Self::Interview => 3,
-            Self::Offer => 4,
-            Self::Started => 5,
-            Self::NotProgressed => 6,
-        }
-    }
-
-    /// True when nothing may follow.
-    pub fn is_final(self) -> bool {
-        matches!(self, Self::Started | Self::NotProgressed)
-    }
-}
-
-stored_enum! {
-    /// Who sends an application.
-    pub enum SubmittedBy {
-        /// The client, on their own.
-        Client = "CLIENT",
-        /// The specialist, on the client's behalf (a disclosure: it names the client to the employer).
-        Specialist = "SPECIALIST",
-        /// Both together.
-        Jointly = "JOINTLY",
-    }
-}
-
-stored_enum! {
-    /// Who an in-work support contact was with.
-    pub enum SupportParty {
-        /// The client.
-        Client = "CLIENT",
-        /// The employer (needs the client's consent).
-        Employer = "EMPLOYER",
-    }
-}
+use crate::staff::types::staff_by_id;
+use crate::vacancies::model::ContractType;
+use crate::vacancies::types::Vacancy;
+use async_graphql::{Context, ID, Object, Result};
+use chrono::{DateTime, Utc};
+use entities::{application, application_stage, job_start, support_contact};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 /// A client's application to one vacancy.
 pub struct Application(pub application::Model);
@@ -291,99 +233,12 @@ impl SupportContact {
     }
 }
 
-/// Starts an application of a client to a vacancy.
-#[derive(InputObject)]
-pub struct ApplicationCreateInput {
-    /// The client.
-    pub client_id: ID,
-    /// The vacancy.
-    pub vacancy_id: ID,
-    /// The stage it starts at (default SUGGESTED).
-    #[graphql(default_with = "ApplicationStageKind::Suggested")]
-    pub stage: ApplicationStageKind,
-    /// Who sends it (default CLIENT).
-    #[graphql(default_with = "SubmittedBy::Client")]
-    pub submitted_by: SubmittedBy,
-    /// The day (default today).
-    pub on: Option<Date>,
-}
-
-/// Moves an application along the pipeline.
-#[derive(InputObject)]
-pub struct ApplicationAdvanceInput {
-    /// The application.
-    pub id: ID,
-    /// The version you read.
-    pub version: i32,
-    /// The stage reached (later than the current one, or NOT_PROGRESSED).
-    pub stage: ApplicationStageKind,
-    /// The day (default today).
-    pub on: Option<Date>,
-    /// Why it went no further (required for NOT_PROGRESSED), or a note.
-    pub reason: Option<String>,
-}
-
-/// A job a client started.
-#[derive(InputObject)]
-pub struct JobStartRecordInput {
-    /// The client.
-    pub client_id: ID,
-    /// The application that led to it (moved to STARTED).
-    pub application_id: Option<ID>,
-    /// The employer record, when there is one.
-    pub employer_id: Option<ID>,
-    /// The employer's name (default: the employer record's).
-    pub employer_name: Option<String>,
-    /// Job title.
-    pub title: String,
-    /// SOC 2010 unit group (4 digits).
-    pub soc_code: Option<String>,
-    /// First day of work.
-    pub start_date: Date,
-    /// Hours a week.
-    pub hours_per_week: f64,
-    /// Pay, pounds an hour.
-    pub hourly_pay: f64,
-    /// Contract type.
-    pub contract_type: ContractType,
-    /// Competitive employment (default true).
-    #[graphql(default = true)]
-    pub competitive: bool,
-}
-
-/// The end of a job.
-#[derive(InputObject)]
-pub struct JobEndRecordInput {
-    /// The job start.
-    pub id: ID,
-    /// The version you read.
-    pub version: i32,
-    /// Last day of work (not before the start).
-    pub end_date: Date,
-    /// Why it ended.
-    pub reason: String,
-}
-
-/// An in-work support contact.
-#[derive(InputObject)]
-pub struct SupportContactRecordInput {
-    /// The client.
-    pub client_id: ID,
-    /// The job it was about.
-    pub job_start_id: Option<ID>,
-    /// With whom.
-    pub with_whom: SupportParty,
-    /// How.
-    pub mode: ContactChannel,
-    /// When (not in the future).
-    pub occurred_at: DateTime<Utc>,
-    /// What was covered.
-    #[graphql(default)]
-    pub notes: String,
-}
-
 crate::mutation_payload!(ApplicationCreatePayload, application: Application, "Result of `applicationCreate`.");
+
 crate::mutation_payload!(ApplicationAdvancePayload, application: Application, "Result of `applicationAdvance`.");
+
 crate::mutation_payload!(JobStartRecordPayload, job: JobStart, "Result of `jobStartRecord`.");
+
 crate::mutation_payload!(JobEndRecordPayload, job: JobStart, "Result of `jobEndRecord`.");
+
 crate::mutation_payload!(SupportContactRecordPayload, contact: SupportContact, "Result of `supportContactRecord`.");

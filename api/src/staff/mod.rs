@@ -1,5 +1,6 @@
 //! Teams and staff: who works in the service, in which team, with which role and FTE.
 
+pub mod inputs;
 pub mod mutation;
 pub mod query;
 pub mod service;

@@ -3,8 +3,9 @@
 use async_graphql::{Context, Object, Result};
 use sea_orm::DatabaseConnection;
 
+use super::inputs::StaffFilter;
 use super::service;
-use super::types::{Staff, StaffConnection, StaffFilter, TeamConnection};
+use super::types::{Staff, StaffConnection, TeamConnection};
 use crate::auth::viewer;
 use crate::pagination::{PageArgs, complexity, wants_total};
 

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use entities::{staff, team};
 
-use super::types::{
+use super::inputs::{
     StaffCreateInput, StaffDeactivateInput, StaffFilter, StaffUpdateInput, TeamCreateInput,
 };
 use crate::audit::{self, AuditAction, AuditEntry};

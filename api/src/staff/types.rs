@@ -1,14 +1,16 @@
 //! GraphQL types for teams and staff.
 
-use async_graphql::{Context, ID, InputObject, Object, Result};
-use chrono::{DateTime, Utc};
-
-use entities::{staff, team};
-
 use crate::auth::Role;
 use crate::error::ApiError;
 use crate::ids::{self, Kind};
 use crate::loaders::{load_failed, loaders};
+use async_graphql::{Context, ID, Object, Result};
+use chrono::{DateTime, Utc};
+use entities::{staff, team};
+
+pub use super::inputs::{
+    StaffCreateInput, StaffDeactivateInput, StaffFilter, StaffUpdateInput, TeamCreateInput,
+};
 
 /// A team of employment specialists, usually one per treatment service site.
 #[derive(Clone)]
@@ -115,75 +117,6 @@ impl Staff {
     }
 }
 
-/// Fields of a new team.
-#[derive(InputObject)]
-pub struct TeamCreateInput {
-    /// The team's name; unique.
-    pub name: String,
-    /// The treatment service site the team works in.
-    pub site: String,
-}
-
-/// Fields of a new member of staff.
-#[derive(InputObject)]
-pub struct StaffCreateInput {
-    /// Full name.
-    pub name: String,
-    /// Work e-mail address; unique.
-    pub email: String,
-    /// What they may do.
-    pub role: Role,
-    /// Full-time equivalent, greater than 0 and at most 1.
-    #[graphql(default = 1.0)]
-    pub fte: f64,
-    /// Their team; required for team leads and specialists.
-    pub team_id: Option<ID>,
-}
-
-/// Changes to a member of staff; absent fields stay as they are.
-#[derive(InputObject)]
-pub struct StaffUpdateInput {
-    /// Who to change.
-    pub id: ID,
-    /// The `version` you read; a different current version means someone else changed the record.
-    pub version: i32,
-    /// New full name.
-    pub name: Option<String>,
-    /// New full-time equivalent.
-    pub fte: Option<f64>,
-    /// New role.
-    pub role: Option<Role>,
-    /// New team.
-    pub team_id: Option<ID>,
-    /// An active specialist to take over this person's open caseload when their role or team
-    /// changes (each client a recorded reassignment). Without it, such a change of someone who
-    /// holds clients is refused, saying how many.
-    pub hand_over_to: Option<ID>,
-}
-
-/// Which member of staff to deactivate.
-#[derive(InputObject)]
-pub struct StaffDeactivateInput {
-    /// Who to deactivate.
-    pub id: ID,
-    /// An active specialist to take over their open caseload (each client a recorded
-    /// reassignment). Without it, deactivating someone who holds clients is refused, saying how
-    /// many.
-    pub hand_over_to: Option<ID>,
-}
-
-/// Narrows the staff list.
-#[derive(InputObject, Default)]
-pub struct StaffFilter {
-    /// Only members of this team.
-    pub team_id: Option<ID>,
-    /// Only these roles.
-    pub roles: Option<Vec<Role>>,
-    /// Include deactivated staff (default false).
-    #[graphql(default)]
-    pub include_inactive: bool,
-}
-
 crate::connection_types!(
     TeamConnection,
     TeamEdge,
@@ -191,6 +124,7 @@ crate::connection_types!(
     "A page of teams, by name.",
     "A team with its cursor."
 );
+
 crate::connection_types!(
     StaffConnection,
     StaffEdge,
@@ -200,6 +134,22 @@ crate::connection_types!(
 );
 
 crate::mutation_payload!(TeamCreatePayload, team: Team, "Result of `teamCreate`.");
+
 crate::mutation_payload!(StaffCreatePayload, staff: Staff, "Result of `staffCreate`.");
+
 crate::mutation_payload!(StaffUpdatePayload, staff: Staff, "Result of `staffUpdate`.");
+
 crate::mutation_payload!(StaffDeactivatePayload, staff: Staff, "Result of `staffDeactivate`.");
+
+/// A member of staff by id, through the request's loader (for `recordedBy`-style fields).
+pub async fn staff_by_id(
+    ctx: &async_graphql::Context<'_>,
+    id: uuid::Uuid,
+) -> async_graphql::Result<Option<Staff>> {
+    Ok(loaders(ctx)?
+        .staff
+        .load_one(id)
+        .await
+        .map_err(load_failed)?
+        .map(Staff))
+}

@@ -2,6 +2,8 @@
 //! their status, pay, hours, shifts and workplace features, and logged for the search index.
 
 pub mod indexer;
+pub mod inputs;
+pub mod model;
 pub mod mutation;
 pub mod query;
 pub mod search;

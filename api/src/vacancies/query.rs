@@ -3,12 +3,10 @@
 use async_graphql::{Context, ID, Object, Result};
 use sea_orm::DatabaseConnection;
 
+use super::inputs::{NearInput, VacancyFilter, VacancySearchFilter};
 use super::search::{SearchArgs, search_vacancies};
 use super::service;
-use super::types::{
-    NearInput, Vacancy, VacancyConnection, VacancyFilter, VacancySearchFilter, VacancySearchResult,
-    VacancySort,
-};
+use super::types::{Vacancy, VacancyConnection, VacancySearchResult, VacancySort};
 use crate::auth::viewer;
 use crate::ids::{self, Kind};
 use crate::pagination::{PageArgs, complexity, wants_total};

@@ -13,6 +13,8 @@ use uuid::Uuid;
 use entities::vacancy;
 
 use super::indexer::{SearchIndex, index_day};
+use super::inputs::*;
+use super::model::*;
 use super::types::*;
 use crate::error::ApiError;
 use crate::ids::{self, Kind};
@@ -162,7 +164,7 @@ pub async fn search_vacancies(
         statuses: statuses.iter().map(|s| s.as_db().to_string()).collect(),
         contract_types: names(&f.contract_types, ContractType::as_db),
         shifts: names(&f.shifts, ShiftPattern::as_db),
-        sectors: names(&f.sectors, crate::employers::types::Sector::as_db),
+        sectors: names(&f.sectors, crate::employers::model::Sector::as_db),
         sources,
         employer_id: f.employer_id.as_ref().map(|id| {
             ids::decode_as(id, Kind::Employer)

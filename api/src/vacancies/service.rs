@@ -13,7 +13,8 @@ use uuid::Uuid;
 
 use entities::vacancy;
 
-use super::types::*;
+use super::inputs::*;
+use super::model::*;
 use crate::auth::Viewer;
 use crate::change_log::{ChangeOp, record};
 use crate::db::{now, truncate_to_micros};
