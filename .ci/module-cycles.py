@@ -29,11 +29,20 @@ def module_of(src, path):
     return tuple(rel)
 
 
+TOKENS = re.compile(
+    r"//[^\n]*"  # line comment
+    r"|/\*.*?\*/"  # block comment
+    r'|r(#*)".*?"\1'  # raw string
+    r'|"(?:\\.|[^"\\])*"'  # string
+    r"|'(?:\\.|[^'\\])'",  # char literal (so '"' opens no string)
+    re.S,
+)
+
+
 def strip_comments(text):
-    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
-    text = re.sub(r"//[^\n]*", "", text)
-    # String literals can hold `crate::` in messages; drop their contents.
-    return re.sub(r'"(?:\\.|[^"\\])*"', '""', text)
+    """Drops comments and the contents of string and char literals (messages can hold `crate::`,
+    and a `//` inside a URL is no comment), in one pass so each is read in context."""
+    return TOKENS.sub(lambda m: "" if m.group(0).startswith("/") else '""', text)
 
 
 IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")

@@ -7,12 +7,12 @@ use std::path::Path;
 
 use anyhow::Context as _;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
-use sea_orm::{DatabaseConnection, EntityTrait};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::config::{JwtAlgorithm, Settings};
 use crate::error::ApiError;
+pub use ipsmatch_core::access::{Role, Viewer, active_staff};
 
 /// The `typ` header every staff token carries (RFC 9068 access token).
 pub const STAFF_TOKEN_TYPE: &str = "at+jwt";
@@ -20,43 +20,6 @@ pub const STAFF_TOKEN_TYPE: &str = "at+jwt";
 pub const INTEGRATOR_TOKEN_TYPE: &str = "integrator+jwt";
 /// Clock skew tolerated on `exp` and `nbf`, in seconds.
 pub const LEEWAY_SECONDS: u64 = 30;
-
-/// What a member of staff may do. Read from the database, never trusted from the token.
-#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Role {
-    /// Manages teams, staff and configuration; sees no client data.
-    Admin,
-    /// Leads one team of specialists and sees their work.
-    TeamLead,
-    /// An employment specialist working a caseload and employer relationships.
-    Specialist,
-}
-
-impl Role {
-    /// The value stored in the database.
-    pub fn as_db(self) -> &'static str {
-        match self {
-            Role::Admin => "ADMIN",
-            Role::TeamLead => "TEAM_LEAD",
-            Role::Specialist => "SPECIALIST",
-        }
-    }
-
-    /// Reads a stored value.
-    pub fn from_db(value: &str) -> Option<Self> {
-        match value {
-            "ADMIN" => Some(Role::Admin),
-            "TEAM_LEAD" => Some(Role::TeamLead),
-            "SPECIALIST" => Some(Role::Specialist),
-            _ => None,
-        }
-    }
-
-    /// Parses a command-line spelling: `admin`, `team-lead`/`team_lead`, `specialist`.
-    pub fn parse_cli(value: &str) -> Option<Self> {
-        Self::from_db(&value.trim().replace('-', "_").to_ascii_uppercase())
-    }
-}
 
 /// Claims of a staff token.
 #[derive(Debug, Serialize, Deserialize)]
@@ -304,22 +267,6 @@ pub(crate) fn load_or_create_secret(path: &Path) -> anyhow::Result<Vec<u8>> {
     Ok(secret)
 }
 
-/// The authenticated caller of one request, as the database knows them now.
-#[derive(Clone, Debug)]
-pub struct Viewer {
-    /// Their staff record.
-    pub staff: entities::staff::Model,
-    /// Their role.
-    pub role: Role,
-}
-
-impl Viewer {
-    /// The caller's staff id.
-    pub fn id(&self) -> Uuid {
-        self.staff.id
-    }
-}
-
 /// The token of an `Authorization: Bearer …` header; `UNAUTHENTICATED` for any other scheme.
 pub fn bearer(header: &str) -> Result<&str, ApiError> {
     header
@@ -327,22 +274,6 @@ pub fn bearer(header: &str) -> Result<&str, ApiError> {
         .or_else(|| header.strip_prefix("bearer "))
         .map(str::trim)
         .ok_or(ApiError::Unauthenticated)
-}
-
-/// The member of staff `staff_id` names, if active, as the database holds them now.
-pub async fn active_staff(db: &DatabaseConnection, staff_id: Uuid) -> Result<Viewer, ApiError> {
-    let staff = entities::staff::Entity::find_by_id(staff_id)
-        .one(db)
-        .await?
-        .filter(|s| s.active)
-        .ok_or_else(|| {
-            tracing::info!(%staff_id, "refused a token for an unknown or deactivated staff member");
-            ApiError::Unauthenticated
-        })?;
-    let role = Role::from_db(&staff.role).ok_or_else(|| {
-        ApiError::internal(anyhow::anyhow!("staff {} has unknown role", staff.id))
-    })?;
-    Ok(Viewer { staff, role })
 }
 
 /// The authenticated caller, or `UNAUTHENTICATED`.
@@ -366,13 +297,6 @@ pub fn require_role<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn cli_role_spellings() {
-        assert_eq!(Role::parse_cli("team-lead"), Some(Role::TeamLead));
-        assert_eq!(Role::parse_cli("Specialist"), Some(Role::Specialist));
-        assert_eq!(Role::parse_cli("boss"), None);
-    }
 
     #[test]
     fn a_new_secret_is_private_and_reused() {

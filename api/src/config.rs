@@ -5,9 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-/// The match factors' default weights: occupation counts most, then distance and pay.
-pub const DEFAULT_MATCH_WEIGHTS: &str =
-    "occupation=3,distance=2,pay=1.5,hours=1.5,shift=1,skills=1,employer_openness=1";
+use ipsmatch_core::matching::DEFAULT_MATCH_WEIGHTS;
 
 /// Which algorithm signs staff tokens. The server accepts exactly one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -255,6 +253,25 @@ impl Settings {
             self.data_dir.join("log-checkpoints.jsonl")
         } else {
             PathBuf::from(&self.log_checkpoint_file)
+        }
+    }
+
+    /// What the database layer needs of the settings.
+    pub fn database(&self) -> ipsmatch_core::db::DatabaseSettings {
+        ipsmatch_core::db::DatabaseSettings {
+            url: self.effective_database_url(),
+            data_dir: self.data_dir.clone(),
+            max_connections: self.db_max_connections,
+            sqlite_busy_timeout: Duration::from_millis(self.sqlite_busy_timeout_ms),
+        }
+    }
+
+    /// What the log chain needs of the settings.
+    pub fn log_files(&self) -> ipsmatch_core::log_chain::LogFiles {
+        ipsmatch_core::log_chain::LogFiles {
+            key_file: self.effective_log_key_file(),
+            checkpoint_file: self.effective_log_checkpoint_file(),
+            checkpoint_secs: self.log_checkpoint_secs,
         }
     }
 

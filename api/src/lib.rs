@@ -1,19 +1,20 @@
 //! ipsmatch: the GraphQL service behind IPS employment specialists' work with employers, vacancies,
-//! clients and disclosure consent. `startup::Application` is the running service; `cli` is the
-//! `ipsmatch` command.
+//! clients and disclosure consent. The rules and records are [`ipsmatch_core`]; this crate is the
+//! GraphQL schema over them and the HTTP service that serves it. `startup::Application` is the
+//! running service; `cli` is the `ipsmatch` command.
 
-pub mod audit;
+pub use ipsmatch_core::{
+    access, audit, change_log, dates, demo, engagements, error, matching, private, stored_enum,
+    validate,
+};
+
 pub mod auth;
-pub mod change_log;
 pub mod cli;
 pub mod clients;
 pub mod config;
 pub mod consent;
-pub mod dates;
 pub mod db;
-pub mod demo;
 pub mod employers;
-pub mod error;
 pub mod fidelity;
 pub mod http;
 pub mod ids;
@@ -23,8 +24,8 @@ pub mod live;
 pub mod loaders;
 pub mod log_chain;
 pub mod pagination;
+pub mod payload;
 pub mod pipeline;
-pub mod private;
 pub mod rate_limit;
 pub mod report_link;
 pub mod schema;
@@ -33,6 +34,4 @@ pub mod session;
 pub mod socket;
 pub mod staff;
 pub mod startup;
-pub mod stored_enum;
 pub mod vacancies;
-pub mod validate;

@@ -8,19 +8,19 @@ use std::sync::Arc;
 
 use async_graphql::{Context, ID, InputObject, Result, SimpleObject, Subscription};
 use futures_util::{Stream, StreamExt as _};
-use sea_orm::{DatabaseConnection, EntityTrait};
+use sea_orm::DatabaseConnection;
 use tokio::sync::broadcast::error::RecvError;
 
 use entities::change_log;
 
 use crate::auth::viewer;
-use crate::clients::matching::{MatchWeights, Wants, match_client, match_one};
 use crate::clients::service::{current_preferences, current_profile};
 use crate::clients::suggestions::MatchSuggestion;
 use crate::clients::types::Client;
 use crate::employers::model::Sector;
 use crate::error::ApiError;
 use crate::ids::{self, Kind};
+use crate::matching::{MatchWeights, Wants, match_client, match_one};
 use crate::vacancies::indexer::SearchIndex;
 use crate::vacancies::model::{ContractType, VacancyStatus};
 use crate::vacancies::types::Vacancy;
@@ -194,8 +194,7 @@ impl StaffSubscription {
                 let wants = Wants::new(prefs, profile.as_ref());
                 let today = chrono::Utc::now().date_naive();
                 let employer = match v.employer_id {
-                    Some(id) => entities::employer::Entity::find_by_id(id)
-                        .one(&db)
+                    Some(id) => crate::employers::service::find_employer(&db, id)
                         .await
                         .ok()?,
                     None => None,

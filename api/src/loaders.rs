@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use async_graphql::dataloader::{DataLoader, Loader};
-use sea_orm::{ColumnTrait, DatabaseConnection, DbErr, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
 use uuid::Uuid;
 
 use entities::{employer, employer_contact, employer_location, staff, team};
@@ -28,10 +28,7 @@ where
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, E::Model>, Self::Error> {
-        let rows = E::find()
-            .filter(self.id.is_in(keys.iter().copied()))
-            .all(&self.db)
-            .await?;
+        let rows = ipsmatch_core::db::rows_by_ids::<E>(&self.db, self.id, keys).await?;
         Ok(rows.into_iter().map(|r| ((self.id_of)(&r), r)).collect())
     }
 }
@@ -54,11 +51,8 @@ where
     type Error = Arc<DbErr>;
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Vec<E::Model>>, Self::Error> {
-        let rows = E::find()
-            .filter(self.parent.is_in(keys.iter().copied()))
-            .order_by_asc(self.order)
-            .all(&self.db)
-            .await?;
+        let rows =
+            ipsmatch_core::db::rows_by_parent::<E>(&self.db, self.parent, self.order, keys).await?;
         let mut grouped: HashMap<Uuid, Vec<E::Model>> = HashMap::new();
         for row in rows {
             grouped.entry((self.parent_of)(&row)).or_default().push(row);

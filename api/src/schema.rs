@@ -69,17 +69,14 @@ async fn load_node(
     me: &Viewer,
     id: &ID,
 ) -> Result<Option<Node>, ApiError> {
-    use sea_orm::EntityTrait;
     let Some((kind, uuid)) = ids::decode(id) else {
         return Ok(None);
     };
     Ok(match kind {
-        Kind::Team => entities::team::Entity::find_by_id(uuid)
-            .one(db)
+        Kind::Team => crate::staff::service::find_team(db, uuid)
             .await?
             .map(|m| Node::Team(Team(m))),
-        Kind::Staff => entities::staff::Entity::find_by_id(uuid)
-            .one(db)
+        Kind::Staff => crate::staff::service::find_staff(db, uuid)
             .await?
             .map(|m| Node::Staff(Staff(m))),
         Kind::Employer => employers::find_employer(db, uuid)
@@ -88,7 +85,7 @@ async fn load_node(
         Kind::EmployerContact => employers::find_contact(db, uuid)
             .await?
             .map(|m| Node::EmployerContact(EmployerContact(m))),
-        Kind::Engagement => employers::find_engagement(db, uuid)
+        Kind::Engagement => crate::engagements::service::find_engagement(db, uuid)
             .await?
             .map(|m| Node::Engagement(Engagement(m))),
         Kind::Vacancy => crate::vacancies::service::find_vacancy(db, uuid)
@@ -152,7 +149,7 @@ pub struct QueryRoot(
     ClientQuery,
     crate::consent::query::ConsentQuery,
     crate::fidelity::query::FidelityQuery,
-    crate::fidelity::outcomes::OutcomeQuery,
+    crate::fidelity::query::OutcomeQuery,
     crate::integrations::registry::IntegratorQuery,
 );
 
@@ -179,7 +176,7 @@ pub fn build_schema(
     limiter: std::sync::Arc<crate::rate_limit::RateLimiter>,
     links: std::sync::Arc<crate::report_link::LinkKey>,
 ) -> anyhow::Result<StaffSchema> {
-    let weights = crate::clients::matching::MatchWeights::parse(&settings.match_weights)
+    let weights = crate::matching::MatchWeights::parse(&settings.match_weights)
         .map_err(|e| anyhow::anyhow!("IPSMATCH_MATCH_WEIGHTS: {e}"))?;
     let mut builder = builder()
         .data(db)

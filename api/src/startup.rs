@@ -65,7 +65,7 @@ impl Application {
             std::time::Duration::from_secs(settings.expiry_sweep_secs.max(1)),
         ));
         tokio::spawn(crate::log_chain::checkpoint_forever(
-            settings.clone(),
+            settings.log_files(),
             db.clone(),
         ));
         let (search, follower) =
@@ -146,7 +146,7 @@ impl Application {
                 )
                 .route(
                     "/reports/ips-grow.csv",
-                    web::get().to(crate::fidelity::ips_grow::ips_grow_csv),
+                    web::get().to(crate::fidelity::report::ips_grow_csv),
                 )
                 .route("/", web::get().to(http::graphiql))
                 .route("/schema.graphql", web::get().to(http::schema_sdl))

@@ -22,10 +22,10 @@ use sea_orm::{ConnectionTrait, DatabaseConnection, Statement, TransactionTrait, 
 use serde_json::{Value as Json, json};
 
 use entities::job_preference;
-use ipsmatch::clients::matching::{MatchWeights, Wants, match_client};
 use ipsmatch::config::Settings;
 use ipsmatch::demo::vacancies::{VacancyCorpus, index_titles, insert};
 use ipsmatch::demo::{Rng, places};
+use ipsmatch::matching::{MatchWeights, Wants, match_client};
 use search_index::{Filters, Near, SearchRequest, Sort, VacancyIndex};
 
 /// Hits asked for per query, as a phone-sized first page.

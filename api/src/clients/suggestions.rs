@@ -3,21 +3,15 @@
 //! factor by factor.
 
 use async_graphql::{Context, Object, Result, SimpleObject};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::DatabaseConnection;
 
-use entities::{client, employer, vacancy};
+use entities::{client, vacancy};
 
-use super::access::ClientScope;
-use super::matching::{
-    Exclusion, MatchFactor, MatchWarning, MatchWeights, Suggestion, Wants, match_client, match_one,
-};
-use super::service::{current_preferences, current_profile};
 use super::types::Client;
 use crate::auth::Viewer;
 use crate::error::ApiError;
-use crate::pagination::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, Page, PageInfo};
+use crate::matching::{Exclusion, MatchFactor, MatchWarning, MatchWeights, Suggestion, suggest};
 use crate::vacancies::indexer::SearchIndex;
-use crate::vacancies::search::{offset_cursor, read_offset_cursor};
 use crate::vacancies::types::Vacancy;
 
 /// A vacancy suggested for a client, with its explained score.
@@ -91,20 +85,6 @@ pub struct CandidateMatch {
     pub excluded_by: Vec<Exclusion>,
 }
 
-fn page_bounds(first: Option<i32>, after: Option<&str>) -> Result<(usize, usize), ApiError> {
-    let size = first.unwrap_or(DEFAULT_PAGE_SIZE);
-    if !(0..=MAX_PAGE_SIZE).contains(&size) {
-        return Err(ApiError::BadUserInput(format!(
-            "`first` must be between 0 and {MAX_PAGE_SIZE}"
-        )));
-    }
-    let offset = match after {
-        Some(cursor) => read_offset_cursor("after", cursor)? + 1,
-        None => 0,
-    };
-    Ok((offset, size as usize))
-}
-
 /// `Client.matches`.
 pub async fn client_matches(
     ctx: &Context<'_>,
@@ -113,50 +93,22 @@ pub async fn client_matches(
     after: Option<String>,
     include_near_misses: bool,
 ) -> Result<ClientMatches> {
-    let (offset, size) = page_bounds(first, after.as_deref())?;
     let db = ctx.data::<DatabaseConnection>()?;
     let search = ctx.data::<std::sync::Arc<SearchIndex>>()?;
     let weights = ctx.data::<MatchWeights>()?;
-    let Some(prefs) = current_preferences(db, client.id).await? else {
-        return Ok(ClientMatches {
-            suggestions: Page {
-                items: vec![],
-                info: PageInfo::default(),
-                total: 0,
-            }
-            .into(),
-            near_misses: vec![],
-            has_preferences: false,
-        });
-    };
-    let profile = current_profile(db, client.id).await?;
-    let wants = Wants::new(prefs, profile.as_ref());
-    let today = chrono::Utc::now().date_naive();
-    let index = search.ready()?;
-    let matches = match_client(db, &index, &wants, weights, include_near_misses, today).await?;
-    let total = matches.suggestions.len();
-    let items: Vec<(String, MatchSuggestion)> = matches
-        .suggestions
-        .into_iter()
-        .enumerate()
-        .skip(offset)
-        .take(size)
-        .map(|(at, s)| (offset_cursor(at), MatchSuggestion(s)))
-        .collect();
-    let info = PageInfo {
-        has_next_page: offset + size < total,
-        has_previous_page: offset > 0,
-        start_cursor: items.first().map(|(c, _)| c.clone()),
-        end_cursor: items.last().map(|(c, _)| c.clone()),
-    };
+    let found = suggest::client_suggestions(
+        db,
+        search,
+        weights,
+        client,
+        first,
+        after.as_deref(),
+        include_near_misses,
+    )
+    .await?;
     Ok(ClientMatches {
-        suggestions: Page {
-            items,
-            info,
-            total: total as u64,
-        }
-        .into(),
-        near_misses: matches
+        suggestions: found.suggestions.map(MatchSuggestion).into(),
+        near_misses: found
             .near_misses
             .into_iter()
             .map(|n| NearMiss {
@@ -164,7 +116,7 @@ pub async fn client_matches(
                 excluded_by: n.excluded_by,
             })
             .collect(),
-        has_preferences: true,
+        has_preferences: found.has_preferences,
     })
 }
 
@@ -178,48 +130,17 @@ pub async fn vacancy_candidates(
     first: Option<i32>,
     include_excluded: bool,
 ) -> Result<Vec<CandidateMatch>, ApiError> {
-    let (_, size) = page_bounds(first, None)?;
-    let employer = match v.employer_id {
-        Some(id) => employer::Entity::find_by_id(id).one(db).await?,
-        None => None,
-    };
-    let clients = ClientScope::of(viewer)
-        .apply(client::Entity::find())
-        .filter(client::Column::Status.ne("DISCHARGED"))
-        .all(db)
-        .await?;
-    let today = chrono::Utc::now().date_naive();
-    let mut out = Vec::new();
-    for c in clients {
-        let Some(prefs) = current_preferences(db, c.id).await? else {
-            continue;
-        };
-        let profile = current_profile(db, c.id).await?;
-        let wants = Wants::new(prefs, profile.as_ref());
-        match match_one(&wants, v, employer.as_ref(), weights, today) {
-            Ok(s) => out.push(CandidateMatch {
-                client: Client(c),
-                score: Some(s.score),
-                factors: s.factors,
-                warnings: s.warnings,
-                excluded_by: vec![],
-            }),
-            Err(excluded_by) if include_excluded => out.push(CandidateMatch {
-                client: Client(c),
-                score: None,
-                factors: vec![],
-                warnings: vec![],
-                excluded_by,
-            }),
-            Err(_) => {}
-        }
-    }
-    out.sort_by(|a, b| {
-        b.score
-            .unwrap_or(-1.0)
-            .total_cmp(&a.score.unwrap_or(-1.0))
-            .then_with(|| a.client.0.name_key.cmp(&b.client.0.name_key))
-    });
-    out.truncate(size);
-    Ok(out)
+    Ok(
+        suggest::vacancy_candidates(db, viewer, weights, v, first, include_excluded)
+            .await?
+            .into_iter()
+            .map(|c| CandidateMatch {
+                client: Client(c.client),
+                score: c.score,
+                factors: c.factors,
+                warnings: c.warnings,
+                excluded_by: c.excluded_by,
+            })
+            .collect(),
+    )
 }

@@ -25,7 +25,7 @@ use entities::{
     caseload_assignment, client, client_sensitive, client_status_episode, job_preference,
     vocational_profile,
 };
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::DatabaseConnection;
 
 fn list<T: Copy>(
     stored: &str,
@@ -138,11 +138,7 @@ impl Client {
     /// Every status episode, oldest first.
     async fn status_history(&self, ctx: &Context<'_>) -> Result<Vec<ClientStatusEpisode>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(client_status_episode::Entity::find()
-            .filter(client_status_episode::Column::ClientId.eq(self.0.id))
-            .order_by_asc(client_status_episode::Column::StartedOn)
-            .order_by_asc(client_status_episode::Column::RecordedAt)
-            .all(db)
+        Ok(super::records::status_history(db, self.0.id)
             .await?
             .into_iter()
             .map(ClientStatusEpisode)
@@ -152,11 +148,7 @@ impl Client {
     /// The specialist supporting the client now.
     async fn specialist(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        let current = caseload_assignment::Entity::find()
-            .filter(caseload_assignment::Column::ClientId.eq(self.0.id))
-            .filter(caseload_assignment::Column::AssignedTo.is_null())
-            .one(db)
-            .await?;
+        let current = super::records::current_assignment(db, self.0.id).await?;
         match current {
             Some(row) => staff_by_id(ctx, row.specialist_id).await,
             None => Ok(None),
@@ -166,10 +158,7 @@ impl Client {
     /// Every assignment to a specialist, oldest first (reassigning keeps the history).
     async fn assignments(&self, ctx: &Context<'_>) -> Result<Vec<CaseloadAssignment>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(caseload_assignment::Entity::find()
-            .filter(caseload_assignment::Column::ClientId.eq(self.0.id))
-            .order_by_asc(caseload_assignment::Column::AssignedFrom)
-            .all(db)
+        Ok(super::records::assignments(db, self.0.id)
             .await?
             .into_iter()
             .map(CaseloadAssignment)
@@ -202,10 +191,7 @@ impl Client {
     /// Every version of the vocational profile, newest first.
     async fn profile_history(&self, ctx: &Context<'_>) -> Result<Vec<VocationalProfile>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(vocational_profile::Entity::find()
-            .filter(vocational_profile::Column::ClientId.eq(self.0.id))
-            .order_by_desc(vocational_profile::Column::Version)
-            .all(db)
+        Ok(super::records::profile_history(db, self.0.id)
             .await?
             .into_iter()
             .map(VocationalProfile)
@@ -223,10 +209,7 @@ impl Client {
     /// Every version of the job preferences, newest first.
     async fn preferences_history(&self, ctx: &Context<'_>) -> Result<Vec<JobPreferences>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(job_preference::Entity::find()
-            .filter(job_preference::Column::ClientId.eq(self.0.id))
-            .order_by_desc(job_preference::Column::Version)
-            .all(db)
+        Ok(super::records::preferences_history(db, self.0.id)
             .await?
             .into_iter()
             .map(JobPreferences)
@@ -256,10 +239,7 @@ impl Client {
         ctx: &Context<'_>,
     ) -> Result<Vec<crate::pipeline::types::Application>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(entities::application::Entity::find()
-            .filter(entities::application::Column::ClientId.eq(self.0.id))
-            .order_by_desc(entities::application::Column::CreatedAt)
-            .all(db)
+        Ok(super::records::applications(db, self.0.id)
             .await?
             .into_iter()
             .map(crate::pipeline::types::Application)
@@ -269,10 +249,7 @@ impl Client {
     /// Jobs the client started, newest first.
     async fn jobs(&self, ctx: &Context<'_>) -> Result<Vec<crate::pipeline::types::JobStart>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(entities::job_start::Entity::find()
-            .filter(entities::job_start::Column::ClientId.eq(self.0.id))
-            .order_by_desc(entities::job_start::Column::StartDate)
-            .all(db)
+        Ok(super::records::job_starts(db, self.0.id)
             .await?
             .into_iter()
             .map(crate::pipeline::types::JobStart)
@@ -285,10 +262,7 @@ impl Client {
         ctx: &Context<'_>,
     ) -> Result<Vec<crate::pipeline::types::SupportContact>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(entities::support_contact::Entity::find()
-            .filter(entities::support_contact::Column::ClientId.eq(self.0.id))
-            .order_by_desc(entities::support_contact::Column::OccurredAt)
-            .all(db)
+        Ok(super::records::support_contacts(db, self.0.id)
             .await?
             .into_iter()
             .map(crate::pipeline::types::SupportContact)
@@ -298,12 +272,8 @@ impl Client {
     /// The client's consents, newest version of each (in force or not), newest first.
     async fn consents(&self, ctx: &Context<'_>) -> Result<Vec<crate::consent::types::Consent>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        let rows = entities::disclosure_consent::Entity::find()
-            .filter(entities::disclosure_consent::Column::ClientId.eq(self.0.id))
-            .order_by_desc(entities::disclosure_consent::Column::CapturedAt)
-            .all(db)
-            .await?;
-        Ok(crate::consent::service::newest_versions(rows)
+        Ok(super::records::consents(db, self.0.id)
+            .await?
             .into_iter()
             .map(crate::consent::types::Consent)
             .collect())
@@ -315,11 +285,7 @@ impl Client {
         ctx: &Context<'_>,
     ) -> Result<Vec<crate::consent::types::Consent>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(entities::disclosure_consent::Entity::find()
-            .filter(entities::disclosure_consent::Column::ClientId.eq(self.0.id))
-            .order_by_asc(entities::disclosure_consent::Column::CapturedAt)
-            .order_by_asc(entities::disclosure_consent::Column::Version)
-            .all(db)
+        Ok(super::records::consent_history(db, self.0.id)
             .await?
             .into_iter()
             .map(crate::consent::types::Consent)
@@ -332,10 +298,7 @@ impl Client {
         ctx: &Context<'_>,
     ) -> Result<Vec<super::outreach::OutreachAttempt>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(entities::outreach_attempt::Entity::find()
-            .filter(entities::outreach_attempt::Column::ClientId.eq(self.0.id))
-            .order_by_asc(entities::outreach_attempt::Column::AttemptedOn)
-            .all(db)
+        Ok(super::records::outreach_attempts(db, self.0.id)
             .await?
             .into_iter()
             .map(super::outreach::OutreachAttempt)
@@ -348,10 +311,7 @@ impl Client {
         ctx: &Context<'_>,
     ) -> Result<Vec<crate::consent::types::DisclosureDiscussion>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(entities::disclosure_discussion::Entity::find()
-            .filter(entities::disclosure_discussion::Column::ClientId.eq(self.0.id))
-            .order_by_asc(entities::disclosure_discussion::Column::DiscussedOn)
-            .all(db)
+        Ok(super::records::disclosure_discussions(db, self.0.id)
             .await?
             .into_iter()
             .map(crate::consent::types::DisclosureDiscussion)
@@ -365,10 +325,7 @@ impl Client {
         ctx: &Context<'_>,
     ) -> Result<Vec<crate::consent::types::Disclosure>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(entities::disclosure_event::Entity::find()
-            .filter(entities::disclosure_event::Column::ClientId.eq(self.0.id))
-            .order_by_asc(entities::disclosure_event::Column::Seq)
-            .all(db)
+        Ok(super::records::disclosures(db, self.0.id)
             .await?
             .into_iter()
             .map(crate::consent::types::Disclosure)

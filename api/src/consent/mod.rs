@@ -1,11 +1,7 @@
-//! Disclosure consent: what each client agreed a named employer may be told, the gate every
-//! employer-facing act passes, the hash-chained disclosure log, and the employer-facing profile.
+//! The GraphQL side of `consent`: objects, queries and mutations over [`ipsmatch_core::consent`].
 
-pub mod gate;
-pub mod inputs;
-pub mod introduce;
-pub mod model;
+pub use ipsmatch_core::consent::*;
+
 pub mod mutation;
 pub mod query;
-pub mod service;
 pub mod types;

@@ -200,14 +200,10 @@ impl Disclosure {
     /// The employer's name as the client agreed to it in the consent version relied on — the
     /// name of whom they agreed could be told (null for versions recorded before names were kept).
     async fn employer_name_when_told(&self, ctx: &Context<'_>) -> Result<Option<String>> {
-        use sea_orm::EntityTrait;
         let db = ctx.data::<sea_orm::DatabaseConnection>()?;
-        Ok(
-            disclosure_consent::Entity::find_by_id(self.0.consent_row_id)
-                .one(db)
-                .await?
-                .and_then(|c| c.employer_name),
-        )
+        Ok(super::service::find_consent_row(db, self.0.consent_row_id)
+            .await?
+            .and_then(|c| c.employer_name))
     }
 
     /// What kind of telling.
@@ -227,14 +223,10 @@ impl Disclosure {
 
     /// The consent relied on.
     async fn consent_id(&self, ctx: &Context<'_>) -> Result<Option<ID>> {
-        use sea_orm::EntityTrait;
         let db = ctx.data::<sea_orm::DatabaseConnection>()?;
-        Ok(
-            disclosure_consent::Entity::find_by_id(self.0.consent_row_id)
-                .one(db)
-                .await?
-                .map(|c| ids::encode(Kind::Consent, c.consent_id)),
-        )
+        Ok(super::service::find_consent_row(db, self.0.consent_row_id)
+            .await?
+            .map(|c| ids::encode(Kind::Consent, c.consent_id)))
     }
 
     /// The version of that consent relied on.

@@ -1,9 +1,7 @@
-//! The employer engagement CRM (IPS job development): employers, their sites and contacts, and every
-//! engagement with them.
+//! The GraphQL side of `employers`: objects, queries and mutations over [`ipsmatch_core::employers`].
 
-pub mod inputs;
-pub mod model;
+pub use ipsmatch_core::employers::*;
+
 pub mod mutation;
 pub mod query;
-pub mod service;
 pub mod types;

@@ -115,7 +115,7 @@ impl EmployerMutation {
         let me = viewer(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
         EngagementCreatePayload::from_result(
-            service::create_engagement(db, me, input).await,
+            crate::engagements::service::create_engagement(db, me, input).await,
             Engagement,
         )
     }
@@ -130,7 +130,7 @@ impl EmployerMutation {
         let me = viewer(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
         EngagementCorrectPayload::from_result(
-            service::correct_engagement(db, me, input).await,
+            crate::engagements::service::correct_engagement(db, me, input).await,
             Engagement,
         )
     }
@@ -144,7 +144,7 @@ impl EmployerMutation {
         let me = viewer(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
         EngagementRetractPayload::from_result(
-            service::retract_engagement(db, me, input).await,
+            crate::engagements::service::retract_engagement(db, me, input).await,
             Engagement,
         )
     }

@@ -74,11 +74,13 @@ impl EmployerQuery {
         let me = viewer(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
         let due_by = due_by.map_or_else(|| chrono::Utc::now().date_naive(), |d| d.0);
-        Ok(service::follow_ups_due(db, me.id(), due_by)
-            .await?
-            .into_iter()
-            .map(Engagement)
-            .collect())
+        Ok(
+            crate::engagements::service::follow_ups_due(db, me.id(), due_by)
+                .await?
+                .into_iter()
+                .map(Engagement)
+                .collect(),
+        )
     }
 }
 
@@ -94,6 +96,7 @@ pub(super) async fn engagement_page(
     viewer(ctx)?;
     let db = ctx.data::<DatabaseConnection>()?;
     let args = PageArgs::new(first, after, last, before);
-    let page = service::list_engagements(db, &filter, &args, wants_total(ctx)).await?;
+    let page =
+        crate::engagements::service::list_engagements(db, &filter, &args, wants_total(ctx)).await?;
     Ok(page.map(Engagement).into())
 }

@@ -3,13 +3,15 @@
 pub use super::inputs::{
     EmployerArchiveInput, EmployerContactArchiveInput, EmployerContactCreateInput,
     EmployerContactUpdateInput, EmployerCreateInput, EmployerFilter, EmployerLocationInput,
-    EmployerRestoreInput, EmployerUpdateInput, EngagementCorrectInput, EngagementCreateInput,
-    EngagementFilter, EngagementRetractInput,
+    EmployerRestoreInput, EmployerUpdateInput,
 };
 pub use super::model::{
     ContactChannel, EmployerSize, EngagementMode, EngagementPurpose, RelationshipStage, Sector,
 };
 use crate::dates::Date;
+pub use crate::engagements::inputs::{
+    EngagementCorrectInput, EngagementCreateInput, EngagementFilter, EngagementRetractInput,
+};
 use crate::ids::{self, Kind};
 use crate::loaders::{load_failed, loaders};
 use crate::staff::types::Staff;
@@ -107,7 +109,7 @@ impl Employer {
         #[graphql(desc = "How many items, backwards (at most 100).")] last: Option<i32>,
     ) -> Result<EngagementConnection> {
         let filter = EngagementFilter {
-            employer_id: Some(ids::encode(Kind::Employer, self.0.id)),
+            employer_id: Some(ipsmatch_core::ids::encode(Kind::Employer, self.0.id)),
             ..Default::default()
         };
         super::query::engagement_page(ctx, filter, after, first, before, last).await
@@ -377,7 +379,7 @@ impl Engagement {
             return Ok(None);
         };
         let db = ctx.data::<sea_orm::DatabaseConnection>()?;
-        Ok(super::service::find_engagement(db, id)
+        Ok(crate::engagements::service::find_engagement(db, id)
             .await?
             .map(Engagement))
     }
@@ -385,7 +387,7 @@ impl Engagement {
     /// The entry that corrected or retracted this one; null while this entry is current.
     async fn superseded_by(&self, ctx: &Context<'_>) -> Result<Option<Engagement>> {
         let db = ctx.data::<sea_orm::DatabaseConnection>()?;
-        Ok(super::service::find_superseding(db, self.0.id)
+        Ok(crate::engagements::service::find_superseding(db, self.0.id)
             .await?
             .map(Engagement))
     }
@@ -418,27 +420,15 @@ impl Engagement {
     /// The clients this contact was on behalf of — only those you reach (a client out of your
     /// reach is not shown, nor counted).
     async fn clients(&self, ctx: &Context<'_>) -> Result<Vec<crate::clients::types::Client>> {
-        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
         let me = crate::auth::viewer(ctx)?;
         let db = ctx.data::<sea_orm::DatabaseConnection>()?;
-        let named: Vec<uuid::Uuid> = entities::engagement_client::Entity::find()
-            .filter(entities::engagement_client::Column::EngagementId.eq(self.0.id))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|l| l.client_id)
-            .collect();
-        if named.is_empty() {
-            return Ok(vec![]);
-        }
-        Ok(crate::clients::access::ClientScope::of(me)
-            .apply(entities::client::Entity::find())
-            .filter(entities::client::Column::Id.is_in(named))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(crate::clients::types::Client)
-            .collect())
+        Ok(
+            crate::engagements::service::clients_named(db, me, self.0.id)
+                .await?
+                .into_iter()
+                .map(crate::clients::types::Client)
+                .collect(),
+        )
     }
 }
 

@@ -1,28 +1,17 @@
 //! `fidelity(scope, from, to)`: a specialist sees their own measures, a team lead their team's and
 //! each of its specialists'; admins see none (the measures list clients by name).
 
-use async_graphql::{ComplexObject, Context, ID, InputObject, Object, Result, SimpleObject};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use async_graphql::{ComplexObject, Context, Object, Result, SimpleObject};
+use sea_orm::DatabaseConnection;
 
-use entities::staff;
-
-use super::measure::FidelityMeasure;
-use super::service::{Scope, by_specialist, fidelity, holds_caseload};
-use super::thresholds::Thresholds;
-use crate::auth::{Role, viewer};
-use crate::clients::access::ClientScope;
+use super::inputs::FidelityScopeInput;
+use super::measure::SeriesPoint;
+use super::outcomes::{OutcomeDefinition, OutcomeReport, OutcomeSplit, outcomes};
+use super::service::{Scope, by_specialist, fidelity, resolve_scope};
+use super::thresholds::{Better, Thresholds};
+use crate::auth::viewer;
 use crate::dates::Date;
 use crate::error::ApiError;
-use crate::ids::{self, Kind};
-
-/// Whose practice to measure: one specialist, or a whole team (give one).
-#[derive(InputObject)]
-pub struct FidelityScopeInput {
-    /// One specialist (default: yourself, as a specialist).
-    pub specialist_id: Option<ID>,
-    /// A team's specialists together.
-    pub team_id: Option<ID>,
-}
 
 /// Fidelity measures for a scope and date range.
 #[derive(SimpleObject)]
@@ -68,10 +57,86 @@ impl FidelityReport {
             .into_iter()
             .map(|(specialist, measures)| SpecialistFidelity {
                 specialist: crate::staff::types::Staff(specialist),
-                measures,
+                measures: measure_objects(measures),
             })
             .collect())
     }
+}
+
+/// One fidelity measure.
+pub struct FidelityMeasure(pub super::measure::FidelityMeasure);
+
+/// One fidelity measure.
+#[Object]
+impl FidelityMeasure {
+    /// Stable key, e.g. `caseload_per_fte`.
+    async fn key(&self) -> &str {
+        &self.0.key
+    }
+
+    /// What it measures, for a person.
+    async fn label(&self) -> &str {
+        &self.0.label
+    }
+
+    /// The value over the scope and range; null when there is nothing to measure.
+    async fn value(&self) -> Option<f64> {
+        self.0.value
+    }
+
+    /// The fidelity-scale anchor it reaches (1 to 5); null with no value.
+    async fn anchor(&self) -> Option<i32> {
+        self.0.anchor
+    }
+
+    /// The level good practice aims for.
+    async fn target(&self) -> f64 {
+        self.0.target
+    }
+
+    /// Which way is better.
+    async fn better(&self) -> Better {
+        self.0.better
+    }
+
+    /// The four bounds between anchors 1–2, 2–3, 3–4 and 4–5 (from configuration).
+    async fn bounds(&self) -> &Vec<f64> {
+        &self.0.bounds
+    }
+
+    /// The numbers behind the value.
+    async fn series(&self) -> &Vec<SeriesPoint> {
+        &self.0.series
+    }
+
+    /// A second series where the measure has one (the 4-week rolling mean of weekly contacts).
+    async fn rolling(&self) -> &Vec<SeriesPoint> {
+        &self.0.rolling
+    }
+
+    /// How many clients referred in the range are past the target with no face-to-face employer
+    /// contact on their behalf yet (days-to-first-contact only; 0 for other measures), counted by
+    /// assignment history whether or not you reach them now.
+    async fn clients_past_target_count(&self) -> i32 {
+        self.0.clients_past_target_count
+    }
+
+    /// Clients referred in the range who are past the target with no face-to-face employer contact
+    /// on their behalf yet (days-to-first-contact only) — those you reach now; the count of all of
+    /// them is `clientsPastTargetCount`.
+    async fn clients_past_target(&self) -> Vec<crate::clients::types::Client> {
+        self.0
+            .clients_past_target
+            .iter()
+            .cloned()
+            .map(crate::clients::types::Client)
+            .collect()
+    }
+}
+
+/// The API's view of each measure.
+pub fn measure_objects(measures: Vec<super::measure::FidelityMeasure>) -> Vec<FidelityMeasure> {
+    measures.into_iter().map(FidelityMeasure).collect()
 }
 
 /// Which printable report a link opens.
@@ -132,7 +197,7 @@ impl FidelityQuery {
             scope: scope.label.clone(),
             from,
             to,
-            measures,
+            measures: measure_objects(measures),
             measured: scope,
         })
     }
@@ -188,68 +253,45 @@ impl FidelityQuery {
     }
 }
 
-/// Whose practice a request may measure: the caller's own, or (team leads) their team's.
-pub(crate) async fn resolve_scope(
-    db: &DatabaseConnection,
-    me: &crate::auth::Viewer,
-    scope: &FidelityScopeInput,
-) -> Result<Scope, ApiError> {
-    let reach = ClientScope::of(me);
-    match (me.role, &scope.specialist_id, &scope.team_id) {
-        (Role::Admin, _, _) => Err(ApiError::Forbidden),
-        (_, Some(_), Some(_)) => Err(ApiError::BadUserInput(
-            "give `specialistId` or `teamId`, not both".into(),
-        )),
-        (Role::Specialist, None, None) => Ok(Scope {
-            label: me.staff.name.clone(),
-            specialists: vec![me.staff.clone()],
-            reach,
-        }),
-        (Role::Specialist, Some(id), None) if ids::decode_as(id, Kind::Staff) == Some(me.id()) => {
-            Ok(Scope {
-                label: me.staff.name.clone(),
-                specialists: vec![me.staff.clone()],
-                reach,
-            })
+/// `outcomes` on the staff schema.
+#[derive(Default)]
+pub struct OutcomeQuery;
+
+#[Object]
+impl OutcomeQuery {
+    /// An outcome under a named definition for a specialist or a team over a date range (at most
+    /// two years), optionally split; groups under 5 people show as "<5".
+    #[graphql(complexity = "crate::limits::OUTCOMES_COST.saturating_add(child_complexity)")]
+    async fn outcomes(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Whose clients.")] scope: FidelityScopeInput,
+        #[graphql(desc = "First day.")] from: Date,
+        #[graphql(desc = "Last day.")] to: Date,
+        #[graphql(desc = "Which outcome definition.")] definition: OutcomeDefinition,
+        #[graphql(desc = "How to split (substance group: team leads only).")] split_by: Option<
+            OutcomeSplit,
+        >,
+    ) -> Result<OutcomeReport> {
+        let me = viewer(ctx)?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        if from.0 > to.0 || (to.0 - from.0).num_days() > 731 {
+            return Err(ApiError::BadUserInput(
+                "`from` must not be after `to`, and the range at most two years".into(),
+            )
+            .into());
         }
-        (Role::Specialist, _, _) => Err(ApiError::Forbidden),
-        (Role::TeamLead, Some(id), None) => {
-            let found = match ids::decode_as(id, Kind::Staff) {
-                Some(uuid) => staff::Entity::find_by_id(uuid).one(db).await?,
-                None => None,
-            };
-            match found {
-                Some(s) if s.team_id.is_some() && s.team_id == me.staff.team_id => Ok(Scope {
-                    label: s.name.clone(),
-                    specialists: vec![s],
-                    reach,
-                }),
-                _ => Err(ApiError::Forbidden),
-            }
-        }
-        (Role::TeamLead, None, team) => {
-            let team_id = match team {
-                Some(id) => ids::decode_as(id, Kind::Team),
-                None => me.staff.team_id,
-            };
-            if team_id.is_none() || team_id != me.staff.team_id {
-                return Err(ApiError::Forbidden);
-            }
-            let team = entities::team::Entity::find_by_id(team_id.unwrap_or_default())
-                .one(db)
-                .await?;
-            let specialists = staff::Entity::find()
-                .filter(staff::Column::TeamId.eq(team_id))
-                .all(db)
-                .await?
-                .into_iter()
-                .filter(holds_caseload)
-                .collect();
-            Ok(Scope {
-                label: team.map_or_else(|| "team".into(), |t| t.name),
-                specialists,
-                reach,
-            })
-        }
+        let resolved = resolve_scope(db, me, &scope).await?;
+        let computed = outcomes(db, me, &resolved, definition, split_by, from.0, to.0).await?;
+        Ok(OutcomeReport {
+            definition,
+            description: definition.describe().into(),
+            scope: resolved.label,
+            from,
+            to,
+            total: computed.total,
+            groups: computed.groups,
+            by_quarter: computed.by_quarter,
+        })
     }
 }

@@ -15,10 +15,11 @@ use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{Duration, NaiveDate, Utc};
 
+use super::inputs::FidelityScopeInput;
 use super::measure::{FidelityMeasure, SeriesPoint};
 use super::outcomes::{Computed, OutcomeDefinition, outcomes};
-use super::query::{FidelityScopeInput, resolve_scope};
 use super::service::fidelity;
+use super::service::resolve_scope;
 use super::thresholds::Better;
 use crate::error::ApiError;
 use crate::http::AppState;
@@ -569,8 +570,8 @@ pub(crate) async fn authorize(
         ));
     }
     let scope = FidelityScopeInput {
-        specialist_id: params.specialist_id.map(async_graphql::ID),
-        team_id: params.team_id.map(async_graphql::ID),
+        specialist_id: params.specialist_id.map(crate::ids::GlobalId),
+        team_id: params.team_id.map(crate::ids::GlobalId),
     };
     match resolve_scope(&state.db, &viewer, &scope).await {
         Ok(scope) => Ok((viewer, scope, from, to)),
@@ -624,4 +625,33 @@ pub(crate) fn failed(err: &ApiError) -> HttpResponse {
         "Something went wrong",
         "The report could not be computed.",
     )
+}
+/// `GET /reports/ips-grow.csv`.
+pub async fn ips_grow_csv(
+    req: HttpRequest,
+    params: web::Query<ReportParams>,
+    state: web::Data<Arc<AppState>>,
+) -> HttpResponse {
+    let cost = crate::limits::IPS_GROW_COST;
+    let (_, scope, from, to) = match authorize(&req, params.into_inner(), &state, cost).await {
+        Ok(granted) => granted,
+        Err(refused) => return refused,
+    };
+    let computed =
+        match within_time_limit(&state, super::ips_grow::export(&state.db, &scope, from, to)).await
+        {
+            Ok(computed) => computed,
+            Err(timed_out) => return timed_out,
+        };
+    match computed {
+        Ok(csv) => HttpResponse::Ok()
+            .insert_header((header::CONTENT_TYPE, "text/csv; charset=utf-8"))
+            .insert_header((
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"ips-grow-{from}-{to}.csv\""),
+            ))
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .body(csv),
+        Err(err) => failed(&err),
+    }
 }

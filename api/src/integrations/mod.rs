@@ -1,12 +1,8 @@
-//! The integrator surface: systems that sync vacancies and employers with ipsmatch (local
-//! employment services, council schemes, employer applicant tracking systems). They have their own
-//! tokens, their own schema at `/integrations/graphql`, idempotent bulk sync, schema.org JSON-LD,
-//! and a change feed; they never reach anything about clients.
+//! The GraphQL side of `integrations`: objects, queries and mutations over [`ipsmatch_core::integrations`].
+
+pub use ipsmatch_core::integrations::*;
 
 pub mod access;
-pub mod feed;
-pub mod job_posting;
 pub mod registry;
 pub mod schema;
-pub mod sync;
 pub mod types;

@@ -11,9 +11,10 @@ use futures_util::{Stream, StreamExt as _};
 use sea_orm::DatabaseConnection;
 
 use super::access::{Scope, require_scope};
-use super::feed::{self, ChangeEntity, ChangeKind, ChangePage};
+use super::feed::{self, ChangeEntity, ChangeKind};
 use super::sync;
 use super::types::*;
+use super::types::{Change, ChangePage};
 use crate::config::Settings;
 use crate::employers::inputs::EmployerFilter;
 use crate::employers::model::Sector;
@@ -250,7 +251,9 @@ impl IntegratorReads {
             .unwrap_or(0);
         let db = ctx.data::<DatabaseConnection>()?;
         let search = ctx.data::<Arc<SearchIndex>>()?;
-        Ok(feed::read(db, search.applied_seq(), after, first as u64, &types).await?)
+        Ok(ChangePage(
+            feed::read(db, search.applied_seq(), after, first as u64, &types).await?,
+        ))
     }
 }
 
@@ -352,7 +355,7 @@ impl IntegratorSubscription {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Which changes.")] filter: Option<VacancyChangeFilter>,
-    ) -> Result<impl Stream<Item = feed::Change> + use<>> {
+    ) -> Result<impl Stream<Item = Change> + use<>> {
         require_scope(ctx, Scope::VacanciesRead)?;
         let db = ctx.data::<DatabaseConnection>()?.clone();
         let search = ctx.data::<Arc<SearchIndex>>()?;
@@ -382,7 +385,7 @@ impl IntegratorSubscription {
                             .as_ref()
                             .is_some_and(|c| c.starts_with(p.trim()))
                     });
-                wanted.then_some(change)
+                wanted.then_some(Change(change))
             }
         }))
     }

@@ -1,8 +1,6 @@
-//! The pipeline from suggestion to job start and beyond: applications with a dated stage history,
-//! job starts and ends (raw dates, hours and pay for outcome definitions), and in-work support.
+//! The GraphQL side of `pipeline`: objects, queries and mutations over [`ipsmatch_core::pipeline`].
 
-pub mod inputs;
-pub mod model;
+pub use ipsmatch_core::pipeline::*;
+
 pub mod mutation;
-pub mod service;
 pub mod types;

@@ -16,7 +16,7 @@ use crate::vacancies::types::Vacancy;
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entities::{application, application_stage, job_start, support_contact};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::DatabaseConnection;
 
 /// A client's application to one vacancy.
 pub struct Application(pub application::Model);
@@ -52,10 +52,7 @@ impl Application {
     /// Every stage it went through, oldest first.
     async fn history(&self, ctx: &Context<'_>) -> Result<Vec<ApplicationStep>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(application_stage::Entity::find()
-            .filter(application_stage::Column::ApplicationId.eq(self.0.id))
-            .order_by_asc(application_stage::Column::RecordedAt)
-            .all(db)
+        Ok(super::service::application_history(db, self.0.id)
             .await?
             .into_iter()
             .map(ApplicationStep)
@@ -185,10 +182,7 @@ impl JobStart {
     /// In-work support contacts about this job, oldest first.
     async fn support_contacts(&self, ctx: &Context<'_>) -> Result<Vec<SupportContact>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(support_contact::Entity::find()
-            .filter(support_contact::Column::JobStartId.eq(self.0.id))
-            .order_by_asc(support_contact::Column::OccurredAt)
-            .all(db)
+        Ok(super::service::support_contacts_of_job(db, self.0.id)
             .await?
             .into_iter()
             .map(SupportContact)

@@ -1,7 +1,7 @@
-//! Teams and staff: who works in the service, in which team, with which role and FTE.
+//! The GraphQL side of `staff`: objects, queries and mutations over [`ipsmatch_core::staff`].
 
-pub mod inputs;
+pub use ipsmatch_core::staff::*;
+
 pub mod mutation;
 pub mod query;
-pub mod service;
 pub mod types;

@@ -1,11 +1,7 @@
-//! Vacancies: advertised by employers, developed by specialists, or synced from feeds; kept with
-//! their status, pay, hours, shifts and workplace features, and logged for the search index.
+//! The GraphQL side of `vacancies`: objects, queries and mutations over [`ipsmatch_core::vacancies`].
 
-pub mod indexer;
-pub mod inputs;
-pub mod model;
+pub use ipsmatch_core::vacancies::*;
+
 pub mod mutation;
 pub mod query;
-pub mod search;
-pub mod service;
 pub mod types;

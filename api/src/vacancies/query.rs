@@ -82,6 +82,6 @@ impl VacancyQuery {
             // Facet counts cost time on broad searches: only when the caller selects them.
             count_facets: ctx.look_ahead().field("facets").exists(),
         };
-        Ok(search_vacancies(db, search, args).await?)
+        Ok(search_vacancies(db, search, args).await?.into())
     }
 }

@@ -88,7 +88,7 @@ impl Vacancy {
     ) -> Result<Vec<crate::clients::suggestions::CandidateMatch>> {
         let me = crate::auth::viewer(ctx)?;
         let db = ctx.data::<sea_orm::DatabaseConnection>()?;
-        let weights = ctx.data::<crate::clients::matching::MatchWeights>()?;
+        let weights = ctx.data::<crate::matching::MatchWeights>()?;
         Ok(crate::clients::suggestions::vacancy_candidates(
             db,
             me,
@@ -315,19 +315,7 @@ crate::mutation_payload!(VacancyUpdatePayload, vacancy: Vacancy, "Result of `vac
 
 crate::mutation_payload!(VacancyStatusChangePayload, vacancy: Vacancy, "Result of `vacancyStatusChange`.");
 
-/// How to order search hits.
-#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum VacancySort {
-    /// Best match first.
-    #[default]
-    Relevance,
-    /// Nearest first (with `near`; otherwise by relevance).
-    Distance,
-    /// Most recently opened first.
-    Newest,
-    /// Best paid first (by the top of the hourly pay range).
-    Pay,
-}
+pub use super::model::VacancySort;
 
 /// One search hit.
 #[derive(SimpleObject, Clone)]
@@ -344,16 +332,7 @@ pub struct VacancySearchHit {
     pub description_html: String,
 }
 
-/// How many matching vacancies have one value of one dimension.
-#[derive(SimpleObject, Clone)]
-pub struct SearchFacetCount {
-    /// `sector`, `contract`, `shift`, `environment`, `source` or `soc` (SOC major group).
-    pub dimension: String,
-    /// The value, as the matching enum's name (or feed key, or SOC major group digit).
-    pub value: String,
-    /// How many matching vacancies have it.
-    pub count: i64,
-}
+pub use super::search::SearchFacetCount;
 
 crate::connection_types!(
     VacancySearchConnection,
@@ -370,4 +349,22 @@ pub struct VacancySearchResult {
     pub hits: VacancySearchConnection,
     /// Counts per dimension over every match (not just this page).
     pub facets: Vec<SearchFacetCount>,
+}
+
+impl From<super::search::SearchFound> for VacancySearchResult {
+    fn from(found: super::search::SearchFound) -> Self {
+        VacancySearchResult {
+            hits: found
+                .hits
+                .map(|hit| VacancySearchHit {
+                    vacancy: Vacancy(hit.vacancy),
+                    score: hit.score,
+                    distance_km: hit.distance_km,
+                    title_html: hit.title_html,
+                    description_html: hit.description_html,
+                })
+                .into(),
+            facets: found.facets,
+        }
+    }
 }
