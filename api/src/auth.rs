@@ -2,9 +2,6 @@
 //! the caller's staff record and role are read from the database on every request. Integrator tokens
 //! share the key but have their own `typ` and audience, so neither kind can stand in for the other.
 
-use std::io::Write;
-use std::path::Path;
-
 use anyhow::Context as _;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
@@ -191,7 +188,8 @@ pub fn load_keys(settings: &Settings) -> anyhow::Result<(TokenVerifier, Option<T
     install_crypto_provider();
     let (algorithm, decoding, issuer) = match settings.jwt_algorithm {
         JwtAlgorithm::Hs256 => {
-            let secret = load_or_create_secret(&settings.effective_secret_file())?;
+            let secret =
+                ipsmatch_core::private::load_or_create_secret(&settings.effective_secret_file())?;
             let issuer = TokenIssuer {
                 key: EncodingKey::from_secret(&secret),
                 issuer: settings.jwt_issuer.clone(),
@@ -240,33 +238,6 @@ pub fn load_keys(settings: &Settings) -> anyhow::Result<(TokenVerifier, Option<T
     ))
 }
 
-/// Reads a secret (hex), or writes a new 32-byte one readable by the owner only (the HS256 token
-/// secret, the report-link key).
-pub(crate) fn load_or_create_secret(path: &Path) -> anyhow::Result<Vec<u8>> {
-    if path.exists() {
-        crate::private::warn_if_shared(path);
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading the token secret {}", path.display()))?;
-        let secret = hex::decode(text.trim())
-            .ok()
-            .with_context(|| format!("the token secret {} is not hex", path.display()))?;
-        anyhow::ensure!(
-            secret.len() >= 32,
-            "the token secret {} is shorter than 32 bytes",
-            path.display()
-        );
-        return Ok(secret);
-    }
-    let mut secret = vec![0u8; 32];
-    getrandom::fill(&mut secret).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
-    let mut file = crate::private::create_file(path)
-        .with_context(|| format!("creating the token secret {}", path.display()))?;
-    file.write_all(hex::encode(&secret).as_bytes())?;
-    file.sync_all()?;
-    tracing::info!(path = %path.display(), "created a development token secret");
-    Ok(secret)
-}
-
 /// The token of an `Authorization: Bearer …` header; `UNAUTHENTICATED` for any other scheme.
 pub fn bearer(header: &str) -> Result<&str, ApiError> {
     header
@@ -274,53 +245,4 @@ pub fn bearer(header: &str) -> Result<&str, ApiError> {
         .or_else(|| header.strip_prefix("bearer "))
         .map(str::trim)
         .ok_or(ApiError::Unauthenticated)
-}
-
-/// The authenticated caller, or `UNAUTHENTICATED`.
-pub fn viewer<'a>(ctx: &async_graphql::Context<'a>) -> Result<&'a Viewer, ApiError> {
-    ctx.data_opt::<Viewer>().ok_or(ApiError::Unauthenticated)
-}
-
-/// The authenticated caller if they hold one of `roles`; otherwise `UNAUTHENTICATED` or `FORBIDDEN`.
-pub fn require_role<'a>(
-    ctx: &async_graphql::Context<'a>,
-    roles: &[Role],
-) -> Result<&'a Viewer, ApiError> {
-    let viewer = viewer(ctx)?;
-    if roles.contains(&viewer.role) {
-        Ok(viewer)
-    } else {
-        Err(ApiError::Forbidden)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_new_secret_is_private_and_reused() {
-        let dir = tempfile_dir();
-        let path = dir.join("jwt-secret");
-        let first = load_or_create_secret(&path).expect("created");
-        let second = load_or_create_secret(&path).expect("read back");
-        assert_eq!(first, second);
-        assert_eq!(first.len(), 32);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&path)
-                .expect("exists")
-                .permissions()
-                .mode();
-            assert_eq!(mode & 0o777, 0o600);
-        }
-        std::fs::remove_dir_all(dir).ok();
-    }
-
-    fn tempfile_dir() -> std::path::PathBuf {
-        let dir = std::env::temp_dir().join(format!("ipsmatch-auth-{}", Uuid::now_v7()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        dir
-    }
 }

@@ -275,6 +275,31 @@ impl Settings {
         }
     }
 
+    /// The report-link key file: `IPSMATCH_REPORT_LINK_SECRET_FILE`, or `report-link-secret` in
+    /// the data folder.
+    pub fn report_link_key_file(&self) -> PathBuf {
+        if self.report_link_secret_file.is_empty() {
+            self.data_dir.join("report-link-secret")
+        } else {
+            PathBuf::from(&self.report_link_secret_file)
+        }
+    }
+
+    /// The limits both GraphQL schemas run within.
+    pub fn schema_limits(&self) -> ipsmatch_graphql::schema::Limits {
+        ipsmatch_graphql::schema::Limits {
+            max_depth: self.max_depth,
+            max_complexity: self.max_complexity,
+            introspection: self.introspection,
+        }
+    }
+
+    /// The match factors' weights, parsed.
+    pub fn match_weights(&self) -> anyhow::Result<ipsmatch_core::matching::MatchWeights> {
+        ipsmatch_core::matching::MatchWeights::parse(&self.match_weights)
+            .map_err(|e| anyhow::anyhow!("IPSMATCH_MATCH_WEIGHTS: {e}"))
+    }
+
     /// The request timeout as a duration.
     pub fn request_timeout(&self) -> Duration {
         Duration::from_millis(self.request_timeout_ms)

@@ -74,17 +74,27 @@ impl Application {
             settings.rate_limit_per_minute,
             settings.anonymous_rate_limit_per_minute,
         ));
-        let links = Arc::new(crate::report_link::LinkKey::load(&settings)?);
+        let links = Arc::new(crate::report_link::LinkKey::load(
+            &settings.report_link_key_file(),
+            &settings.jwt_issuer,
+        )?);
+        let limits = settings.schema_limits();
+        let thresholds =
+            crate::fidelity::thresholds::Thresholds::load(&settings.fidelity_thresholds_file)?;
         let state = Arc::new(AppState {
             schema: build_schema(
-                &settings,
-                db.clone(),
-                search.clone(),
-                limiter.clone(),
-                links.clone(),
-            )?,
+                &limits,
+                crate::schema::StaffServices {
+                    db: db.clone(),
+                    search: search.clone(),
+                    limiter: limiter.clone(),
+                    links: links.clone(),
+                    weights: settings.match_weights()?,
+                    thresholds: thresholds.clone(),
+                },
+            ),
             integrations: crate::integrations::schema::build(
-                &settings,
+                &limits,
                 db.clone(),
                 search.clone(),
                 limiter.clone(),
@@ -92,9 +102,7 @@ impl Application {
             limiter,
             db,
             verifier,
-            thresholds: crate::fidelity::thresholds::Thresholds::load(
-                &settings.fidelity_thresholds_file,
-            )?,
+            thresholds,
             settings,
             search: search.clone(),
             links,
@@ -142,11 +150,11 @@ impl Application {
                 )
                 .route(
                     "/reports/fidelity",
-                    web::get().to(crate::fidelity::report::fidelity_page),
+                    web::get().to(crate::reports::fidelity_page),
                 )
                 .route(
                     "/reports/ips-grow.csv",
-                    web::get().to(crate::fidelity::report::ips_grow_csv),
+                    web::get().to(crate::reports::ips_grow_csv),
                 )
                 .route("/", web::get().to(http::graphiql))
                 .route("/schema.graphql", web::get().to(http::schema_sdl))

@@ -117,21 +117,15 @@ async fn measure(label: &str, settings: &Settings) -> anyhow::Result<()> {
         measures_ms.push(started.elapsed().as_secs_f64() * 1e3);
         anyhow::ensure!(measures.len() == 10);
         let started = Instant::now();
-        let report = ipsmatch::fidelity::report::Report::compute(
-            &db,
-            &thresholds,
-            &viewer,
-            &scope,
-            from,
-            to,
-        )
-        .await
-        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
-        let html = ipsmatch::fidelity::report::render(&report);
+        let report =
+            ipsmatch::reports::page::Report::compute(&db, &thresholds, &viewer, &scope, from, to)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        let html = ipsmatch::reports::page::render(&report);
         report_ms.push(started.elapsed().as_secs_f64() * 1e3);
         anyhow::ensure!(html.contains("data-chart=\"weekly-contacts\""));
         let started = Instant::now();
-        for definition in ipsmatch::fidelity::report::OUTCOMES {
+        for definition in ipsmatch::reports::page::OUTCOMES {
             outcomes(
                 &db,
                 &viewer,

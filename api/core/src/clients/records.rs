@@ -6,9 +6,9 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use uuid::Uuid;
 
 use entities::{
-    application, caseload_assignment, client_status_episode, disclosure_consent,
-    disclosure_discussion, disclosure_event, job_preference, job_start, outreach_attempt,
-    support_contact, vocational_profile,
+    application, caseload_assignment, client_status_episode, disclosure_discussion,
+    disclosure_event, job_preference, job_start, outreach_attempt, support_contact,
+    vocational_profile,
 };
 
 use crate::error::ApiError;
@@ -106,32 +106,6 @@ pub async fn support_contacts(
     Ok(support_contact::Entity::find()
         .filter(support_contact::Column::ClientId.eq(client_id))
         .order_by_desc(support_contact::Column::OccurredAt)
-        .all(db)
-        .await?)
-}
-
-/// The newest version of each of the client's consents (in force or not), newest first.
-pub async fn consents(
-    db: &impl ConnectionTrait,
-    client_id: Uuid,
-) -> Result<Vec<disclosure_consent::Model>, ApiError> {
-    let rows = disclosure_consent::Entity::find()
-        .filter(disclosure_consent::Column::ClientId.eq(client_id))
-        .order_by_desc(disclosure_consent::Column::CapturedAt)
-        .all(db)
-        .await?;
-    Ok(crate::consent::service::newest_versions(rows))
-}
-
-/// Every version of every consent, oldest first.
-pub async fn consent_history(
-    db: &impl ConnectionTrait,
-    client_id: Uuid,
-) -> Result<Vec<disclosure_consent::Model>, ApiError> {
-    Ok(disclosure_consent::Entity::find()
-        .filter(disclosure_consent::Column::ClientId.eq(client_id))
-        .order_by_asc(disclosure_consent::Column::CapturedAt)
-        .order_by_asc(disclosure_consent::Column::Version)
         .all(db)
         .await?)
 }

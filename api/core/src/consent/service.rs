@@ -403,6 +403,32 @@ fn next_version(
     row.reset_all()
 }
 
+/// The newest version of each of the client's consents (in force or not), newest first.
+pub async fn client_consents(
+    db: &impl ConnectionTrait,
+    client_id: Uuid,
+) -> Result<Vec<disclosure_consent::Model>, ApiError> {
+    let rows = disclosure_consent::Entity::find()
+        .filter(disclosure_consent::Column::ClientId.eq(client_id))
+        .order_by_desc(disclosure_consent::Column::CapturedAt)
+        .all(db)
+        .await?;
+    Ok(newest_versions(rows))
+}
+
+/// Every version of every consent, oldest first.
+pub async fn client_consent_history(
+    db: &impl ConnectionTrait,
+    client_id: Uuid,
+) -> Result<Vec<disclosure_consent::Model>, ApiError> {
+    Ok(disclosure_consent::Entity::find()
+        .filter(disclosure_consent::Column::ClientId.eq(client_id))
+        .order_by_asc(disclosure_consent::Column::CapturedAt)
+        .order_by_asc(disclosure_consent::Column::Version)
+        .all(db)
+        .await?)
+}
+
 /// One stored consent version by its row id.
 pub async fn find_consent_row(
     db: &impl ConnectionTrait,

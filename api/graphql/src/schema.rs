@@ -8,7 +8,6 @@ use crate::auth::{Viewer, viewer};
 use crate::clients::mutation::ClientMutation;
 use crate::clients::query::ClientQuery;
 use crate::clients::types::Client;
-use crate::config::Settings;
 use crate::employers::mutation::EmployerMutation;
 use crate::employers::query::EmployerQuery;
 use crate::employers::service as employers;
@@ -167,35 +166,53 @@ pub struct MutationRoot(
     crate::clients::outreach::OutreachMutation,
 );
 
+/// The limits both schemas run within (from the service's settings).
+#[derive(Clone, Copy, Debug)]
+pub struct Limits {
+    /// Deepest selection accepted.
+    pub max_depth: usize,
+    /// Highest query cost accepted.
+    pub max_complexity: usize,
+    /// Whether introspection is on.
+    pub introspection: bool,
+}
+
+/// What the staff schema runs on: the database, the index, the rate limiter, the report-link key,
+/// and the configured match weights and fidelity thresholds.
+pub struct StaffServices {
+    /// The database.
+    pub db: DatabaseConnection,
+    /// The vacancy index.
+    pub search: std::sync::Arc<crate::vacancies::indexer::SearchIndex>,
+    /// The per-caller cost budget.
+    pub limiter: std::sync::Arc<crate::rate_limit::RateLimiter>,
+    /// Signs report links.
+    pub links: std::sync::Arc<crate::report_link::LinkKey>,
+    /// The match factors' weights.
+    pub weights: crate::matching::MatchWeights,
+    /// The fidelity scale's thresholds.
+    pub thresholds: crate::fidelity::thresholds::Thresholds,
+}
+
 /// Builds the schema with the configured limits. Per-request data (the caller, loaders) is added
 /// by the HTTP layer.
-pub fn build_schema(
-    settings: &Settings,
-    db: DatabaseConnection,
-    search: std::sync::Arc<crate::vacancies::indexer::SearchIndex>,
-    limiter: std::sync::Arc<crate::rate_limit::RateLimiter>,
-    links: std::sync::Arc<crate::report_link::LinkKey>,
-) -> anyhow::Result<StaffSchema> {
-    let weights = crate::matching::MatchWeights::parse(&settings.match_weights)
-        .map_err(|e| anyhow::anyhow!("IPSMATCH_MATCH_WEIGHTS: {e}"))?;
+pub fn build_schema(limits: &Limits, services: StaffServices) -> StaffSchema {
     let mut builder = builder()
-        .data(db)
-        .data(search)
-        .data(weights)
-        .data(links)
-        .data(crate::fidelity::thresholds::Thresholds::load(
-            &settings.fidelity_thresholds_file,
-        )?)
-        .extension(crate::rate_limit::RateLimit(limiter))
+        .data(services.db)
+        .data(services.search)
+        .data(services.weights)
+        .data(services.links)
+        .data(services.thresholds)
+        .extension(crate::rate_limit::RateLimit(services.limiter))
         .extension(crate::limits::IntLiterals)
-        .limit_depth(settings.max_depth)
-        .limit_complexity(settings.max_complexity)
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(32)
         .limit_directives(50);
-    if !settings.introspection {
+    if !limits.introspection {
         builder = builder.disable_introspection();
     }
-    Ok(builder.finish())
+    builder.finish()
 }
 
 /// The schema's SDL, as committed in `api/schema.graphql`.

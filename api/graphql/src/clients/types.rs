@@ -272,7 +272,7 @@ impl Client {
     /// The client's consents, newest version of each (in force or not), newest first.
     async fn consents(&self, ctx: &Context<'_>) -> Result<Vec<crate::consent::types::Consent>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(super::records::consents(db, self.0.id)
+        Ok(crate::consent::service::client_consents(db, self.0.id)
             .await?
             .into_iter()
             .map(crate::consent::types::Consent)
@@ -285,11 +285,13 @@ impl Client {
         ctx: &Context<'_>,
     ) -> Result<Vec<crate::consent::types::Consent>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(super::records::consent_history(db, self.0.id)
-            .await?
-            .into_iter()
-            .map(crate::consent::types::Consent)
-            .collect())
+        Ok(
+            crate::consent::service::client_consent_history(db, self.0.id)
+                .await?
+                .into_iter()
+                .map(crate::consent::types::Consent)
+                .collect(),
+        )
     }
 
     /// Attempts to re-engage the client, oldest first.

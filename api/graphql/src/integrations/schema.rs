@@ -15,7 +15,6 @@ use super::feed::{self, ChangeEntity, ChangeKind};
 use super::sync;
 use super::types::*;
 use super::types::{Change, ChangePage};
-use crate::config::Settings;
 use crate::employers::inputs::EmployerFilter;
 use crate::employers::model::Sector;
 use crate::error::{ApiError, ServiceError};
@@ -393,7 +392,7 @@ impl IntegratorSubscription {
 
 /// Builds the integrator schema with the same limits as the staff one.
 pub fn build(
-    settings: &Settings,
+    limits: &crate::schema::Limits,
     db: DatabaseConnection,
     search: Arc<SearchIndex>,
     limiter: Arc<crate::rate_limit::RateLimiter>,
@@ -403,11 +402,11 @@ pub fn build(
         .data(search)
         .extension(crate::rate_limit::RateLimit(limiter))
         .extension(crate::limits::IntLiterals)
-        .limit_depth(settings.max_depth)
-        .limit_complexity(settings.max_complexity)
+        .limit_depth(limits.max_depth)
+        .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(32)
         .limit_directives(50);
-    if !settings.introspection {
+    if !limits.introspection {
         builder = builder.disable_introspection();
     }
     builder.finish()

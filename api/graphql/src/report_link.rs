@@ -4,13 +4,9 @@
 //! accepted as an API token: its own `typ`, audience and key). The report handlers take the scope
 //! and dates from the link, not from the URL around it, and re-read the member of staff it names.
 
-use std::path::PathBuf;
-
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-
-use crate::config::Settings;
 
 /// How long a link opens its report.
 pub const LINK_TTL_SECONDS: u64 = 600;
@@ -51,24 +47,16 @@ pub struct LinkKey {
     issuer: String,
 }
 
-/// The key file: `IPSMATCH_REPORT_LINK_SECRET_FILE`, or `report-link-secret` in the data folder.
-pub fn key_file(settings: &Settings) -> PathBuf {
-    if settings.report_link_secret_file.is_empty() {
-        settings.data_dir.join("report-link-secret")
-    } else {
-        PathBuf::from(&settings.report_link_secret_file)
-    }
-}
-
 impl LinkKey {
     /// Reads the key, creating it (32 random bytes, readable by the owner only) on first start.
-    pub fn load(settings: &Settings) -> anyhow::Result<Self> {
-        crate::auth::install_crypto_provider();
-        let secret = crate::auth::load_or_create_secret(&key_file(settings))?;
+    pub fn load(path: &std::path::Path, issuer: &str) -> anyhow::Result<Self> {
+        // Err means a provider is already installed, which is what we want.
+        let _ = jsonwebtoken::crypto::aws_lc::DEFAULT_PROVIDER.install_default();
+        let secret = ipsmatch_core::private::load_or_create_secret(path)?;
         Ok(Self {
             encoding: EncodingKey::from_secret(&secret),
             decoding: DecodingKey::from_secret(&secret),
-            issuer: settings.jwt_issuer.clone(),
+            issuer: issuer.to_owned(),
         })
     }
 
@@ -120,8 +108,7 @@ mod tests {
     #[test]
     fn a_link_opens_only_its_own_report() {
         let dir = std::env::temp_dir().join(format!("ipsmatch-link-{}", Uuid::now_v7()));
-        let settings = Settings::with_data_dir(&dir);
-        let key = LinkKey::load(&settings).expect("key");
+        let key = LinkKey::load(&dir.join("report-link-secret"), "ipsmatch").expect("key");
         let report = LinkedReport {
             path: "/reports/fidelity".into(),
             specialist_id: None,
