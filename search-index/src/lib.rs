@@ -154,6 +154,71 @@ pub struct Filters {
     pub closing_after: Option<i64>,
 }
 
+impl Filters {
+    /// Whether a search with these filters (and no text) would return `doc`: the same conditions
+    /// as the index query, read off one document. Subscriptions test each changed vacancy with
+    /// this, so a subscription and a search with the same filters agree.
+    pub fn admits(&self, doc: &VacancyDoc) -> bool {
+        let one_of =
+            |wanted: &[String], value: &str| wanted.is_empty() || wanted.iter().any(|w| w == value);
+        let any_of = |wanted: &[String], values: &[String]| {
+            wanted.is_empty() || values.iter().any(|v| wanted.contains(v))
+        };
+        let at_least = |value: Option<f64>, bound: Option<f64>| {
+            bound.is_none_or(|b| value.is_some_and(|v| v >= b))
+        };
+        let occupation = self
+            .occupation_prefix
+            .as_deref()
+            .map(|p| {
+                p.chars()
+                    .filter(char::is_ascii_digit)
+                    .take(4)
+                    .collect::<String>()
+            })
+            .filter(|digits| !digits.is_empty())
+            .is_none_or(|digits| {
+                doc.soc_code.as_deref().is_some_and(|code| {
+                    code.chars()
+                        .filter(char::is_ascii_digit)
+                        .take(4)
+                        .collect::<String>()
+                        .starts_with(&digits)
+                })
+            });
+        one_of(&self.statuses, &doc.status)
+            && one_of(&self.contract_types, &doc.contract_type)
+            && any_of(&self.shifts, &doc.shifts)
+            && (self.sectors.is_empty()
+                || doc
+                    .sector
+                    .as_ref()
+                    .is_some_and(|s| self.sectors.contains(s)))
+            && one_of(&self.sources, &doc.source)
+            && self
+                .employer_id
+                .as_ref()
+                .is_none_or(|e| doc.employer_id.as_ref() == Some(e))
+            && occupation
+            && !doc
+                .environments
+                .iter()
+                .any(|e| self.exclude_environments.contains(e))
+            && !doc.shifts.iter().any(|s| self.exclude_shifts.contains(s))
+            && at_least(doc.pay_max_hourly, self.min_hourly_pay)
+            && at_least(doc.hours_max, self.hours_at_least)
+            && self
+                .hours_at_most
+                .is_none_or(|h| doc.hours_min.is_some_and(|min| min <= h))
+            && self
+                .posted_since
+                .is_none_or(|since| doc.posted_at.is_some_and(|at| at >= since))
+            && self
+                .closing_after
+                .is_none_or(|day| doc.closing_day.unwrap_or(schema::NO_CLOSING_DAY) >= day)
+    }
+}
+
 /// A point and a radius.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Near {

@@ -540,3 +540,100 @@ fn a_stopped_search_gives_up() {
     };
     assert!(matches!(index.search(&late), Err(Error::Stopped)));
 }
+
+#[test]
+fn a_filter_admits_exactly_the_documents_the_index_returns_for_it() {
+    let statuses = ["OPEN", "DRAFT"];
+    let contracts = ["PERMANENT", "TEMPORARY"];
+    let sectors = [None, Some("RETAIL"), Some("CONSTRUCTION")];
+    let socs = [None, Some("5434"), Some("9233"), Some("5411")];
+    let mut docs = Vec::new();
+    for n in 0..96usize {
+        let mut doc = vacancy(&format!("v{n}"), "Job");
+        doc.status = statuses[n % 2].into();
+        doc.contract_type = contracts[(n / 2) % 2].into();
+        doc.sector = sectors[n % 3].map(String::from);
+        doc.soc_code = socs[(n / 3) % 4].map(String::from);
+        doc.source = if n % 5 == 0 {
+            "feed-a".into()
+        } else {
+            "DEVELOPED".into()
+        };
+        doc.shifts = if n % 4 == 0 {
+            vec!["NIGHTS".into()]
+        } else {
+            vec!["DAYS".into()]
+        };
+        doc.environments = if n % 7 == 0 {
+            vec!["ALCOHOL_SERVED".into()]
+        } else {
+            vec![]
+        };
+        doc.pay_max_hourly = (n % 6 != 0).then_some(10.0 + (n % 5) as f64);
+        doc.hours_min = (n % 8 != 0).then_some(8.0 + (n % 4) as f64 * 8.0);
+        doc.hours_max = doc.hours_min.map(|h| h + 8.0);
+        doc.posted_at = Some(1_700_000_000 + n as i64 * 3_600);
+        doc.closing_day = (n % 9 != 0).then_some(20_000 + (n % 10) as i64);
+        docs.push(doc);
+    }
+    let index = index_of(&docs);
+    let cases = [
+        Filters::default(),
+        Filters {
+            statuses: vec!["OPEN".into()],
+            ..Default::default()
+        },
+        Filters {
+            contract_types: vec!["TEMPORARY".into()],
+            sectors: vec!["RETAIL".into()],
+            ..Default::default()
+        },
+        Filters {
+            occupation_prefix: Some("54".into()),
+            ..Default::default()
+        },
+        Filters {
+            occupation_prefix: Some("chef".into()),
+            ..Default::default()
+        },
+        Filters {
+            sources: vec!["feed-a".into()],
+            shifts: vec!["NIGHTS".into()],
+            ..Default::default()
+        },
+        Filters {
+            exclude_environments: vec!["ALCOHOL_SERVED".into()],
+            exclude_shifts: vec!["NIGHTS".into()],
+            ..Default::default()
+        },
+        Filters {
+            min_hourly_pay: Some(12.0),
+            hours_at_least: Some(20.0),
+            hours_at_most: Some(24.0),
+            ..Default::default()
+        },
+        Filters {
+            posted_since: Some(1_700_000_000 + 40 * 3_600),
+            closing_after: Some(20_005),
+            ..Default::default()
+        },
+    ];
+    for filters in cases {
+        let found = index
+            .search(&SearchRequest {
+                filters: filters.clone(),
+                limit: 200,
+                ..Default::default()
+            })
+            .expect("search");
+        let mut by_index: Vec<&str> = ids(&found);
+        by_index.sort_unstable();
+        let mut admitted: Vec<&str> = docs
+            .iter()
+            .filter(|d| filters.admits(d))
+            .map(|d| d.id.as_str())
+            .collect();
+        admitted.sort_unstable();
+        assert_eq!(by_index, admitted, "{filters:?}");
+    }
+}

@@ -6,7 +6,7 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use async_graphql::{Context, ID, InputObject, Result, SimpleObject, Subscription};
+use async_graphql::{Context, ID, Result, SimpleObject, Subscription};
 use futures_util::{Stream, StreamExt as _};
 use sea_orm::DatabaseConnection;
 use tokio::sync::broadcast::error::RecvError;
@@ -14,15 +14,14 @@ use tokio::sync::broadcast::error::RecvError;
 use entities::change_log;
 
 use crate::auth::viewer;
-use crate::clients::service::{current_preferences, current_profile};
 use crate::clients::suggestions::MatchSuggestion;
 use crate::clients::types::Client;
-use crate::employers::model::Sector;
 use crate::error::ApiError;
 use crate::ids::{self, Kind};
-use crate::matching::{MatchWeights, Wants, match_client, match_one};
+use crate::matching::MatchWeights;
+use crate::matching::watch::TopWatch;
 use crate::vacancies::indexer::SearchIndex;
-use crate::vacancies::model::{ContractType, VacancyStatus};
+use crate::vacancies::model::VacancyStatus;
 use crate::vacancies::types::Vacancy;
 
 /// Every change-log row this process applies from now on. A subscriber that falls more than the
@@ -41,6 +40,48 @@ pub fn changes(search: &SearchIndex) -> impl Stream<Item = Arc<change_log::Model
     })
 }
 
+/// Every change-log row this process applies from now on, and `None` where a subscriber fell more
+/// than the channel's capacity behind and missed rows (a warning is logged), so a subscriber that
+/// remembers anything can forget it.
+fn changes_with_gaps(
+    search: &SearchIndex,
+) -> impl Stream<Item = Option<Arc<change_log::Model>>> + use<> {
+    futures_util::stream::unfold(search.subscribe(), |mut receiver| async move {
+        match receiver.recv().await {
+            Ok(row) => Some((Some(row), receiver)),
+            Err(RecvError::Lagged(missed)) => {
+                tracing::warn!(missed, "a subscriber fell behind the change log");
+                Some((None, receiver))
+            }
+            Err(RecvError::Closed) => None,
+        }
+    })
+}
+
+/// Logs a failure inside a subscription (ids only) and treats the event as not for the subscriber.
+fn logged<T>(what: &'static str, result: Result<T, ApiError>) -> Option<T> {
+    match result {
+        Ok(value) => Some(value),
+        Err(err) => {
+            match &err {
+                ApiError::Internal(cause) => {
+                    tracing::warn!(
+                        subscription = what,
+                        error = format!("{cause:#}"),
+                        "a subscription event failed"
+                    )
+                }
+                other => tracing::warn!(
+                    subscription = what,
+                    code = other.code(),
+                    "a subscription event failed"
+                ),
+            }
+            None
+        }
+    }
+}
+
 /// The vacancies a change row is about, now: open vacancies only.
 async fn open_vacancy(
     db: &DatabaseConnection,
@@ -49,33 +90,14 @@ async fn open_vacancy(
     if row.entity != crate::vacancies::service::ENTITY {
         return None;
     }
-    crate::vacancies::service::find_vacancy(db, row.entity_id)
-        .await
-        .ok()?
-        .filter(|v| v.status == VacancyStatus::Open.as_db())
+    logged(
+        "vacancyPosted",
+        crate::vacancies::service::find_vacancy(db, row.entity_id).await,
+    )?
+    .filter(|v| v.status == VacancyStatus::Open.as_db())
 }
 
-/// A point and a radius.
-#[derive(InputObject, Clone, Copy)]
-pub struct AreaInput {
-    /// Latitude in degrees (WGS84).
-    pub latitude: f64,
-    /// Longitude in degrees (WGS84).
-    pub longitude: f64,
-    /// Radius in kilometres (at most 500).
-    pub radius_km: f64,
-}
-
-/// Narrows `vacancyPosted`.
-#[derive(InputObject, Default)]
-pub struct VacancyPostedFilter {
-    /// Only vacancies whose SOC code starts with these digits.
-    pub occupation_prefix: Option<String>,
-    /// Only these contract types.
-    pub contract_types: Option<Vec<ContractType>>,
-    /// Only these sectors.
-    pub sectors: Option<Vec<Sector>>,
-}
+pub use crate::vacancies::inputs::{AreaInput, VacancyPostedFilter};
 
 /// A vacancy that now ranks among a client's top matches.
 #[derive(SimpleObject)]
@@ -120,28 +142,7 @@ impl StaffSubscription {
             let (db, filter, announced) = (db.clone(), filter.clone(), announced.clone());
             async move {
                 let v = open_vacancy(&db, &row).await?;
-                let inside = match near {
-                    None => true,
-                    Some(area) => {
-                        v.remote
-                            || v.latitude.zip(v.longitude).is_some_and(|at| {
-                                search_index::distance_km((area.latitude, area.longitude), at)
-                                    <= area.radius_km
-                            })
-                    }
-                };
-                let wanted = inside
-                    && filter.occupation_prefix.as_ref().is_none_or(|p| {
-                        v.soc_code.as_ref().is_some_and(|c| c.starts_with(p.trim()))
-                    })
-                    && filter
-                        .contract_types
-                        .as_ref()
-                        .is_none_or(|c| c.iter().any(|c| c.as_db() == v.contract_type))
-                    && filter
-                        .sectors
-                        .as_ref()
-                        .is_none_or(|s| s.iter().any(|s| Some(s.as_db()) == v.sector.as_deref()));
+                let wanted = crate::vacancies::search::posted_matches(&filter, near, &v);
                 // Each vacancy once, however often it changes while open.
                 let first_time = announced.lock().is_ok_and(|mut seen| seen.insert(v.id));
                 (wanted && first_time).then_some(Vacancy(v))
@@ -175,45 +176,33 @@ impl StaffSubscription {
         .ok_or_else(|| ApiError::BadUserInput("no such client".into()))?;
         let search = ctx.data::<Arc<SearchIndex>>()?.clone();
         let weights = ctx.data::<MatchWeights>()?.clone();
-        Ok(changes(&search).filter_map(move |row| {
-            let (db, search, weights, client, me) = (
-                db.clone(),
-                search.clone(),
-                weights.clone(),
-                client.clone(),
-                me.clone(),
-            );
+        let watch = Arc::new(tokio::sync::Mutex::new(TopWatch::new(
+            me,
+            client.id,
+            top as usize,
+            weights,
+        )));
+        Ok(changes_with_gaps(&search).filter_map(move |row| {
+            let (db, search, client, watch) =
+                (db.clone(), search.clone(), client.clone(), watch.clone());
             async move {
-                let v = open_vacancy(&db, &row).await?;
-                // Still within reach (a caseload can change while subscribed).
-                crate::clients::access::find_client(&db, &me, client.id)
-                    .await
-                    .ok()??;
-                let prefs = current_preferences(&db, client.id).await.ok()??;
-                let profile = current_profile(&db, client.id).await.ok()?;
-                let wants = Wants::new(prefs, profile.as_ref());
-                let today = chrono::Utc::now().date_naive();
-                let employer = match v.employer_id {
-                    Some(id) => crate::employers::service::find_employer(&db, id)
-                        .await
-                        .ok()?,
-                    None => None,
+                let mut watch = watch.lock().await;
+                let Some(row) = row else {
+                    watch.forget();
+                    return None;
                 };
-                // Cheap test first: a vacancy a hard rule keeps apart never ranks.
-                match_one(&wants, &v, employer.as_ref(), &weights, today).ok()?;
-                let index = search.ready().ok()?;
-                let matches = match_client(&db, &index, &wants, &weights, false, today)
-                    .await
-                    .ok()?;
-                let (rank, suggestion) = matches
-                    .suggestions
-                    .into_iter()
-                    .take(top as usize)
-                    .enumerate()
-                    .find(|(_, s)| s.vacancy.id == v.id)?;
+                if row.entity != crate::vacancies::service::ENTITY {
+                    // An employer's change can move its vacancies' scores.
+                    watch.forget();
+                    return None;
+                }
+                let (rank, suggestion) = logged(
+                    "matchesChanged",
+                    watch.on_vacancy_change(&db, &search, row.entity_id).await,
+                )??;
                 Some(MatchChange {
                     client: Client(client),
-                    rank: rank as i32 + 1,
+                    rank: rank as i32,
                     suggestion: MatchSuggestion(suggestion),
                 })
             }

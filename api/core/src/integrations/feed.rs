@@ -143,6 +143,32 @@ pub fn change_of(row: &change_log::Model) -> Option<Change> {
     })
 }
 
+/// Whether `vacancyChanged` with `filter` reports a change of `kind` to `v`, as it now is: what
+/// an integrator may see, then the search's own filters read off the vacancy.
+pub fn vacancy_change_wanted(
+    filter: &super::inputs::VacancyChangeFilter,
+    kind: ChangeKind,
+    v: &entities::vacancy::Model,
+) -> bool {
+    let filters = search_index::Filters {
+        statuses: filter
+            .statuses
+            .iter()
+            .flatten()
+            .map(|s| s.as_db().to_string())
+            .collect(),
+        sources: filter.source.iter().cloned().collect(),
+        occupation_prefix: filter.occupation_prefix.clone(),
+        ..search_index::Filters::default()
+    };
+    integrator_may_see(v)
+        && filter.kinds.as_ref().is_none_or(|k| k.contains(&kind))
+        && filters.admits(&crate::vacancies::indexer::document(
+            v,
+            &std::collections::HashMap::new(),
+        ))
+}
+
 /// Reads up to `first` changes of `entities` after `after`, never past `settled`.
 pub async fn read(
     db: &DatabaseConnection,

@@ -1,6 +1,7 @@
 //! What a sync call sends and gets back: vacancies and employers as a source keeps them, and each
 //! item's outcome.
 
+use super::feed::ChangeKind;
 use crate::employers::model::{EmployerSize, Sector};
 use crate::error::UserError;
 use crate::ids::GlobalId;
@@ -124,4 +125,18 @@ pub struct SyncSummary {
     pub expired: i32,
     /// True when this is the stored result of an earlier call with the same idempotency key.
     pub replayed: bool,
+}
+
+/// Narrows `vacancyChanged`.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
+pub struct VacancyChangeFilter {
+    /// Only these kinds of change.
+    pub kinds: Option<Vec<ChangeKind>>,
+    /// Only vacancies now in these statuses.
+    pub statuses: Option<Vec<VacancyStatus>>,
+    /// Only vacancies from this source (feed key, `DEVELOPED` or `EMPLOYER`).
+    pub source: Option<String>,
+    /// Only vacancies whose SOC code starts with these digits.
+    pub occupation_prefix: Option<String>,
 }

@@ -867,6 +867,7 @@ pub fn match_one(
 }
 
 pub mod suggest;
+pub mod watch;
 
 #[cfg(test)]
 mod tests {

@@ -264,3 +264,27 @@ pub struct VacancySearchFilter {
     /// Never return a vacancy with any of these workplace features.
     pub exclude_environments: Option<Vec<WorkEnvironment>>,
 }
+
+/// A point and a radius.
+#[derive(Clone, Copy, Debug)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
+pub struct AreaInput {
+    /// Latitude in degrees (WGS84).
+    pub latitude: f64,
+    /// Longitude in degrees (WGS84).
+    pub longitude: f64,
+    /// Radius in kilometres (at most 500).
+    pub radius_km: f64,
+}
+
+/// Narrows `vacancyPosted`.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
+pub struct VacancyPostedFilter {
+    /// Only vacancies whose SOC code starts with these digits.
+    pub occupation_prefix: Option<String>,
+    /// Only these contract types.
+    pub contract_types: Option<Vec<ContractType>>,
+    /// Only these sectors.
+    pub sectors: Option<Vec<Sector>>,
+}

@@ -298,6 +298,30 @@ pub async fn search_vacancies(
     })
 }
 
+/// Whether `vacancyPosted` with `filter` and `near` announces the open vacancy `v`: the search's
+/// own filters read off the vacancy ([`Filters::admits`]), and within the area (remote vacancies
+/// are inside every area).
+pub fn posted_matches(
+    filter: &VacancyPostedFilter,
+    near: Option<AreaInput>,
+    v: &vacancy::Model,
+) -> bool {
+    let filters = Filters {
+        statuses: vec![VacancyStatus::Open.as_db().into()],
+        contract_types: names(&filter.contract_types, ContractType::as_db),
+        sectors: names(&filter.sectors, crate::employers::model::Sector::as_db),
+        occupation_prefix: filter.occupation_prefix.clone(),
+        ..Filters::default()
+    };
+    let inside = near.is_none_or(|area| {
+        v.remote
+            || v.latitude.zip(v.longitude).is_some_and(|at| {
+                search_index::distance_km((area.latitude, area.longitude), at) <= area.radius_km
+            })
+    });
+    inside && filters.admits(&super::indexer::document(v, &HashMap::new()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,14 +4,12 @@
 
 use std::sync::Arc;
 
-use async_graphql::{
-    Context, ID, InputObject, Interface, MergedObject, Object, Result, Schema, Subscription,
-};
+use async_graphql::{Context, ID, Interface, MergedObject, Object, Result, Schema, Subscription};
 use futures_util::{Stream, StreamExt as _};
 use sea_orm::DatabaseConnection;
 
 use super::access::{Scope, require_scope};
-use super::feed::{self, ChangeEntity, ChangeKind};
+use super::feed::{self, ChangeEntity};
 use super::sync;
 use super::types::*;
 use super::types::{Change, ChangePage};
@@ -327,18 +325,7 @@ impl IntegratorMutation {
     }
 }
 
-/// Narrows `vacancyChanged`.
-#[derive(InputObject, Default)]
-pub struct VacancyChangeFilter {
-    /// Only these kinds of change.
-    pub kinds: Option<Vec<ChangeKind>>,
-    /// Only vacancies now in these statuses.
-    pub statuses: Option<Vec<VacancyStatus>>,
-    /// Only vacancies from this source (feed key, `DEVELOPED` or `EMPLOYER`).
-    pub source: Option<String>,
-    /// Only vacancies whose SOC code starts with these digits.
-    pub occupation_prefix: Option<String>,
-}
+pub use super::inputs::VacancyChangeFilter;
 
 /// Live updates for integrators.
 #[derive(Default)]
@@ -364,26 +351,18 @@ impl IntegratorSubscription {
             let filter = filter.clone();
             async move {
                 let change = feed::change_of(&row)?;
-                if change.entity != ChangeEntity::Vacancy
-                    || filter
-                        .kinds
-                        .as_ref()
-                        .is_some_and(|k| !k.contains(&change.kind))
-                {
+                if change.entity != ChangeEntity::Vacancy {
                     return None;
                 }
-                let row = crate::vacancies::service::find_vacancy(&db, row.entity_id)
-                    .await
-                    .ok()??;
-                let status = VacancyStatus::from_db(&row.status).ok()?;
-                let wanted = feed::integrator_may_see(&row)
-                    && filter.statuses.as_ref().is_none_or(|s| s.contains(&status))
-                    && filter.source.as_ref().is_none_or(|s| *s == row.source)
-                    && filter.occupation_prefix.as_ref().is_none_or(|p| {
-                        row.soc_code
-                            .as_ref()
-                            .is_some_and(|c| c.starts_with(p.trim()))
-                    });
+                let found = crate::vacancies::service::find_vacancy(&db, row.entity_id).await;
+                let row = match found {
+                    Ok(row) => row?,
+                    Err(err) => {
+                        tracing::warn!(code = err.code(), "a vacancyChanged event failed");
+                        return None;
+                    }
+                };
+                let wanted = feed::vacancy_change_wanted(&filter, change.kind, &row);
                 wanted.then_some(Change(change))
             }
         }))
