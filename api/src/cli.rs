@@ -44,8 +44,8 @@ enum Command {
     Token {
         /// Role of the staff member to mint for: admin, team-lead or specialist. Without
         /// `--subject`, the first active member of staff with this role is used.
-        #[arg(long)]
-        role: Option<String>,
+        #[arg(long, value_parser = parse_role)]
+        role: Option<Role>,
         /// The staff id (UUID) the token is for.
         #[arg(long)]
         subject: Option<Uuid>,
@@ -224,186 +224,203 @@ fn with_database_url_fallback(mut settings: Settings) -> Settings {
 }
 
 async fn run(command: Command) -> anyhow::Result<()> {
+    if let Command::Schema { integrations } = command {
+        print_schema(integrations);
+        return Ok(());
+    }
+    let (command, settings) = command.split();
+    let settings = with_database_url_fallback(settings);
+    init_logging(&settings.log);
     match command {
-        Command::Serve { demo, settings } => {
-            serve(with_database_url_fallback(settings), demo).await
-        }
-        Command::Migrate { settings } => {
-            let settings = with_database_url_fallback(settings);
-            init_logging(&settings.log);
-            prepare_database(&settings).await?;
-            println!("database is up to date");
-            Ok(())
-        }
-        Command::Token {
-            integrator: Some(integrator),
-            scopes,
-            ttl_hours,
-            settings,
-            ..
-        } => {
-            let settings = with_database_url_fallback(settings);
-            init_logging(&settings.log);
-            let (_, issuer) = load_keys(&settings)?;
-            let issuer = issuer.context("tokens can only be minted with HS256; with EdDSA your identity provider issues them")?;
-            let scopes: Vec<&str> = scopes
-                .split(',')
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .collect();
-            println!(
-                "{}",
-                issuer.mint_integrator(
-                    integrator,
-                    &scopes,
-                    Duration::from_secs(ttl_hours * 3600)
-                )?
-            );
-            Ok(())
-        }
+        Command::Serve { demo, .. } => serve(settings, demo).await,
+        Command::Migrate { .. } => migrate(&settings).await,
         Command::Token {
             role,
             subject,
+            integrator,
+            scopes,
             ttl_hours,
-            settings,
             ..
-        } => {
-            let settings = with_database_url_fallback(settings);
-            init_logging(&settings.log);
-            let subject = match (subject, role) {
-                (Some(subject), _) => subject,
-                (None, Some(role)) => {
-                    let role = Role::parse_cli(&role)
-                        .context("--role must be admin, team-lead or specialist")?;
-                    let db = prepare_database(&settings).await?;
-                    crate::demo::first_with_role(&db, role)
-                        .await?
-                        .with_context(|| format!("no active {} in the database; run `ipsmatch serve --demo` or create staff first", role_label(role)))?
-                        .id
-                }
-                (None, None) => anyhow::bail!("give --subject <staff id> or --role <role>"),
-            };
-            let (_, issuer) = load_keys(&settings)?;
-            let issuer = issuer.context("tokens can only be minted with HS256; with EdDSA your identity provider issues them")?;
-            println!(
-                "{}",
-                issuer.mint(subject, Duration::from_secs(ttl_hours * 3600))?
-            );
-            Ok(())
-        }
+        } => token(&settings, role, subject, integrator, &scopes, ttl_hours).await,
         Command::Audit {
-            command: AuditCommand::Verify { settings },
+            command: AuditCommand::Verify { .. },
         } => {
-            let settings = with_database_url_fallback(settings);
-            init_logging(&settings.log);
             let (said, intact) = audit_verify(&settings).await?;
             print!("{said}");
             anyhow::ensure!(intact, "a log does not verify");
             Ok(())
         }
         Command::Audit {
-            command: AuditCommand::Checkpoint { settings },
-        } => {
-            let settings = with_database_url_fallback(settings);
-            init_logging(&settings.log);
-            let db = prepare_database(&settings).await?;
-            let written = crate::log_chain::checkpoint(&settings, &db).await?;
-            for c in &written {
-                println!("{}: checkpoint at entry {}", c.log.label(), c.seq);
-            }
-            if written.is_empty() {
-                println!("no new entries since the last checkpoint");
-            }
-            Ok(())
-        }
-        Command::Reindex { settings } => {
-            let settings = with_database_url_fallback(settings);
-            init_logging(&settings.log);
-            reindex(&settings).await
-        }
-        Command::AdminCreate {
-            name,
-            email,
-            settings,
-        } => {
-            let settings = with_database_url_fallback(settings);
-            init_logging(&settings.log);
-            let db = prepare_database(&settings).await?;
-            let input = crate::staff::inputs::StaffCreateInput {
-                name,
-                email,
-                role: Role::Admin,
-                fte: 1.0,
-                team_id: None,
-            };
-            match crate::staff::service::create_staff(&db, input).await {
-                Ok(admin) => {
-                    println!("{}", admin.id);
-                    Ok(())
-                }
-                Err(crate::error::ServiceError::User(errors)) => {
-                    let reasons: Vec<String> = errors.into_iter().map(|e| e.message).collect();
-                    anyhow::bail!("admin not created: {}", reasons.join("; "))
-                }
-                Err(crate::error::ServiceError::Api(err)) => {
-                    Err(anyhow::anyhow!("admin not created: {err:?}"))
-                }
-            }
-        }
+            command: AuditCommand::Checkpoint { .. },
+        } => audit_checkpoint(&settings).await,
+        Command::Reindex { .. } => reindex(&settings).await,
+        Command::AdminCreate { name, email, .. } => admin_create(&settings, name, email).await,
         Command::IntegratorCreate {
             name,
             source_key,
             scopes,
-            settings,
-        } => {
-            let settings = with_database_url_fallback(settings);
-            init_logging(&settings.log);
-            let db = prepare_database(&settings).await?;
-            let scopes = scopes
-                .split(',')
-                .map(|s| {
-                    crate::integrations::access::Scope::parse(s.trim())
-                        .with_context(|| format!("unknown scope {s:?}"))
-                })
-                .collect::<anyhow::Result<Vec<_>>>()?;
-            let input = crate::integrations::registry::IntegratorRegisterInput {
-                name,
-                source_key,
-                scopes,
-            };
-            match crate::integrations::registry::register(&db, input).await {
-                Ok(integrator) => {
-                    println!("{}", integrator.id);
-                    Ok(())
-                }
-                Err(crate::error::ServiceError::User(errors)) => {
-                    let reasons: Vec<String> = errors.into_iter().map(|e| e.message).collect();
-                    anyhow::bail!("integrator not registered: {}", reasons.join("; "))
-                }
-                Err(crate::error::ServiceError::Api(err)) => {
-                    Err(anyhow::anyhow!("integrator not registered: {err:?}"))
-                }
-            }
-        }
+            ..
+        } => integrator_create(&settings, name, source_key, &scopes).await,
         Command::Import {
             file,
             source,
             batch,
-            settings,
-        } => {
-            let settings = with_database_url_fallback(settings);
-            init_logging(&settings.log);
-            import(&settings, &file, &source, batch).await
-        }
-        Command::Schema { integrations } => {
-            if integrations {
-                print!("{}", crate::integrations::schema::sdl());
-            } else {
-                print!("{}", crate::schema::sdl());
-            }
-            Ok(())
-        }
+            ..
+        } => import(&settings, &file, &source, batch).await,
+        Command::Schema { .. } => Ok(()),
     }
+}
+
+impl Command {
+    /// The command with its settings taken out (every command but `schema` has them).
+    fn split(self) -> (Command, Settings) {
+        let mut command = self;
+        let slot = match &mut command {
+            Command::Serve { settings, .. }
+            | Command::Migrate { settings }
+            | Command::Token { settings, .. }
+            | Command::Reindex { settings }
+            | Command::AdminCreate { settings, .. }
+            | Command::IntegratorCreate { settings, .. }
+            | Command::Import { settings, .. }
+            | Command::Audit {
+                command: AuditCommand::Verify { settings } | AuditCommand::Checkpoint { settings },
+            } => Some(settings),
+            Command::Schema { .. } => None,
+        };
+        let settings = slot.map(std::mem::take).unwrap_or_default();
+        (command, settings)
+    }
+}
+
+/// `ipsmatch schema [--integrations]`.
+fn print_schema(integrations: bool) {
+    if integrations {
+        print!("{}", crate::integrations::schema::sdl());
+    } else {
+        print!("{}", crate::schema::sdl());
+    }
+}
+
+/// `ipsmatch migrate`.
+async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    prepare_database(settings).await?;
+    println!("database is up to date");
+    Ok(())
+}
+
+/// `ipsmatch token`: a staff token (by `--subject`, or the first active member with `--role`), or
+/// an integrator token.
+async fn token(
+    settings: &Settings,
+    role: Option<Role>,
+    subject: Option<Uuid>,
+    integrator: Option<Uuid>,
+    scopes: &str,
+    ttl_hours: u64,
+) -> anyhow::Result<()> {
+    let ttl = Duration::from_secs(ttl_hours * 3600);
+    let issuer = || -> anyhow::Result<_> {
+        let (_, issuer) = load_keys(settings)?;
+        issuer.context(
+            "tokens can only be minted with HS256; with EdDSA your identity provider issues them",
+        )
+    };
+    if let Some(integrator) = integrator {
+        let scopes: Vec<&str> = scopes
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect();
+        println!("{}", issuer()?.mint_integrator(integrator, &scopes, ttl)?);
+        return Ok(());
+    }
+    let subject = match (subject, role) {
+        (Some(subject), _) => subject,
+        (None, Some(role)) => {
+            let db = prepare_database(settings).await?;
+            crate::demo::first_with_role(&db, role)
+                .await?
+                .with_context(|| {
+                    format!(
+                        "no active {} in the database; run `ipsmatch serve --demo` or create staff first",
+                        role.cli_name()
+                    )
+                })?
+                .id
+        }
+        (None, None) => anyhow::bail!("give --subject <staff id> or --role <role>"),
+    };
+    println!("{}", issuer()?.mint(subject, ttl)?);
+    Ok(())
+}
+
+/// `ipsmatch audit checkpoint`.
+async fn audit_checkpoint(settings: &Settings) -> anyhow::Result<()> {
+    let db = prepare_database(settings).await?;
+    let written = crate::log_chain::checkpoint(settings, &db).await?;
+    for c in &written {
+        println!("{}: checkpoint at entry {}", c.log.label(), c.seq);
+    }
+    if written.is_empty() {
+        println!("no new entries since the last checkpoint");
+    }
+    Ok(())
+}
+
+/// What a command says when a service refused its input.
+fn refused(what: &str, err: crate::error::ServiceError) -> anyhow::Error {
+    match err {
+        crate::error::ServiceError::User(errors) => {
+            let reasons: Vec<String> = errors.into_iter().map(|e| e.message).collect();
+            anyhow::anyhow!("{what}: {}", reasons.join("; "))
+        }
+        crate::error::ServiceError::Api(err) => anyhow::anyhow!("{what}: {err:?}"),
+    }
+}
+
+/// `ipsmatch admin-create`.
+async fn admin_create(settings: &Settings, name: String, email: String) -> anyhow::Result<()> {
+    let db = prepare_database(settings).await?;
+    let input = crate::staff::inputs::StaffCreateInput {
+        name,
+        email,
+        role: Role::Admin,
+        fte: 1.0,
+        team_id: None,
+    };
+    let admin = crate::staff::service::create_staff(&db, input)
+        .await
+        .map_err(|e| refused("admin not created", e))?;
+    println!("{}", admin.id);
+    Ok(())
+}
+
+/// `ipsmatch integrator-create`.
+async fn integrator_create(
+    settings: &Settings,
+    name: String,
+    source_key: String,
+    scopes: &str,
+) -> anyhow::Result<()> {
+    let db = prepare_database(settings).await?;
+    let scopes = scopes
+        .split(',')
+        .map(|s| {
+            crate::integrations::access::Scope::parse(s.trim())
+                .with_context(|| format!("unknown scope {s:?}"))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let input = crate::integrations::registry::IntegratorRegisterInput {
+        name,
+        source_key,
+        scopes,
+    };
+    let integrator = crate::integrations::registry::register(&db, input)
+        .await
+        .map_err(|e| refused("integrator not registered", e))?;
+    println!("{}", integrator.id);
+    Ok(())
 }
 
 /// Rebuilds the index into a fresh folder, printing progress on standard error.
@@ -532,16 +549,12 @@ async fn import(
     Ok(())
 }
 
-fn role_label(role: Role) -> &'static str {
-    match role {
-        Role::Admin => "admin",
-        Role::TeamLead => "team-lead",
-        Role::Specialist => "specialist",
-    }
+/// Reads `--role`: admin, team-lead (or team_lead) or specialist.
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse_cli(text).ok_or_else(|| "expected admin, team-lead or specialist".into())
 }
 
 async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
-    init_logging(&settings.log);
     let db = prepare_database(&settings).await?;
     if demo && crate::demo::load_if_empty(&db).await? {
         println!("loaded the demo data set");
@@ -567,7 +580,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
                 }
                 if let Some(staff) = crate::demo::first_demo_with_role(&db, role).await? {
                     let token = issuer.mint(staff.id, Duration::from_secs(12 * 3600))?;
-                    println!("{} token: {token}", role_label(role));
+                    println!("{} token: {token}", role.cli_name());
                     printed += 1;
                 }
             }

@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use ipsmatch_core::matching::DEFAULT_MATCH_WEIGHTS;
+use ipsmatch_core::matching::{DEFAULT_MATCH_WEIGHTS, MatchWeights};
 
 /// Which algorithm signs staff tokens. The server accepts exactly one.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -62,24 +62,24 @@ pub struct Settings {
 
     /// HS256 secret file (created with 32 random bytes, mode 0600, when missing). Empty means
     /// `<data-dir>/jwt-secret`.
-    #[arg(long, env = "IPSMATCH_JWT_SECRET_FILE", default_value = "")]
-    pub jwt_secret_file: String,
+    #[arg(long, env = "IPSMATCH_JWT_SECRET_FILE")]
+    pub jwt_secret_file: Option<PathBuf>,
 
     /// The key that signs short-lived report links (`reportLink`; created with 32 random bytes,
-    /// mode 0600, when missing). Empty means `<data-dir>/report-link-secret`.
-    #[arg(long, env = "IPSMATCH_REPORT_LINK_SECRET_FILE", default_value = "")]
-    pub report_link_secret_file: String,
+    /// mode 0600, when missing). Default `<data-dir>/report-link-secret`.
+    #[arg(long, env = "IPSMATCH_REPORT_LINK_SECRET_FILE")]
+    pub report_link_secret_file: Option<PathBuf>,
 
     /// The key (HMAC-SHA256) that signs the audit and disclosure logs' links and checkpoints; created
     /// with 32 random bytes, mode 0600, when missing. Keep it out of the database and its backups.
-    /// Empty means `<data-dir>/log-key`.
-    #[arg(long, env = "IPSMATCH_LOG_KEY_FILE", default_value = "")]
-    pub log_key_file: String,
+    /// Default `<data-dir>/log-key`.
+    #[arg(long, env = "IPSMATCH_LOG_KEY_FILE")]
+    pub log_key_file: Option<PathBuf>,
 
     /// Where signed checkpoints of the logs' heads are appended (one JSON line each), for `ipsmatch
-    /// audit verify` to hold the database to. Empty means `<data-dir>/log-checkpoints.jsonl`.
-    #[arg(long, env = "IPSMATCH_LOG_CHECKPOINT_FILE", default_value = "")]
-    pub log_checkpoint_file: String,
+    /// audit verify` to hold the database to. Default `<data-dir>/log-checkpoints.jsonl`.
+    #[arg(long, env = "IPSMATCH_LOG_CHECKPOINT_FILE")]
+    pub log_checkpoint_file: Option<PathBuf>,
 
     /// How often the service checkpoints the logs' heads, in seconds (only when a log grew); 0 means
     /// only at start-up and on `ipsmatch audit checkpoint`.
@@ -162,13 +162,14 @@ pub struct Settings {
     #[arg(
         long,
         env = "IPSMATCH_MATCH_WEIGHTS",
-        default_value = DEFAULT_MATCH_WEIGHTS
+        default_value = DEFAULT_MATCH_WEIGHTS,
+        value_parser = MatchWeights::parse
     )]
-    pub match_weights: String,
+    pub match_weights: MatchWeights,
 
-    /// A JSON file of fidelity-scale thresholds (empty: the built-in IPS Fidelity Scale anchors).
-    #[arg(long, env = "IPSMATCH_FIDELITY_THRESHOLDS_FILE", default_value = "")]
-    pub fidelity_thresholds_file: String,
+    /// A JSON file of fidelity-scale thresholds (default: the built-in IPS Fidelity Scale anchors).
+    #[arg(long, env = "IPSMATCH_FIDELITY_THRESHOLDS_FILE")]
+    pub fidelity_thresholds_file: Option<PathBuf>,
 }
 
 impl Settings {
@@ -184,10 +185,10 @@ impl Settings {
             sqlite_busy_timeout_ms: 5000,
             workers: 2,
             jwt_algorithm: JwtAlgorithm::Hs256,
-            jwt_secret_file: String::new(),
-            report_link_secret_file: String::new(),
-            log_key_file: String::new(),
-            log_checkpoint_file: String::new(),
+            jwt_secret_file: None,
+            report_link_secret_file: None,
+            log_key_file: None,
+            log_checkpoint_file: None,
             log_checkpoint_secs: 300,
             jwt_public_key_file: String::new(),
             jwt_issuer: "ipsmatch".into(),
@@ -203,8 +204,8 @@ impl Settings {
             request_timeout_ms: 30_000,
             expiry_sweep_secs: 60,
             log: "info".into(),
-            match_weights: DEFAULT_MATCH_WEIGHTS.into(),
-            fidelity_thresholds_file: String::new(),
+            match_weights: MatchWeights::standard(),
+            fidelity_thresholds_file: None,
         }
     }
 
@@ -231,29 +232,23 @@ impl Settings {
 
     /// The HS256 secret file in force.
     pub fn effective_secret_file(&self) -> PathBuf {
-        if self.jwt_secret_file.is_empty() {
-            self.data_dir.join("jwt-secret")
-        } else {
-            PathBuf::from(&self.jwt_secret_file)
-        }
+        self.jwt_secret_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("jwt-secret"))
     }
 
     /// The log key file in force.
     pub fn effective_log_key_file(&self) -> PathBuf {
-        if self.log_key_file.is_empty() {
-            self.data_dir.join("log-key")
-        } else {
-            PathBuf::from(&self.log_key_file)
-        }
+        self.log_key_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("log-key"))
     }
 
     /// The log checkpoint file in force.
     pub fn effective_log_checkpoint_file(&self) -> PathBuf {
-        if self.log_checkpoint_file.is_empty() {
-            self.data_dir.join("log-checkpoints.jsonl")
-        } else {
-            PathBuf::from(&self.log_checkpoint_file)
-        }
+        self.log_checkpoint_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("log-checkpoints.jsonl"))
     }
 
     /// What the database layer needs of the settings.
@@ -278,11 +273,9 @@ impl Settings {
     /// The report-link key file: `IPSMATCH_REPORT_LINK_SECRET_FILE`, or `report-link-secret` in
     /// the data folder.
     pub fn report_link_key_file(&self) -> PathBuf {
-        if self.report_link_secret_file.is_empty() {
-            self.data_dir.join("report-link-secret")
-        } else {
-            PathBuf::from(&self.report_link_secret_file)
-        }
+        self.report_link_secret_file
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("report-link-secret"))
     }
 
     /// The limits both GraphQL schemas run within.
@@ -292,12 +285,6 @@ impl Settings {
             max_complexity: self.max_complexity,
             introspection: self.introspection,
         }
-    }
-
-    /// The match factors' weights, parsed.
-    pub fn match_weights(&self) -> anyhow::Result<ipsmatch_core::matching::MatchWeights> {
-        ipsmatch_core::matching::MatchWeights::parse(&self.match_weights)
-            .map_err(|e| anyhow::anyhow!("IPSMATCH_MATCH_WEIGHTS: {e}"))
     }
 
     /// The request timeout as a duration.

@@ -79,8 +79,9 @@ impl Application {
             &settings.jwt_issuer,
         )?);
         let limits = settings.schema_limits();
-        let thresholds =
-            crate::fidelity::thresholds::Thresholds::load(&settings.fidelity_thresholds_file)?;
+        let thresholds = crate::fidelity::thresholds::Thresholds::load(
+            settings.fidelity_thresholds_file.as_deref(),
+        )?;
         let state = Arc::new(AppState {
             schema: build_schema(
                 &limits,
@@ -89,7 +90,7 @@ impl Application {
                     search: search.clone(),
                     limiter: limiter.clone(),
                     links: links.clone(),
-                    weights: settings.match_weights()?,
+                    weights: settings.match_weights.clone(),
                     thresholds: thresholds.clone(),
                 },
             ),

@@ -103,7 +103,7 @@ async fn measure(label: &str, settings: &Settings) -> anyhow::Result<()> {
         specialists,
         reach: ipsmatch::clients::access::ClientScope::of(&viewer),
     };
-    let thresholds = Thresholds::load("")?;
+    let thresholds = Thresholds::load(None)?;
     let to = chrono::Utc::now().date_naive();
     let from = to - chrono::Duration::days(364);
     let mut measures_ms = Vec::new();

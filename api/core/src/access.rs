@@ -38,6 +38,15 @@ impl Role {
         }
     }
 
+    /// The command-line spelling: `admin`, `team-lead`, `specialist`.
+    pub fn cli_name(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::TeamLead => "team-lead",
+            Role::Specialist => "specialist",
+        }
+    }
+
     /// Parses a command-line spelling: `admin`, `team-lead`/`team_lead`, `specialist`.
     pub fn parse_cli(value: &str) -> Option<Self> {
         Self::from_db(&value.trim().replace('-', "_").to_ascii_uppercase())
@@ -85,5 +94,8 @@ mod tests {
         assert_eq!(Role::parse_cli("team-lead"), Some(Role::TeamLead));
         assert_eq!(Role::parse_cli("Specialist"), Some(Role::Specialist));
         assert_eq!(Role::parse_cli("boss"), None);
+        for role in [Role::Admin, Role::TeamLead, Role::Specialist] {
+            assert_eq!(Role::parse_cli(role.cli_name()), Some(role));
+        }
     }
 }

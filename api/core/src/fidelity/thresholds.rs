@@ -58,13 +58,13 @@ pub const MEASURES: [&str; 10] = [
 ];
 
 impl Thresholds {
-    /// From `file`, or the embedded defaults when it is empty.
-    pub fn load(file: &str) -> anyhow::Result<Self> {
-        let text = if file.is_empty() {
-            DEFAULT.to_string()
-        } else {
-            std::fs::read_to_string(file)
-                .map_err(|e| anyhow::anyhow!("reading the fidelity thresholds {file}: {e}"))?
+    /// From `file`, or the embedded defaults without one.
+    pub fn load(file: Option<&std::path::Path>) -> anyhow::Result<Self> {
+        let text = match file {
+            None => DEFAULT.to_string(),
+            Some(file) => std::fs::read_to_string(file).map_err(|e| {
+                anyhow::anyhow!("reading the fidelity thresholds {}: {e}", file.display())
+            })?,
         };
         Self::parse(&text)
     }
@@ -104,7 +104,7 @@ mod tests {
 
     #[test]
     fn anchors_follow_the_fidelity_scale() {
-        let t = Thresholds::load("").expect("defaults");
+        let t = Thresholds::load(None).expect("defaults");
         let caseload = t.of("caseload_per_fte").expect("caseload");
         assert_eq!(
             [45.0, 40.0, 26.0, 25.0, 20.0].map(|v| caseload.anchor(v)),

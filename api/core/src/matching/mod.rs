@@ -120,17 +120,31 @@ pub struct Exclusion {
     pub message: String,
 }
 
-/// Factor weights, from configuration (`IPSMATCH_MATCH_WEIGHTS`).
 /// The match factors' default weights: occupation counts most, then distance and pay.
 pub const DEFAULT_MATCH_WEIGHTS: &str =
     "occupation=3,distance=2,pay=1.5,hours=1.5,shift=1,skills=1,employer_openness=1";
 
+/// Factor weights, from configuration (`IPSMATCH_MATCH_WEIGHTS`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct MatchWeights(pub Vec<(MatchFactorKind, f64)>);
 
 impl MatchWeights {
     /// The default: occupation counts most, then distance and pay.
     pub const DEFAULT: &'static str = DEFAULT_MATCH_WEIGHTS;
+
+    /// The default weights ([`DEFAULT_MATCH_WEIGHTS`]).
+    pub fn standard() -> Self {
+        use MatchFactorKind::*;
+        MatchWeights(vec![
+            (Occupation, 3.0),
+            (Distance, 2.0),
+            (Pay, 1.5),
+            (Hours, 1.5),
+            (Shift, 1.0),
+            (Skills, 1.0),
+            (EmployerOpenness, 1.0),
+        ])
+    }
 
     /// Parses `name=weight,…`; every factor must appear once with a weight of 0 or more.
     pub fn parse(text: &str) -> Result<Self, String> {
@@ -875,7 +889,11 @@ mod tests {
 
     #[test]
     fn weights_parse_and_refuse_what_they_cannot_use() {
-        assert!(MatchWeights::parse(MatchWeights::DEFAULT).is_ok());
+        assert_eq!(
+            MatchWeights::parse(MatchWeights::DEFAULT),
+            Ok(MatchWeights::standard()),
+            "the default text and the default weights say the same"
+        );
         assert!(
             MatchWeights::parse("occupation=3").is_err(),
             "every factor needs a weight"
