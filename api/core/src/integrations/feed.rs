@@ -3,6 +3,7 @@
 //! to the sequence this process's index follower has settled, so a row that commits late on
 //! PostgreSQL is never skipped: the follower waits at a gap until it fills or can no longer fill.
 
+pub use super::model::{ChangeEntity, ChangeKind};
 use crate::ids::GlobalId;
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -25,57 +26,6 @@ pub const MAX_PAGE: u64 = 1_000;
 /// a client.
 pub fn integrator_may_see(row: &entities::vacancy::Model) -> bool {
     row.status != crate::vacancies::model::VacancyStatus::Draft.as_db()
-}
-
-/// What kind of record changed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
-pub enum ChangeEntity {
-    /// A vacancy.
-    Vacancy,
-    /// An employer.
-    Employer,
-}
-
-impl ChangeEntity {
-    /// The change-log name.
-    pub fn as_db(self) -> &'static str {
-        match self {
-            ChangeEntity::Vacancy => crate::vacancies::service::ENTITY,
-            ChangeEntity::Employer => crate::employers::service::ENTITY,
-        }
-    }
-
-    fn from_db(text: &str) -> Option<Self> {
-        [ChangeEntity::Vacancy, ChangeEntity::Employer]
-            .into_iter()
-            .find(|e| e.as_db() == text)
-    }
-}
-
-/// What happened.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
-pub enum ChangeKind {
-    /// The record was created.
-    Created,
-    /// The record changed.
-    Updated,
-    /// The vacancy expired (closing date passed, or left out of a full snapshot).
-    Expired,
-    /// The record was deleted.
-    Deleted,
-}
-
-impl ChangeKind {
-    fn from_db(text: &str) -> Self {
-        match text {
-            "CREATE" => ChangeKind::Created,
-            "EXPIRE" => ChangeKind::Expired,
-            "DELETE" => ChangeKind::Deleted,
-            _ => ChangeKind::Updated,
-        }
-    }
 }
 
 /// One change, with the record as it is now.

@@ -1,7 +1,7 @@
 //! What a sync call sends and gets back: vacancies and employers as a source keeps them, and each
 //! item's outcome.
 
-use super::feed::ChangeKind;
+use super::model::ChangeKind;
 use crate::employers::model::{EmployerSize, Sector};
 use crate::error::UserError;
 use crate::ids::GlobalId;

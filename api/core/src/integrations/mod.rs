@@ -7,5 +7,6 @@ pub mod access;
 pub mod feed;
 pub mod inputs;
 pub mod job_posting;
+pub mod model;
 pub mod registry;
 pub mod sync;
