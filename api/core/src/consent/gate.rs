@@ -148,7 +148,18 @@ pub async fn disclose(
     conn: &impl ConnectionTrait,
     telling: Telling<'_>,
 ) -> Result<Disclosed, ServiceError> {
-    let consent = check(conn, &telling).await?;
+    disclose_at(conn, telling, now()).await
+}
+
+/// The gate judged as of `at` instead of now, for recording history (the demo data set writes a
+/// year of it): every check is the same, and the consent must have been in force at `at`. Not
+/// for the API, where every act happens now; crate-private so no resolver can reach it.
+pub(crate) async fn disclose_at(
+    conn: &impl ConnectionTrait,
+    telling: Telling<'_>,
+    at: DateTime<Utc>,
+) -> Result<Disclosed, ServiceError> {
+    let consent = check(conn, &telling, at).await?;
     log(
         conn,
         Act {
@@ -171,6 +182,7 @@ pub async fn disclose(
 async fn check(
     conn: &impl ConnectionTrait,
     telling: &Telling<'_>,
+    at: DateTime<Utc>,
 ) -> Result<disclosure_consent::Model, ServiceError> {
     let refuse =
         |code: UserErrorCode, message: String| ServiceError::user(telling.field, code, message);
@@ -235,7 +247,6 @@ async fn check(
             "the client has given no consent for this employer: record one first".into(),
         ));
     }
-    let at = now();
     let allowed_purposes = purposes_allowing(telling.act);
     let mut reasons = Vec::new();
     for consent in &newest {

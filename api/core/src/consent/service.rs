@@ -473,7 +473,7 @@ pub struct Act<'a> {
 /// Appends a disclosure to the hash-chained log, in the caller's transaction. The gate
 /// ([`super::gate::disclose`]) is its one caller on any API path; the demo's history writer also
 /// appends past disclosures here (history cannot pass a gate that checks consent in force now).
-pub(crate) async fn log(conn: &impl ConnectionTrait, act: Act<'_>) -> Result<(), ApiError> {
+pub(super) async fn log(conn: &impl ConnectionTrait, act: Act<'_>) -> Result<(), ApiError> {
     if conn.get_database_backend() == DatabaseBackend::Postgres {
         conn.execute_raw(Statement::from_string(
             DatabaseBackend::Postgres,

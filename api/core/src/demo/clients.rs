@@ -5,7 +5,7 @@
 //! measure has specialists on both sides of its target.
 
 use chrono::{Duration, NaiveDate, Utc};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, EntityTrait};
 use uuid::Uuid;
 
 use entities::{
@@ -636,7 +636,7 @@ pub async fn load(
                 let app_id = Uuid::now_v7();
                 let last_day = (started_on + days(7 * (path.len() - 1))).min(today);
                 // Jointly sent applications to employers on record rest on a consent, logged.
-                let joint = v.employer_id.is_some()
+                let mut joint = v.employer_id.is_some()
                     && path.contains(&"APPLIED")
                     && rng.chance(if practice.prompt_first_contact {
                         75
@@ -644,50 +644,51 @@ pub async fn load(
                         40
                     });
                 if let (true, Some(employer_id)) = (joint, v.employer_id) {
-                    let consent =
+                    let (consent, revocation) =
                         demo_consent(conn, rng, id, employer_id, holder.id, referred, today)
                             .await?;
-                    let relied_on = if consent.version > 1 {
-                        // Revoked after the application went in: the log holds version 1.
-                        entities::disclosure_consent::Entity::find()
-                            .filter(
-                                entities::disclosure_consent::Column::ConsentId
-                                    .eq(consent.consent_id),
-                            )
-                            .filter(entities::disclosure_consent::Column::Version.eq(1))
-                            .one(conn)
-                            .await?
-                            .unwrap_or(consent.clone())
-                    } else {
-                        consent.clone()
+                    // The application told the employer, through the gate, as of when it went in.
+                    let told = day_time(started_on, 12).max(consent.effective_from);
+                    let application = crate::consent::gate::Telling {
+                        client_id: id,
+                        employer_id,
+                        contact_id: None,
+                        vacancy_id: Some(v.id),
+                        act: crate::consent::model::DisclosureAct::Application,
+                        items: &[crate::consent::model::DisclosureItem::ServiceAffiliation],
+                        channel: "EMAIL",
+                        actor_id: holder.id,
+                        field: "demo",
                     };
-                    crate::consent::service::log(
-                        conn,
-                        crate::consent::service::Act {
-                            consent: &relied_on,
-                            act: crate::consent::model::DisclosureAct::Application,
-                            channel: "EMAIL",
-                            items: &[crate::consent::model::DisclosureItem::ServiceAffiliation],
-                            contact_id: None,
-                            vacancy_id: Some(v.id),
-                            actor_id: holder.id,
-                        },
-                    )
-                    .await
-                    .map_err(|e| anyhow::anyhow!("logging a demo disclosure: {e:?}"))?;
-                    // Presented face to face on the client's behalf, within the consent.
-                    let on = if presented_yet {
-                        first_presentation.max(started_on + days(rng.below(12)))
-                    } else {
-                        first_presentation
-                    };
-                    let presented = day_time(on, 14);
-                    if on <= today
-                        && relied_on.effective_from <= presented
-                        && relied_on.expires_at > presented
-                    {
-                        presented_yet = true;
-                        present(conn, &relied_on, holder.id, id, employer_id, presented).await?;
+                    match crate::consent::gate::disclose_at(conn, application, told).await {
+                        Ok(_) => {
+                            // Presented face to face on the client's behalf, within the consent.
+                            let on = if presented_yet {
+                                first_presentation.max(started_on + days(rng.below(12)))
+                            } else {
+                                first_presentation
+                            };
+                            let presented = day_time(on, 14);
+                            if on <= today
+                                && consent.effective_from <= presented
+                                && consent.expires_at > presented
+                            {
+                                presented_yet = true;
+                                present(conn, holder.id, id, employer_id, presented).await?;
+                            }
+                        }
+                        // The consent did not cover it then: the client sent it alone.
+                        Err(crate::error::ServiceError::User(_)) => joint = false,
+                        Err(crate::error::ServiceError::Api(err)) => {
+                            anyhow::bail!("a demo disclosure failed: {err:?}")
+                        }
+                    }
+                    // Revoked afterwards: the log keeps the version each telling relied on.
+                    if let Some(revoked) = revocation {
+                        entities::disclosure_consent::ActiveModel::from(revoked)
+                            .reset_all()
+                            .insert(conn)
+                            .await?;
                     }
                 }
                 application::ActiveModel::from(application::Model {
@@ -806,11 +807,10 @@ pub async fn load(
     Ok(count)
 }
 
-/// A face-to-face presentation of a client to an employer, within `consent`: the engagement, the
-/// client it named, and the disclosure it made (logged).
+/// A face-to-face presentation of a client to an employer: the engagement, the client it named,
+/// and the disclosure it made, through the gate as of the meeting.
 async fn present(
     conn: &impl ConnectionTrait,
-    consent: &entities::disclosure_consent::Model,
     specialist: Uuid,
     client: Uuid,
     employer_id: Uuid,
@@ -843,24 +843,26 @@ async fn present(
     .reset_all()
     .insert(conn)
     .await?;
-    crate::consent::service::log(
-        conn,
-        crate::consent::service::Act {
-            consent,
-            act: crate::consent::model::DisclosureAct::Engagement,
-            channel: "FACE_TO_FACE",
-            items: &[crate::consent::model::DisclosureItem::ServiceAffiliation],
-            contact_id: None,
-            vacancy_id: None,
-            actor_id: specialist,
-        },
-    )
-    .await
-    .map_err(|e| anyhow::anyhow!("logging a demo disclosure: {e:?}"))
+    let telling = crate::consent::gate::Telling {
+        client_id: client,
+        employer_id,
+        contact_id: None,
+        vacancy_id: None,
+        act: crate::consent::model::DisclosureAct::Engagement,
+        items: &[crate::consent::model::DisclosureItem::ServiceAffiliation],
+        channel: "FACE_TO_FACE",
+        actor_id: specialist,
+        field: "demo",
+    };
+    crate::consent::gate::disclose_at(conn, telling, at)
+        .await
+        .map(|_| ())
+        .map_err(|e| anyhow::anyhow!("a demo presentation failed the consent gate: {e:?}"))
 }
 
 /// A demo consent for one employer: mostly in force at service affiliation or partial, some
-/// expired, some revoked (a second version). Returns the newest version.
+/// expired, some to be revoked. Writes the first version and returns it with the revoking second
+/// version, which the caller writes after the tellings that relied on the first.
 async fn demo_consent(
     conn: &impl ConnectionTrait,
     rng: &mut Rng,
@@ -869,7 +871,10 @@ async fn demo_consent(
     by: Uuid,
     referred: NaiveDate,
     today: NaiveDate,
-) -> anyhow::Result<entities::disclosure_consent::Model> {
+) -> anyhow::Result<(
+    entities::disclosure_consent::Model,
+    Option<entities::disclosure_consent::Model>,
+)> {
     let captured = referred + Duration::days(10);
     let (level, items) = *rng.pick(&[
         ("SERVICE_AFFILIATION", "SERVICE_AFFILIATION"),
@@ -926,11 +931,7 @@ async fn demo_consent(
         revoked.status = "REVOKED".into();
         revoked.note = Some("client changed their mind".into());
         revoked.captured_at = day_time(today, 9);
-        entities::disclosure_consent::ActiveModel::from(revoked.clone())
-            .reset_all()
-            .insert(conn)
-            .await?;
-        return Ok(revoked);
+        return Ok((first, Some(revoked)));
     }
-    Ok(first)
+    Ok((first, None))
 }
