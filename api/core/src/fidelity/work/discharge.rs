@@ -1,0 +1,69 @@
+//! Whether discharges followed outreach (no discharge for missed appointments alone).
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{Duration, NaiveDate};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use entities::{client_status_episode, outreach_attempt};
+
+use super::jobs::share;
+use crate::error::ApiError;
+use crate::fidelity::measure::{FidelityMeasure, SeriesPoint, measure};
+use crate::fidelity::thresholds::Thresholds;
+
+/// Outreach counted before a discharge: attempts in the 8 weeks up to it, at least two.
+const OUTREACH_WINDOW_DAYS: i64 = 56;
+const OUTREACH_ATTEMPTS: usize = 2;
+
+/// Discharges in the range, and whether at least two outreach attempts came in the 8 weeks before.
+pub(super) async fn measure_of(
+    db: &DatabaseConnection,
+    thresholds: &Thresholds,
+    clients: &HashSet<Uuid>,
+    names: &HashMap<Uuid, String>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<FidelityMeasure, ApiError> {
+    // Discharges in the range, and whether at least two outreach attempts came in the 8 weeks
+    // before (no discharge for missed appointments alone).
+    let discharges = client_status_episode::Entity::find()
+        .filter(client_status_episode::Column::ClientId.is_in(clients.iter().copied()))
+        .filter(client_status_episode::Column::Status.eq("DISCHARGED"))
+        .filter(client_status_episode::Column::StartedOn.between(from, to))
+        .all(db)
+        .await?;
+    let attempts = outreach_attempt::Entity::find()
+        .filter(outreach_attempt::Column::ClientId.is_in(clients.iter().copied()))
+        .all(db)
+        .await?;
+    let mut outreach: Vec<SeriesPoint> = discharges
+        .iter()
+        .map(|d| SeriesPoint {
+            label: names.get(&d.client_id).cloned().unwrap_or_default(),
+            client: Some(d.client_id),
+            value: attempts
+                .iter()
+                .filter(|a| {
+                    a.client_id == d.client_id
+                        && a.attempted_on <= d.started_on
+                        && a.attempted_on >= d.started_on - Duration::days(OUTREACH_WINDOW_DAYS)
+                })
+                .count() as f64,
+        })
+        .collect();
+    outreach.sort_by(|a, b| a.label.cmp(&b.label));
+    let reached_out = outreach
+        .iter()
+        .filter(|p| p.value >= OUTREACH_ATTEMPTS as f64)
+        .count();
+    let discharge = measure(
+        thresholds,
+        "outreach_before_discharge",
+        "Discharges that followed at least two outreach attempts in the 8 weeks before, %",
+        share(reached_out, outreach.len()),
+        outreach,
+    )?;
+    Ok(discharge)
+}

@@ -1,0 +1,76 @@
+//! What the work-with-clients measures share: the caseload's clients by name and their job
+//! starts, read once.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use entities::{client, job_start};
+
+use crate::error::ApiError;
+
+/// The clients on the scope's caseloads and their jobs, with those started in the range.
+pub(super) struct Jobs {
+    /// Each client's name, for the series.
+    pub names: HashMap<Uuid, String>,
+    /// Every job of those clients.
+    pub all: Vec<job_start::Model>,
+    /// The range measured.
+    pub from: NaiveDate,
+    /// Its last day.
+    pub to: NaiveDate,
+}
+
+impl Jobs {
+    /// Reads the names and jobs of `clients`.
+    pub async fn read(
+        db: &DatabaseConnection,
+        clients: &HashSet<Uuid>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Self, ApiError> {
+        let names: HashMap<Uuid, String> = client::Entity::find()
+            .filter(client::Column::Id.is_in(clients.iter().copied()))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|c| (c.id, c.name))
+            .collect();
+        let all = job_start::Entity::find()
+            .filter(job_start::Column::ClientId.is_in(clients.iter().copied()))
+            .all(db)
+            .await?;
+        Ok(Jobs {
+            names,
+            all,
+            from,
+            to,
+        })
+    }
+
+    /// The jobs that started in the range.
+    pub fn started(&self) -> Vec<&job_start::Model> {
+        self.all
+            .iter()
+            .filter(|j| j.start_date >= self.from && j.start_date <= self.to)
+            .collect()
+    }
+
+    /// A job's label in a series: the client's name and the job title.
+    pub fn label(&self, j: &job_start::Model) -> String {
+        format!(
+            "{} — {}",
+            self.names
+                .get(&j.client_id)
+                .map_or("client", String::as_str),
+            j.title
+        )
+    }
+}
+
+/// `hits` as a percentage of `of`; none when there are no cases.
+pub(super) fn share(hits: usize, of: usize) -> Option<f64> {
+    (of > 0).then(|| hits as f64 * 100.0 / of as f64)
+}
