@@ -14,7 +14,7 @@ use uuid::Uuid;
 use entities::{client_status_episode, job_start, vocational_profile};
 
 use super::outcomes::caseload;
-use super::service::Scope;
+use super::scope::Scope;
 use crate::error::ApiError;
 
 /// The header row.

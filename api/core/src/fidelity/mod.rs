@@ -10,6 +10,8 @@ pub mod inputs;
 pub mod ips_grow;
 pub mod measure;
 pub mod outcomes;
+pub mod practice;
+pub mod scope;
 pub mod service;
 pub mod thresholds;
 pub mod work;

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use entities::{caseload_assignment, client, client_sensitive, job_start, team};
 
-use super::service::{Scope, end_of, start_of};
+use super::scope::{Scope, end_of, start_of};
 use crate::access::{Role, Viewer};
 use crate::audit::{AuditAction, AuditEntry};
 use crate::dates::Date;

@@ -1,0 +1,92 @@
+//! Days from referral to the first face-to-face employer contact on the client's behalf, for
+//! clients referred in the range and on the scope's caseloads; and who is past the target with
+//! none yet.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::{NaiveDate, Utc};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+use entities::{client, engagement, engagement_client};
+
+use crate::error::ApiError;
+use crate::fidelity::measure::{FidelityMeasure, SeriesPoint, measure};
+use crate::fidelity::thresholds::Thresholds;
+
+/// The measure over `caseload_clients` from `from` to `to`.
+pub async fn measure_of(
+    db: &DatabaseConnection,
+    thresholds: &Thresholds,
+    caseload_clients: &HashSet<Uuid>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<FidelityMeasure, ApiError> {
+    // 3. Days from referral to the first face-to-face employer contact on the client's behalf,
+    //    for clients referred in the range and on the scope's caseloads.
+    let referred: Vec<client::Model> = client::Entity::find()
+        .filter(client::Column::Id.is_in(caseload_clients.iter().copied()))
+        .filter(client::Column::ReferralDate.between(from, to))
+        .all(db)
+        .await?;
+    let links = engagement_client::Entity::find()
+        .filter(engagement_client::Column::ClientId.is_in(referred.iter().map(|c| c.id)))
+        .all(db)
+        .await?;
+    let linked: Vec<Uuid> = links.iter().map(|l| l.engagement_id).collect();
+    // Current entries only: a correction's date replaces the original's.
+    let superseded: HashSet<Uuid> = engagement::Entity::find()
+        .filter(engagement::Column::SupersedesId.is_in(linked.clone()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter_map(|e| e.supersedes_id)
+        .collect();
+    let named: HashMap<Uuid, engagement::Model> = engagement::Entity::find()
+        .filter(engagement::Column::Id.is_in(linked))
+        .filter(engagement::Column::Mode.eq("FACE_TO_FACE"))
+        .filter(engagement::Column::RetractionReason.is_null())
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|e| !superseded.contains(&e.id))
+        .map(|e| (e.id, e))
+        .collect();
+    let mut days = Vec::new();
+    let mut waiting = Vec::new();
+    let target = thresholds
+        .of("days_to_first_employer_contact")
+        .map_or(30.0, |t| t.target);
+    let today = Utc::now().date_naive().min(to);
+    for c in &referred {
+        let first = links
+            .iter()
+            .filter(|l| l.client_id == c.id)
+            .filter_map(|l| named.get(&l.engagement_id))
+            .map(|e| e.occurred_at.date_naive())
+            .filter(|d| *d >= c.referral_date)
+            .min();
+        match first {
+            Some(day) => days.push(SeriesPoint::of_client(
+                c,
+                (day - c.referral_date).num_days() as f64,
+            )),
+            None if ((today - c.referral_date).num_days() as f64) > target => {
+                waiting.push(c.clone())
+            }
+            None => {}
+        }
+    }
+    let mean_days =
+        (!days.is_empty()).then(|| days.iter().map(|d| d.value).sum::<f64>() / days.len() as f64);
+    let mut first_contact = measure(
+        thresholds,
+        "days_to_first_employer_contact",
+        "Days from referral to the first face-to-face employer contact on the client's behalf",
+        mean_days,
+        days,
+    )?;
+    first_contact.clients_past_target_count = waiting.len() as i32;
+    first_contact.clients_past_target = waiting;
+    Ok(first_contact)
+}
