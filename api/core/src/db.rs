@@ -124,19 +124,7 @@ pub async fn is_reachable(db: &DatabaseConnection) -> bool {
     )
 }
 
-/// The current time, to the microsecond (what PostgreSQL keeps), so a value reads back unchanged
-/// on either database.
-pub fn now() -> chrono::DateTime<chrono::Utc> {
-    truncate_to_micros(chrono::Utc::now())
-}
-
-/// A time cut to whole microseconds.
-pub fn truncate_to_micros(t: chrono::DateTime<chrono::Utc>) -> chrono::DateTime<chrono::Utc> {
-    use chrono::{SubsecRound, Timelike};
-    t.trunc_subsecs(6)
-        .with_nanosecond(t.nanosecond() / 1000 * 1000)
-        .unwrap_or(t)
-}
+pub use crate::clock::{now, truncate_to_micros};
 
 /// A transaction that writes. On SQLite it holds this process's turn at the database file (one
 /// writer at a time, first come first served) for as long as it lives, and the file's write lock

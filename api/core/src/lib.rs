@@ -8,6 +8,7 @@ pub mod access;
 pub mod audit;
 pub mod change_log;
 pub mod clients;
+pub mod clock;
 pub mod consent;
 pub mod dates;
 pub mod db;

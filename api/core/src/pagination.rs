@@ -258,7 +258,7 @@ mod tests {
         let back = decode_cursor("after", &text, false).expect("text cursor");
         assert_eq!((back.k, back.i), (SortValue::Text("acme ltd".into()), id));
 
-        let when = Utc::now();
+        let when = crate::clock::now();
         let time = encode_cursor(SortValue::Time(when), id);
         let back = decode_cursor("after", &time, true).expect("time cursor");
         assert_eq!(back.k, SortValue::Time(when));

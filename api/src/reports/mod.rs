@@ -10,7 +10,7 @@ use std::sync::Arc;
 use actix_web::http::StatusCode;
 use actix_web::http::header;
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
 
 use crate::error::ApiError;
 use crate::fidelity::inputs::FidelityScopeInput;
@@ -138,7 +138,7 @@ async fn authorize(
     if let Err(retry_after) = state.limiter.charge_staff(viewer.id(), cost) {
         return Err(rate_limited(retry_after));
     }
-    let to = params.to.unwrap_or_else(|| Utc::now().date_naive());
+    let to = params.to.unwrap_or_else(ipsmatch_core::clock::today);
     let from = params.from.unwrap_or(to - Duration::weeks(12));
     if from > to || (to - from).num_days() > 731 {
         return Err(page(

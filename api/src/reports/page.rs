@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::error::ApiError;
@@ -304,7 +304,9 @@ pub fn render(report: &Report) -> String {
         .filter(|m| m.label.ends_with('%'))
         .map(|m| SeriesPoint::new(m.label.trim_end_matches(", %"), m.value.unwrap_or(0.0)))
         .collect();
-    let computed_at = Utc::now().format("%Y-%m-%d %H:%M UTC").to_string();
+    let computed_at = ipsmatch_core::clock::now()
+        .format("%Y-%m-%d %H:%M UTC")
+        .to_string();
     let page = html! {
         (DOCTYPE)
         html lang="en" {

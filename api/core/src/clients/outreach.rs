@@ -2,7 +2,6 @@
 //! a text, a letter, a visit) before any discharge. The fidelity measure "no discharge for missed
 //! appointments alone" reads these.
 
-use chrono::Utc;
 use sea_orm::{ActiveModelTrait, DatabaseConnection, Set};
 use uuid::Uuid;
 
@@ -35,7 +34,7 @@ pub async fn record(
     let txn = crate::db::begin_write(db).await?;
     let client = reachable(&txn, viewer, "clientId", &input.client_id).await?;
     let mut checks = Checks::new();
-    let today = Utc::now().date_naive();
+    let today = crate::clock::today();
     let on = input.attempted_on.map_or(today, |d| d.0);
     if on > today {
         checks.fail(

@@ -151,7 +151,7 @@ pub async fn register_client(
         input.keyworker_contact.as_deref(),
         SHORT_TEXT,
     );
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::clock::today();
     if input.referral_date.0 > today {
         checks.fail(
             "referralDate",
@@ -347,9 +347,7 @@ pub async fn change_status(
             "a discharge reason goes with status DISCHARGED",
         );
     }
-    let on = input
-        .on
-        .map_or_else(|| chrono::Utc::now().date_naive(), |d| d.0);
+    let on = input.on.map_or_else(crate::clock::today, |d| d.0);
     let open = client_status_episode::Entity::find()
         .filter(client_status_episode::Column::ClientId.eq(current.id))
         .filter(client_status_episode::Column::EndedOn.is_null())
@@ -364,7 +362,7 @@ pub async fn change_status(
             "the new status cannot start before the current one began",
         );
     }
-    if on > chrono::Utc::now().date_naive() {
+    if on > crate::clock::today() {
         checks.fail(
             "on",
             UserErrorCode::Invalid,

@@ -2,7 +2,7 @@
 //! lapsed (revoked, expired, or suspended by the employer's rename), and consents about to lapse,
 //! across the clients the caller reaches. "In force" is the gate's one definition.
 
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 
 use entities::{application, client, disclosure_consent, employer, job_start, vacancy};
@@ -56,7 +56,7 @@ pub async fn consent_alerts(
         .order_by_desc(disclosure_consent::Column::Version)
         .all(db)
         .await?;
-    let now = Utc::now();
+    let now = crate::clock::now();
     let newest = super::service::newest_versions(rows);
     let names = employer_names(db, &newest).await?;
     let lapse = |c: &disclosure_consent::Model| {
@@ -164,7 +164,7 @@ pub async fn consents_expiring(
         .order_by_desc(disclosure_consent::Column::Version)
         .all(db)
         .await?;
-    let now = Utc::now();
+    let now = crate::clock::now();
     let horizon = now + Duration::days(i64::from(days));
     let newest = super::service::newest_versions(rows);
     let names = employer_names(db, &newest).await?;

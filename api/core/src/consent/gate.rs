@@ -295,7 +295,7 @@ mod tests {
     use super::*;
 
     fn consent(status: &str, level: &str, name: Option<&str>) -> disclosure_consent::Model {
-        let at = Utc::now();
+        let at = crate::clock::now();
         disclosure_consent::Model {
             id: Uuid::nil(),
             consent_id: Uuid::nil(),
@@ -321,7 +321,7 @@ mod tests {
 
     #[test]
     fn in_force_is_one_definition_of_every_lapse() {
-        let now = Utc::now();
+        let now = crate::clock::now();
         let ok = consent("ACTIVE", "SERVICE_AFFILIATION", Some("Acme"));
         assert_eq!(in_force(&ok, "Acme", now), Ok(()));
         assert_eq!(

@@ -530,10 +530,8 @@ pub async fn record_discussion(
         input.when_to_disclose.as_deref(),
         LONG_TEXT,
     );
-    let on = input
-        .discussed_on
-        .map_or_else(|| Utc::now().date_naive(), |d| d.0);
-    if on > Utc::now().date_naive() {
+    let on = input.discussed_on.map_or_else(crate::clock::today, |d| d.0);
+    if on > crate::clock::today() {
         checks.fail(
             "discussedOn",
             UserErrorCode::Invalid,

@@ -60,7 +60,7 @@ pub struct Caseholder {
 fn day_time(day: NaiveDate, hour: u32) -> chrono::DateTime<Utc> {
     truncate_to_micros(
         day.and_hms_opt(hour, 0, 0)
-            .map_or_else(Utc::now, |t| t.and_utc()),
+            .map_or_else(crate::clock::now, |t| t.and_utc()),
     )
 }
 
@@ -229,7 +229,7 @@ pub async fn load(
     vacancies: &[vacancy::Model],
     employers: &[entities::employer::Model],
 ) -> anyhow::Result<usize> {
-    let today = Utc::now().date_naive();
+    let today = crate::clock::today();
     // A job is with the employer on record where there is one, else with the advertiser named.
     let employer_names: std::collections::HashMap<Uuid, &str> =
         employers.iter().map(|e| (e.id, e.name.as_str())).collect();

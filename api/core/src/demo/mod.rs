@@ -495,7 +495,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
     }
 
     // A year of engagements, week by week.
-    let today = Utc::now().date_naive();
+    let today = crate::clock::today();
     let start = today - Duration::weeks(WEEKS_OF_HISTORY);
     let mut engagements = Vec::new();
     for worker in &workers {
@@ -590,7 +590,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
         .collect();
     let recorder = workers.first().map_or(staff_rows[0].id, |w| w.id);
     let mut corpus =
-        vacancies::VacancyCorpus::new(hub_places, &employers, Utc::now().date_naive(), recorder);
+        vacancies::VacancyCorpus::new(hub_places, &employers, crate::clock::today(), recorder);
     let rows: Vec<_> = (0..VACANCIES)
         .map(|i| corpus.vacancy(&mut rng, i))
         .collect();
@@ -650,7 +650,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
 fn at_time(day: NaiveDate, hour: u32, minute: u32) -> chrono::DateTime<Utc> {
     day.and_hms_opt(hour, minute, 0)
         .map(|t| Utc.from_utc_datetime(&t))
-        .unwrap_or_else(Utc::now)
+        .unwrap_or_else(crate::clock::now)
 }
 
 /// The source key of the demo's integrator.

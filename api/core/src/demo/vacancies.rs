@@ -166,7 +166,7 @@ fn environments(
 
 fn date_time(day: NaiveDate) -> DateTime<Utc> {
     day.and_hms_opt(9, 0, 0)
-        .map_or_else(Utc::now, |t| t.and_utc())
+        .map_or_else(crate::clock::now, |t| t.and_utc())
 }
 
 /// Generates vacancies one at a time from a seeded [`Rng`]: the same seed, the same vacancies.

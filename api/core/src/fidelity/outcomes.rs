@@ -413,7 +413,7 @@ pub async fn outcomes(
     {
         jobs.entry(j.client_id).or_default().push(j);
     }
-    let today = Utc::now().date_naive();
+    let today = crate::clock::today();
     let results = evaluate(definition, clients, &jobs, from, to, today);
     let achieved = results.iter().filter(|(_, ok)| *ok).count();
     let total = cell("All", results.len(), achieved);
@@ -553,7 +553,7 @@ mod tests {
     }
 
     fn person(n: u128, referred: i64) -> client::Model {
-        let at = Utc::now();
+        let at = crate::clock::now();
         client::Model {
             id: Uuid::from_u128(n),
             team_id: Uuid::nil(),
@@ -599,7 +599,7 @@ mod tests {
             end_date: end.map(day),
             end_reason: None,
             recorded_by_id: Uuid::nil(),
-            recorded_at: Utc::now(),
+            recorded_at: crate::clock::now(),
             version: 1,
         }
     }

@@ -18,11 +18,11 @@ pub struct Scope {
 /// The last second of `day`.
 pub fn end_of(day: NaiveDate) -> DateTime<Utc> {
     day.and_hms_opt(23, 59, 59)
-        .map_or_else(Utc::now, |t| t.and_utc())
+        .map_or_else(crate::clock::now, |t| t.and_utc())
 }
 
 /// The first second of `day`.
 pub fn start_of(day: NaiveDate) -> DateTime<Utc> {
     day.and_hms_opt(0, 0, 0)
-        .map_or_else(Utc::now, |t| t.and_utc())
+        .map_or_else(crate::clock::now, |t| t.and_utc())
 }

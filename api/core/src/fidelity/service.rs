@@ -2,7 +2,7 @@
 //! computed from caseload assignments, engagements (current entries only: corrections count once,
 //! retractions not at all) and the clients each engagement named.
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -86,7 +86,7 @@ async fn compute(
             &caseload_clients,
             from,
             to,
-            Utc::now().date_naive(),
+            crate::clock::today(),
         )
         .await?,
     );

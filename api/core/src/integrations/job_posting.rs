@@ -586,7 +586,7 @@ mod tests {
     #[test]
     fn writes_what_it_reads() {
         let item = from_json_ld(&posting()).expect("valid posting");
-        let now = chrono::Utc::now();
+        let now = crate::clock::now();
         let row = vacancy::Model {
             id: uuid::Uuid::now_v7(),
             title: item.facts.title.clone(),

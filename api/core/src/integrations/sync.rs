@@ -6,7 +6,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::Utc;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, DatabaseConnection,
     DatabaseTransaction, EntityTrait, QueryFilter, Set, Statement,
@@ -297,7 +296,7 @@ async fn apply_vacancies(
         .filter_map(|e| Some((e.external_id?, e.id)))
         .collect();
 
-    let today = Utc::now().date_naive();
+    let today = crate::clock::today();
     let mut seen: HashSet<String> = HashSet::new();
     let mut results = Vec::with_capacity(items.len());
     let mut created = Vec::new();

@@ -935,7 +935,7 @@ mod tests {
                 avoid_environments: String::new(),
                 prefer_environments: String::new(),
                 recorded_by_id: Uuid::nil(),
-                recorded_at: chrono::Utc::now(),
+                recorded_at: crate::clock::now(),
             },
             skills: vec![],
             windows,

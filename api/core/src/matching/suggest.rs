@@ -77,7 +77,7 @@ pub async fn client_suggestions(
     };
     let profile = current_profile(db, client.id).await?;
     let wants = Wants::new(prefs, profile.as_ref());
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::clock::today();
     let index = search.ready()?;
     let matches = match_client(db, &index, &wants, weights, include_near_misses, today).await?;
     let total = matches.suggestions.len();
@@ -126,7 +126,7 @@ pub async fn vacancy_candidates(
         .filter(client::Column::Status.ne("DISCHARGED"))
         .all(db)
         .await?;
-    let today = chrono::Utc::now().date_naive();
+    let today = crate::clock::today();
     let mut out = Vec::new();
     for c in clients {
         let Some(prefs) = current_preferences(db, c.id).await? else {

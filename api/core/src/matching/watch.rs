@@ -89,7 +89,7 @@ impl TopWatch {
         let (preferences_version, profile_version) =
             (prefs.version, profile.as_ref().map(|p| p.version));
         let wants = Wants::new(prefs, profile.as_ref());
-        let today = chrono::Utc::now().date_naive();
+        let today = crate::clock::today();
         if v.status != VacancyStatus::Open.as_db() {
             self.forget_if_listed(v.id);
             return Ok(None);

@@ -23,7 +23,7 @@ use crate::ids::{self, Kind};
 use crate::validate::{Checks, LONG_TEXT, SHORT_TEXT};
 
 fn today() -> NaiveDate {
-    chrono::Utc::now().date_naive()
+    crate::clock::today()
 }
 
 fn not_in_future(checks: &mut Checks, field: &str, day: NaiveDate) {
@@ -509,7 +509,7 @@ pub async fn record_support_contact(
     let notes = checks
         .optional_text("notes", Some(&input.notes), LONG_TEXT)
         .unwrap_or_default();
-    if input.occurred_at > chrono::Utc::now() + chrono::Duration::minutes(5) {
+    if input.occurred_at > crate::clock::now() + chrono::Duration::minutes(5) {
         checks.fail(
             "occurredAt",
             UserErrorCode::Invalid,

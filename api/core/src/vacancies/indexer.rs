@@ -222,7 +222,7 @@ async fn open_or_rebuild(db: &DatabaseConnection, dir: &Path) -> anyhow::Result<
         Err(err) => {
             let aside = dir.with_extension(format!(
                 "broken-{}",
-                chrono::Utc::now().format("%Y%m%dT%H%M%S")
+                crate::clock::now().format("%Y%m%dT%H%M%S")
             ));
             tracing::warn!(error = %err, aside = %aside.display(), "search index unreadable; moving it aside and rebuilding");
             std::fs::rename(dir, &aside)?;

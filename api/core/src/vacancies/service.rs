@@ -239,7 +239,7 @@ pub(crate) fn check_row(checks: &mut Checks, row: &mut vacancy::Model) {
     if let Some(external) = &row.external_id {
         row.external_id = checks.optional_text("externalId", Some(external), SHORT_TEXT);
     }
-    let today = Utc::now().date_naive();
+    let today = crate::clock::today();
     if row.status == VacancyStatus::Open.as_db() && row.closing_date.is_some_and(|d| d < today) {
         checks.fail(
             "closingDate",
@@ -615,7 +615,7 @@ pub async fn change_status(
     if input.status == VacancyStatus::Open {
         if current
             .closing_date
-            .is_some_and(|d| d < Utc::now().date_naive())
+            .is_some_and(|d| d < crate::clock::today())
         {
             return Err(ServiceError::user(
                 "status",
@@ -718,7 +718,7 @@ pub async fn expire_overdue_forever(db: DatabaseConnection, every: std::time::Du
     let mut ticker = tokio::time::interval(every);
     loop {
         ticker.tick().await;
-        match expire_overdue(&db, Utc::now().date_naive()).await {
+        match expire_overdue(&db, crate::clock::today()).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(expired = n, "expired vacancies past their closing date"),
             Err(ApiError::Internal(e)) => {

@@ -124,7 +124,7 @@ impl Consent {
     async fn in_force(&self, ctx: &Context<'_>) -> Result<bool> {
         let employer = employer_by_id(ctx, self.0.employer_id).await?;
         let name = employer.map(|e| e.0.name).unwrap_or_default();
-        Ok(super::gate::in_force(&self.0, &name, Utc::now()).is_ok())
+        Ok(super::gate::in_force(&self.0, &name, ipsmatch_core::clock::now()).is_ok())
     }
 
     /// The employer's name as the client agreed to it (null for versions recorded before names

@@ -73,7 +73,7 @@ impl EmployerQuery {
     ) -> Result<Vec<Engagement>> {
         let me = viewer(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
-        let due_by = due_by.map_or_else(|| chrono::Utc::now().date_naive(), |d| d.0);
+        let due_by = due_by.map_or_else(ipsmatch_core::clock::today, |d| d.0);
         Ok(
             crate::engagements::service::follow_ups_due(db, me.id(), due_by)
                 .await?

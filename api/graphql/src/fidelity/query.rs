@@ -226,7 +226,7 @@ impl FidelityQuery {
     ) -> Result<ReportLink> {
         let me = viewer(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
-        let to = to.map_or_else(|| chrono::Utc::now().date_naive(), |d| d.0);
+        let to = to.map_or_else(ipsmatch_core::clock::today, |d| d.0);
         let from = from.map_or(to - chrono::Duration::weeks(12), |d| d.0);
         if from > to || (to - from).num_days() > 731 {
             return Err(ApiError::BadUserInput(
@@ -248,7 +248,7 @@ impl FidelityQuery {
         Ok(ReportLink {
             url: format!("{}?link={token}", report.path()),
             expires_at: chrono::DateTime::from_timestamp(expires as i64, 0)
-                .unwrap_or_else(chrono::Utc::now),
+                .unwrap_or_else(ipsmatch_core::clock::now),
         })
     }
 }

@@ -4,7 +4,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
@@ -57,7 +57,7 @@ pub async fn measure_of(
     let target = thresholds
         .of("days_to_first_employer_contact")
         .map_or(30.0, |t| t.target);
-    let today = Utc::now().date_naive().min(to);
+    let today = crate::clock::today().min(to);
     for c in &referred {
         let first = links
             .iter()
