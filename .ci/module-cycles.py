@@ -39,6 +39,27 @@ TOKENS = re.compile(
 )
 
 
+TEST_MODULE = re.compile(r"#\[cfg\(test\)\]\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+\w+\s*\{")
+
+
+def strip_test_modules(text):
+    """Drops inline `#[cfg(test)] mod … { … }` blocks: their `super::` names the file's own module,
+    and test code is not part of the module graph. Run after `strip_comments`, so braces inside
+    strings and comments are gone."""
+    out, i = [], 0
+    while True:
+        m = TEST_MODULE.search(text, i)
+        if not m:
+            out.append(text[i:])
+            return "".join(out)
+        out.append(text[i : m.start()])
+        depth, j = 1, m.end()
+        while j < len(text) and depth:
+            depth += {"{": 1, "}": -1}.get(text[j], 0)
+            j += 1
+        i = j
+
+
 def strip_comments(text):
     """Drops comments and the contents of string and char literals (messages can hold `crate::`,
     and a `//` inside a URL is no comment), in one pass so each is read in context."""
@@ -123,7 +144,7 @@ def loops(src):
     graph = {}
     for module, path in files.items():
         with open(path, encoding="utf-8") as f:
-            text = strip_comments(f.read())
+            text = strip_test_modules(strip_comments(f.read()))
         graph[module] = {
             t for t in references(text, module, modules) if t != module and t != ()
         }
