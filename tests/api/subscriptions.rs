@@ -315,6 +315,61 @@ async fn a_specialist_hears_when_a_new_vacancy_ranks_among_a_clients_top_matches
     .await;
 }
 
+/// A vacancy of the kind the client wants, near them, paying `pay` an hour.
+fn kitchen_vacancy(title: &str, pay: f64) -> Value {
+    json!({ "title": title, "employerName": "Leeds Hospitality Ltd", "contractType": "PERMANENT", "status": "OPEN",
+        "source": { "kind": "FEED", "feed": "test" }, "externalId": uuid::Uuid::now_v7().to_string(), "environments": [],
+        "location": { "town": "Leeds", "latitude": 53.80, "longitude": -1.55 }, "hoursPerWeekMin": 16.0, "hoursPerWeekMax": 30.0,
+        "pay": { "min": pay, "max": pay, "period": "HOURLY" }, "waitUntilSearchable": true })
+}
+
+#[tokio::test]
+async fn a_vacancy_that_rises_into_a_clients_top_matches_when_a_better_one_closes_is_announced() {
+    on_each_database(|app| async move {
+        let (_, _, token) = app.specialist().await;
+        let client = crate::matching::register(&app, &token, "Tess Top").await;
+        let preferences = json!({ "occupationTitles": ["Kitchen assistant"], "hoursPerWeekMin": 16.0, "hoursPerWeekMax": 30.0, "minHourlyPay": 12.0,
+            "homeLatitude": 53.79, "homeLongitude": -1.54, "maxTravelKm": 10.0, "freeWindows": [], "avoidEnvironments": [] });
+        crate::matching::prefer(&app, &token, &client, preferences).await;
+        let query = "subscription($client: ID!) { matchesChanged(clientId: $client, top: 1) { rank suggestion { vacancy { id title } } } }";
+        let subscriber = Subscriber::start(&ws_url(&app, "/graphql"), &token, query, json!({ "client": client }), 2);
+        subscriber.connected().await;
+        let create = "mutation($input: VacancyCreateInput!) { vacancyCreate(input: $input) { vacancy { id version } userErrors { field code } } }";
+        let created = |r: &crate::helpers::Response| {
+            (r.data("vacancyCreate.vacancy.id").clone(), r.data("vacancyCreate.vacancy.version").clone())
+        };
+        // The best match is announced at the top of a top-one list.
+        let mut best = Vec::new();
+        let first = subscriber
+            .event_after(async |i| {
+                let r = app.ok(&token, create, json!({ "input": kitchen_vacancy(&format!("Kitchen assistant {i}"), 18.0) })).await;
+                best.push(created(&r));
+            })
+            .await;
+        assert_eq!(first["data"]["matchesChanged"]["rank"], 1, "{first}");
+        // A worse-paid one does not make the top of one (no event for it)...
+        let r = app.ok(&token, create, json!({ "input": kitchen_vacancy("Kitchen assistant, weekends", 12.1) })).await;
+        let (worse, worse_version) = created(&r);
+        // ...until the better ones close: then its next change puts it at the top, and is heard.
+        let close = "mutation($input: VacancyStatusChangeInput!) { vacancyStatusChange(input: $input) { vacancy { status } userErrors { field code } } }";
+        for (id, version) in &best {
+            let r = app.ok(&token, close, json!({ "input": { "id": id, "version": version, "status": "CLOSED", "waitUntilSearchable": true } })).await;
+            assert_eq!(r.data("vacancyStatusChange.vacancy.status"), "CLOSED", "{}", r.body);
+        }
+        let update = "mutation($input: VacancyUpdateInput!) { vacancyUpdate(input: $input) { vacancy { title } userErrors { field code } } }";
+        let r = app.ok(&token, update, json!({ "input": { "id": worse, "version": worse_version, "title": "Kitchen assistant, weekends and evenings", "waitUntilSearchable": true } })).await;
+        assert_eq!(r.data("vacancyUpdate.vacancy.title"), "Kitchen assistant, weekends and evenings", "{}", r.body);
+        let next = subscriber.next(Duration::from_secs(20)).await.expect("an event for the risen vacancy");
+        let change = &next["next"]["data"]["matchesChanged"];
+        // The first event after the top one is the update: the worse vacancy was never announced
+        // while a better one held the top place.
+        assert_eq!(change["suggestion"]["vacancy"]["title"], "Kitchen assistant, weekends and evenings", "{next}");
+        assert_eq!(change["suggestion"]["vacancy"]["id"], worse, "{next}");
+        assert_eq!(change["rank"], 1, "{next}");
+    })
+    .await;
+}
+
 const SENSITIVE: &str = "{ clients(first: 5) { nodes { name sensitive(purpose: SUPPORT_PLANNING) { primarySubstanceGroup criminalRecordStatus } } } }";
 
 /// A specialist with one client whose special-category facts are recorded, and a colleague to
