@@ -560,251 +560,287 @@ pub async fn load(
                 .await?;
             }
 
-            // Applications in every stage, to nearby vacancies; a job comes of the first.
-            let mut used = Vec::new();
-            let applications = if status == "PAUSED" {
-                1
-            } else {
-                1 + rng.below(4)
+            let caseload = Caseload {
+                today,
+                holder,
+                practice: &practice,
+                known_employer: &known_employer,
+                nearby_vacancies: &nearby_vacancies,
+                hiring_name: &hiring_name,
             };
-            // The first face-to-face presentation to an employer on the client's behalf: within
-            // 10 to 25 days of referral for prompt specialists, 24 to 68 days for the others.
-            let first_presentation = referred
-                + if practice.prompt_first_contact {
-                    days(10 + rng.below(16))
-                } else {
-                    days(24 + rng.below(45))
-                };
-            let mut presented_yet = false;
-            for a in 0..applications {
-                let job = if a == 0 { story.job } else { None };
-                // Prompt specialists mostly work with employers they know, where they can
-                // present the client in person.
-                let pool = if !known_employer.is_empty()
-                    && rng.chance(if practice.prompt_first_contact {
-                        80
-                    } else {
-                        30
-                    }) {
-                    &known_employer
-                } else {
-                    &nearby_vacancies
-                };
-                let v = if job.is_some() {
-                    started_vacancy(rng, &nearby_vacancies, &starts, &practice)
-                } else {
-                    (!pool.is_empty()).then(|| *rng.pick(pool))
-                };
-                let Some(v) = v else {
-                    break;
-                };
-                if used.contains(&v.id) {
-                    continue;
-                }
-                used.push(v.id);
-                let started_on = if a == 0 {
-                    story.first_application
-                } else {
-                    referred + days(14 + rng.below(30))
-                };
-                let final_stage = if job.is_some() {
-                    "STARTED"
-                } else {
-                    *rng.pick(&[
-                        "SUGGESTED",
-                        "DISCUSSED",
-                        "APPLIED",
-                        "INTERVIEW",
-                        "OFFER",
-                        "NOT_PROGRESSED",
-                        "NOT_PROGRESSED",
-                    ])
-                };
-                let path: Vec<&str> = [
-                    "SUGGESTED",
-                    "DISCUSSED",
-                    "APPLIED",
-                    "INTERVIEW",
-                    "OFFER",
-                    "STARTED",
-                ]
-                .into_iter()
-                .take_while(|s| *s != final_stage)
-                .chain(std::iter::once(final_stage))
-                .filter(|s| !(final_stage == "NOT_PROGRESSED" && *s == "INTERVIEW"))
-                .collect();
-                let app_id = Uuid::now_v7();
-                let last_day = (started_on + days(7 * (path.len() - 1))).min(today);
-                // Jointly sent applications to employers on record rest on a consent, logged.
-                let mut joint = v.employer_id.is_some()
-                    && path.contains(&"APPLIED")
-                    && rng.chance(if practice.prompt_first_contact {
-                        75
-                    } else {
-                        40
-                    });
-                if let (true, Some(employer_id)) = (joint, v.employer_id) {
-                    let (consent, revocation) =
-                        demo_consent(conn, rng, id, employer_id, holder.id, referred, today)
-                            .await?;
-                    // The application told the employer, through the gate, as of when it went in.
-                    let told = day_time(started_on, 12).max(consent.effective_from);
-                    let application = crate::consent::gate::Telling {
-                        client_id: id,
-                        employer_id,
-                        contact_id: None,
-                        vacancy_id: Some(v.id),
-                        act: crate::consent::model::DisclosureAct::Application,
-                        items: &[crate::consent::model::DisclosureItem::ServiceAffiliation],
-                        channel: "EMAIL",
-                        actor_id: holder.id,
-                        field: "demo",
-                    };
-                    match crate::consent::gate::disclose_at(conn, application, told).await {
-                        Ok(_) => {
-                            // Presented face to face on the client's behalf, within the consent.
-                            let on = if presented_yet {
-                                first_presentation.max(started_on + days(rng.below(12)))
-                            } else {
-                                first_presentation
-                            };
-                            let presented = day_time(on, 14);
-                            if on <= today
-                                && consent.effective_from <= presented
-                                && consent.expires_at > presented
-                            {
-                                presented_yet = true;
-                                present(conn, holder.id, id, employer_id, presented).await?;
-                            }
-                        }
-                        // The consent did not cover it then: the client sent it alone.
-                        Err(crate::error::ServiceError::User(_)) => joint = false,
-                        Err(crate::error::ServiceError::Api(err)) => {
-                            anyhow::bail!("a demo disclosure failed: {err:?}")
-                        }
-                    }
-                    // Revoked afterwards: the log keeps the version each telling relied on.
-                    if let Some(revoked) = revocation {
-                        entities::disclosure_consent::ActiveModel::from(revoked)
-                            .reset_all()
-                            .insert(conn)
-                            .await?;
-                    }
-                }
-                application::ActiveModel::from(application::Model {
-                    id: app_id,
-                    client_id: id,
-                    vacancy_id: v.id,
-                    stage: final_stage.into(),
-                    submitted_by: if joint { "JOINTLY" } else { "CLIENT" }.into(),
-                    created_by_id: holder.id,
-                    created_at: day_time(started_on, 12),
-                    updated_at: day_time(last_day, 12),
-                    version: path.len() as i32,
-                })
-                .reset_all()
-                .insert(conn)
-                .await?;
-                for (n, stage) in path.iter().enumerate() {
-                    let on = (started_on + days(7 * n)).min(today);
-                    application_stage::ActiveModel::from(application_stage::Model {
-                        id: Uuid::now_v7(),
-                        application_id: app_id,
-                        stage: (*stage).into(),
-                        on_date: on,
-                        reason: (*stage == "NOT_PROGRESSED")
-                            .then(|| (*rng.pick(REASONS_NOT_PROGRESSED)).into()),
-                        recorded_by_id: holder.id,
-                        recorded_at: day_time(on, 13) + Duration::minutes(n as i64),
-                    })
-                    .reset_all()
-                    .insert(conn)
-                    .await?;
-                }
-                if let Some((start, end)) = job {
-                    // Specialists who settle for less place every third start in a
-                    // non-competitive job.
-                    let competitive = practice.competitive_only || starts.len() % 3 != 1;
-                    starts.push(v);
-                    let job_id = Uuid::now_v7();
-                    job_start::ActiveModel::from(job_start::Model {
-                        id: job_id,
-                        client_id: id,
-                        application_id: Some(app_id),
-                        employer_id: v.employer_id,
-                        employer_name: hiring_name(v),
-                        title: v.title.clone(),
-                        soc_code: v.soc_code.clone(),
-                        start_date: start,
-                        hours_per_week: v.hours_max.or(v.hours_min).unwrap_or(16.0),
-                        hourly_pay: v.pay_max_hourly.or(v.pay_min_hourly).unwrap_or(12.21),
-                        contract_type: v.contract_type.clone(),
-                        competitive,
-                        end_date: end,
-                        end_reason: end.map(|_| {
-                            (*rng.pick(&["temporary contract ended", "resigned", "dismissed"]))
-                                .into()
-                        }),
-                        recorded_by_id: holder.id,
-                        recorded_at: day_time(start, 15),
-                        version: 1,
-                    })
-                    .reset_all()
-                    .insert(conn)
-                    .await?;
-                    let until = end.unwrap_or(today);
-                    let mut contacts: Vec<(NaiveDate, &str)> =
-                        support_days(rng, &practice, start, until)
-                            .into_iter()
-                            .map(|offset| {
-                                (
-                                    start + Duration::days(offset),
-                                    *rng.pick(&[
-                                        "Going well; talked through the rota.",
-                                        "Tired after the first week; planned rest days.",
-                                        "Asked about travel costs; sorted a bus pass.",
-                                    ]),
-                                )
-                            })
-                            .filter(|(on, _)| *on <= until)
-                            .collect();
-                    // After a job ends: a call within three days from specialists who keep to the
-                    // standard; later, or never, from the others.
-                    if let Some(end) = end {
-                        let call = if practice.calls_after_job_end {
-                            Some(end + days(rng.below(3)))
-                        } else {
-                            rng.chance(50).then(|| end + days(5 + rng.below(10)))
-                        };
-                        contacts.extend(
-                            call.filter(|on| *on <= today).map(|on| {
-                                (on, "Talked through what comes next after the job ended.")
-                            }),
-                        );
-                    }
-                    for (on, notes) in contacts {
-                        support_contact::ActiveModel::from(support_contact::Model {
-                            id: Uuid::now_v7(),
-                            client_id: id,
-                            job_start_id: Some(job_id),
-                            with_whom: "CLIENT".into(),
-                            mode: (*rng.pick(&["FACE_TO_FACE", "PHONE", "PHONE", "TEXT_MESSAGE"]))
-                                .into(),
-                            occurred_at: day_time(on, 16),
-                            notes: notes.into(),
-                            recorded_by_id: holder.id,
-                            recorded_at: day_time(on, 17),
-                        })
-                        .reset_all()
-                        .insert(conn)
-                        .await?;
-                    }
-                }
-            }
+            applications(conn, rng, &caseload, id, &story, &mut starts).await?;
             count += 1;
         }
     }
     Ok(count)
+}
+
+/// What one caseholder's clients are drawn from.
+struct Caseload<'c, 'v> {
+    today: NaiveDate,
+    holder: &'c Caseholder,
+    practice: &'c Practice,
+    known_employer: &'c [&'v vacancy::Model],
+    nearby_vacancies: &'c [&'v vacancy::Model],
+    hiring_name: &'c dyn Fn(&vacancy::Model) -> String,
+}
+
+/// A client's applications in every stage, to nearby vacancies; a job comes of the first. Jobs
+/// started are added to `starts` (the caseholder's, for the diversity of what follows).
+async fn applications<'v>(
+    conn: &impl ConnectionTrait,
+    rng: &mut Rng,
+    caseload: &Caseload<'_, 'v>,
+    id: Uuid,
+    story: &Story,
+    starts: &mut Vec<&'v vacancy::Model>,
+) -> anyhow::Result<()> {
+    let Caseload {
+        today,
+        holder,
+        practice,
+        known_employer,
+        nearby_vacancies,
+        hiring_name,
+    } = *caseload;
+    let (referred, status) = (story.referred, story.status);
+    // Applications in every stage, to nearby vacancies; a job comes of the first.
+    let mut used = Vec::new();
+    let applications = if status == "PAUSED" {
+        1
+    } else {
+        1 + rng.below(4)
+    };
+    // The first face-to-face presentation to an employer on the client's behalf: within
+    // 10 to 25 days of referral for prompt specialists, 24 to 68 days for the others.
+    let first_presentation = referred
+        + if practice.prompt_first_contact {
+            days(10 + rng.below(16))
+        } else {
+            days(24 + rng.below(45))
+        };
+    let mut presented_yet = false;
+    for a in 0..applications {
+        let job = if a == 0 { story.job } else { None };
+        // Prompt specialists mostly work with employers they know, where they can
+        // present the client in person.
+        let pool = if !known_employer.is_empty()
+            && rng.chance(if practice.prompt_first_contact {
+                80
+            } else {
+                30
+            }) {
+            &known_employer
+        } else {
+            &nearby_vacancies
+        };
+        let v = if job.is_some() {
+            started_vacancy(rng, nearby_vacancies, starts, practice)
+        } else {
+            (!pool.is_empty()).then(|| *rng.pick(pool))
+        };
+        let Some(v) = v else {
+            break;
+        };
+        if used.contains(&v.id) {
+            continue;
+        }
+        used.push(v.id);
+        let started_on = if a == 0 {
+            story.first_application
+        } else {
+            referred + days(14 + rng.below(30))
+        };
+        let final_stage = if job.is_some() {
+            "STARTED"
+        } else {
+            *rng.pick(&[
+                "SUGGESTED",
+                "DISCUSSED",
+                "APPLIED",
+                "INTERVIEW",
+                "OFFER",
+                "NOT_PROGRESSED",
+                "NOT_PROGRESSED",
+            ])
+        };
+        let path: Vec<&str> = [
+            "SUGGESTED",
+            "DISCUSSED",
+            "APPLIED",
+            "INTERVIEW",
+            "OFFER",
+            "STARTED",
+        ]
+        .into_iter()
+        .take_while(|s| *s != final_stage)
+        .chain(std::iter::once(final_stage))
+        .filter(|s| !(final_stage == "NOT_PROGRESSED" && *s == "INTERVIEW"))
+        .collect();
+        let app_id = Uuid::now_v7();
+        let last_day = (started_on + days(7 * (path.len() - 1))).min(today);
+        // Jointly sent applications to employers on record rest on a consent, logged.
+        let mut joint = v.employer_id.is_some()
+            && path.contains(&"APPLIED")
+            && rng.chance(if practice.prompt_first_contact {
+                75
+            } else {
+                40
+            });
+        if let (true, Some(employer_id)) = (joint, v.employer_id) {
+            let (consent, revocation) =
+                demo_consent(conn, rng, id, employer_id, holder.id, referred, today).await?;
+            // The application told the employer, through the gate, as of when it went in.
+            let told = day_time(started_on, 12).max(consent.effective_from);
+            let application = crate::consent::gate::Telling {
+                client_id: id,
+                employer_id,
+                contact_id: None,
+                vacancy_id: Some(v.id),
+                act: crate::consent::model::DisclosureAct::Application,
+                items: &[crate::consent::model::DisclosureItem::ServiceAffiliation],
+                channel: "EMAIL",
+                actor_id: holder.id,
+                field: "demo",
+            };
+            match crate::consent::gate::disclose_at(conn, application, told).await {
+                Ok(_) => {
+                    // Presented face to face on the client's behalf, within the consent.
+                    let on = if presented_yet {
+                        first_presentation.max(started_on + days(rng.below(12)))
+                    } else {
+                        first_presentation
+                    };
+                    let presented = day_time(on, 14);
+                    if on <= today
+                        && consent.effective_from <= presented
+                        && consent.expires_at > presented
+                    {
+                        presented_yet = true;
+                        present(conn, holder.id, id, employer_id, presented).await?;
+                    }
+                }
+                // The consent did not cover it then: the client sent it alone.
+                Err(crate::error::ServiceError::User(_)) => joint = false,
+                Err(crate::error::ServiceError::Api(err)) => {
+                    anyhow::bail!("a demo disclosure failed: {err:?}")
+                }
+            }
+            // Revoked afterwards: the log keeps the version each telling relied on.
+            if let Some(revoked) = revocation {
+                entities::disclosure_consent::ActiveModel::from(revoked)
+                    .reset_all()
+                    .insert(conn)
+                    .await?;
+            }
+        }
+        application::ActiveModel::from(application::Model {
+            id: app_id,
+            client_id: id,
+            vacancy_id: v.id,
+            stage: final_stage.into(),
+            submitted_by: if joint { "JOINTLY" } else { "CLIENT" }.into(),
+            created_by_id: holder.id,
+            created_at: day_time(started_on, 12),
+            updated_at: day_time(last_day, 12),
+            version: path.len() as i32,
+        })
+        .reset_all()
+        .insert(conn)
+        .await?;
+        for (n, stage) in path.iter().enumerate() {
+            let on = (started_on + days(7 * n)).min(today);
+            application_stage::ActiveModel::from(application_stage::Model {
+                id: Uuid::now_v7(),
+                application_id: app_id,
+                stage: (*stage).into(),
+                on_date: on,
+                reason: (*stage == "NOT_PROGRESSED")
+                    .then(|| (*rng.pick(REASONS_NOT_PROGRESSED)).into()),
+                recorded_by_id: holder.id,
+                recorded_at: day_time(on, 13) + Duration::minutes(n as i64),
+            })
+            .reset_all()
+            .insert(conn)
+            .await?;
+        }
+        if let Some((start, end)) = job {
+            // Specialists who settle for less place every third start in a
+            // non-competitive job.
+            let competitive = practice.competitive_only || starts.len() % 3 != 1;
+            starts.push(v);
+            let job_id = Uuid::now_v7();
+            job_start::ActiveModel::from(job_start::Model {
+                id: job_id,
+                client_id: id,
+                application_id: Some(app_id),
+                employer_id: v.employer_id,
+                employer_name: hiring_name(v),
+                title: v.title.clone(),
+                soc_code: v.soc_code.clone(),
+                start_date: start,
+                hours_per_week: v.hours_max.or(v.hours_min).unwrap_or(16.0),
+                hourly_pay: v.pay_max_hourly.or(v.pay_min_hourly).unwrap_or(12.21),
+                contract_type: v.contract_type.clone(),
+                competitive,
+                end_date: end,
+                end_reason: end.map(|_| {
+                    (*rng.pick(&["temporary contract ended", "resigned", "dismissed"])).into()
+                }),
+                recorded_by_id: holder.id,
+                recorded_at: day_time(start, 15),
+                version: 1,
+            })
+            .reset_all()
+            .insert(conn)
+            .await?;
+            let until = end.unwrap_or(today);
+            let mut contacts: Vec<(NaiveDate, &str)> = support_days(rng, practice, start, until)
+                .into_iter()
+                .map(|offset| {
+                    (
+                        start + Duration::days(offset),
+                        *rng.pick(&[
+                            "Going well; talked through the rota.",
+                            "Tired after the first week; planned rest days.",
+                            "Asked about travel costs; sorted a bus pass.",
+                        ]),
+                    )
+                })
+                .filter(|(on, _)| *on <= until)
+                .collect();
+            // After a job ends: a call within three days from specialists who keep to the
+            // standard; later, or never, from the others.
+            if let Some(end) = end {
+                let call = if practice.calls_after_job_end {
+                    Some(end + days(rng.below(3)))
+                } else {
+                    rng.chance(50).then(|| end + days(5 + rng.below(10)))
+                };
+                contacts.extend(
+                    call.filter(|on| *on <= today)
+                        .map(|on| (on, "Talked through what comes next after the job ended.")),
+                );
+            }
+            for (on, notes) in contacts {
+                support_contact::ActiveModel::from(support_contact::Model {
+                    id: Uuid::now_v7(),
+                    client_id: id,
+                    job_start_id: Some(job_id),
+                    with_whom: "CLIENT".into(),
+                    mode: (*rng.pick(&["FACE_TO_FACE", "PHONE", "PHONE", "TEXT_MESSAGE"])).into(),
+                    occurred_at: day_time(on, 16),
+                    notes: notes.into(),
+                    recorded_by_id: holder.id,
+                    recorded_at: day_time(on, 17),
+                })
+                .reset_all()
+                .insert(conn)
+                .await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A face-to-face presentation of a client to an employer: the engagement, the client it named,
