@@ -170,21 +170,12 @@ impl Filters {
         let occupation = self
             .occupation_prefix
             .as_deref()
-            .map(|p| {
-                p.chars()
-                    .filter(char::is_ascii_digit)
-                    .take(4)
-                    .collect::<String>()
-            })
+            .map(schema::soc_digits)
             .filter(|digits| !digits.is_empty())
             .is_none_or(|digits| {
-                doc.soc_code.as_deref().is_some_and(|code| {
-                    code.chars()
-                        .filter(char::is_ascii_digit)
-                        .take(4)
-                        .collect::<String>()
-                        .starts_with(&digits)
-                })
+                doc.soc_code
+                    .as_deref()
+                    .is_some_and(|code| schema::soc_digits(code).starts_with(&digits))
             });
         one_of(&self.statuses, &doc.status)
             && one_of(&self.contract_types, &doc.contract_type)

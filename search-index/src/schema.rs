@@ -163,8 +163,13 @@ impl Fields {
 
 /// The SOC hierarchy of a code as a facet: `9272` → `/soc/9/92/927/9272`. A shorter code (a prefix)
 /// gives the facet of that level.
+/// The SOC digits of a code or prefix as written (at most four).
+pub(crate) fn soc_digits(code: &str) -> String {
+    code.chars().filter(char::is_ascii_digit).take(4).collect()
+}
+
 pub(crate) fn soc_facet(code: &str) -> Facet {
-    let digits: Vec<char> = code.chars().filter(char::is_ascii_digit).take(4).collect();
+    let digits: Vec<char> = soc_digits(code).chars().collect();
     let mut path = vec!["soc".to_string()];
     for len in 1..=digits.len() {
         path.push(digits[..len].iter().collect());

@@ -106,12 +106,6 @@ impl From<String> for GlobalId {
     }
 }
 
-impl From<&str> for GlobalId {
-    fn from(text: &str) -> Self {
-        GlobalId(text.to_owned())
-    }
-}
-
 impl std::fmt::Display for GlobalId {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.0)

@@ -15,30 +15,6 @@ pub enum Patch<T> {
     Set(T),
 }
 
-impl<T> Patch<T> {
-    /// True unless the field keeps its stored value.
-    pub fn is_change(&self) -> bool {
-        !matches!(self, Patch::Keep)
-    }
-
-    /// The value being set, if any.
-    pub fn value(&self) -> Option<&T> {
-        match self {
-            Patch::Set(value) => Some(value),
-            _ => None,
-        }
-    }
-
-    /// The new value given the stored one: `Keep` returns `current`.
-    pub fn apply(self, current: Option<T>) -> Option<T> {
-        match self {
-            Patch::Keep => current,
-            Patch::Clear => None,
-            Patch::Set(value) => Some(value),
-        }
-    }
-}
-
 #[cfg(feature = "graphql")]
 mod graphql {
     use std::borrow::Cow;

@@ -24,20 +24,10 @@ use crate::vacancies::indexer::SearchIndex;
 use crate::vacancies::model::VacancyStatus;
 use crate::vacancies::types::Vacancy;
 
-/// Every change-log row this process applies from now on. A subscriber that falls more than the
-/// channel's capacity behind skips the rows it missed (and a warning is logged).
+/// Every change-log row this process applies from now on (rows a subscriber missed by falling
+/// behind are skipped; see [`changes_with_gaps`]).
 pub fn changes(search: &SearchIndex) -> impl Stream<Item = Arc<change_log::Model>> + use<> {
-    futures_util::stream::unfold(search.subscribe(), |mut receiver| async move {
-        loop {
-            match receiver.recv().await {
-                Ok(row) => return Some((row, receiver)),
-                Err(RecvError::Lagged(missed)) => {
-                    tracing::warn!(missed, "a subscriber fell behind the change log");
-                }
-                Err(RecvError::Closed) => return None,
-            }
-        }
-    })
+    changes_with_gaps(search).filter_map(std::future::ready)
 }
 
 /// Every change-log row this process applies from now on, and `None` where a subscriber fell more
@@ -59,7 +49,7 @@ fn changes_with_gaps(
 }
 
 /// Logs a failure inside a subscription (ids only) and treats the event as not for the subscriber.
-fn logged<T>(what: &'static str, result: Result<T, ApiError>) -> Option<T> {
+pub(crate) fn logged<T>(what: &'static str, result: Result<T, ApiError>) -> Option<T> {
     match result {
         Ok(value) => Some(value),
         Err(err) => {

@@ -406,10 +406,10 @@ fn next_version(
 /// The newest version of each of the client's consents (in force or not), newest first.
 pub async fn client_consents(
     db: &impl ConnectionTrait,
-    client_id: Uuid,
+    client: &entities::client::Model,
 ) -> Result<Vec<disclosure_consent::Model>, ApiError> {
     let rows = disclosure_consent::Entity::find()
-        .filter(disclosure_consent::Column::ClientId.eq(client_id))
+        .filter(disclosure_consent::Column::ClientId.eq(client.id))
         .order_by_desc(disclosure_consent::Column::CapturedAt)
         .all(db)
         .await?;
@@ -419,10 +419,10 @@ pub async fn client_consents(
 /// Every version of every consent, oldest first.
 pub async fn client_consent_history(
     db: &impl ConnectionTrait,
-    client_id: Uuid,
+    client: &entities::client::Model,
 ) -> Result<Vec<disclosure_consent::Model>, ApiError> {
     Ok(disclosure_consent::Entity::find()
-        .filter(disclosure_consent::Column::ClientId.eq(client_id))
+        .filter(disclosure_consent::Column::ClientId.eq(client.id))
         .order_by_asc(disclosure_consent::Column::CapturedAt)
         .order_by_asc(disclosure_consent::Column::Version)
         .all(db)

@@ -101,22 +101,17 @@ pub fn vacancy_change_wanted(
     v: &entities::vacancy::Model,
 ) -> bool {
     let filters = search_index::Filters {
-        statuses: filter
-            .statuses
-            .iter()
-            .flatten()
-            .map(|s| s.as_db().to_string())
-            .collect(),
+        statuses: crate::vacancies::search::names(
+            &filter.statuses,
+            crate::vacancies::model::VacancyStatus::as_db,
+        ),
         sources: filter.source.iter().cloned().collect(),
         occupation_prefix: filter.occupation_prefix.clone(),
         ..search_index::Filters::default()
     };
     integrator_may_see(v)
         && filter.kinds.as_ref().is_none_or(|k| k.contains(&kind))
-        && filters.admits(&crate::vacancies::indexer::document(
-            v,
-            &std::collections::HashMap::new(),
-        ))
+        && crate::vacancies::search::admits(&filters, v)
 }
 
 /// Reads up to `first` changes of `entities` after `after`, never past `settled`.

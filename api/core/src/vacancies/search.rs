@@ -128,7 +128,7 @@ pub struct SearchArgs {
 }
 
 /// The stored names of `values`, each once (a repeated value would only add index clauses).
-fn names<T: Copy>(values: &Option<Vec<T>>, as_db: fn(T) -> &'static str) -> Vec<String> {
+pub(crate) fn names<T: Copy>(values: &Option<Vec<T>>, as_db: fn(T) -> &'static str) -> Vec<String> {
     let mut names: Vec<String> = values
         .iter()
         .flatten()
@@ -319,7 +319,13 @@ pub fn posted_matches(
                 search_index::distance_km((area.latitude, area.longitude), at) <= area.radius_km
             })
     });
-    inside && filters.admits(&super::indexer::document(v, &HashMap::new()))
+    inside && admits(&filters, v)
+}
+
+/// Whether a search with `filters` (and no text) would return the vacancy row `v`: the index
+/// query's own conditions ([`Filters::admits`]) read off the row's index document.
+pub fn admits(filters: &Filters, v: &vacancy::Model) -> bool {
+    filters.admits(&super::indexer::document(v, &HashMap::new()))
 }
 
 #[cfg(test)]

@@ -138,7 +138,7 @@ impl Client {
     /// Every status episode, oldest first.
     async fn status_history(&self, ctx: &Context<'_>) -> Result<Vec<ClientStatusEpisode>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(super::records::status_history(db, self.0.id)
+        Ok(super::records::status_history(db, &self.0)
             .await?
             .into_iter()
             .map(ClientStatusEpisode)
@@ -148,7 +148,7 @@ impl Client {
     /// The specialist supporting the client now.
     async fn specialist(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        let current = super::records::current_assignment(db, self.0.id).await?;
+        let current = super::records::current_assignment(db, &self.0).await?;
         match current {
             Some(row) => staff_by_id(ctx, row.specialist_id).await,
             None => Ok(None),
@@ -158,7 +158,7 @@ impl Client {
     /// Every assignment to a specialist, oldest first (reassigning keeps the history).
     async fn assignments(&self, ctx: &Context<'_>) -> Result<Vec<CaseloadAssignment>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(super::records::assignments(db, self.0.id)
+        Ok(super::records::assignments(db, &self.0)
             .await?
             .into_iter()
             .map(CaseloadAssignment)
@@ -191,7 +191,7 @@ impl Client {
     /// Every version of the vocational profile, newest first.
     async fn profile_history(&self, ctx: &Context<'_>) -> Result<Vec<VocationalProfile>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(super::records::profile_history(db, self.0.id)
+        Ok(super::records::profile_history(db, &self.0)
             .await?
             .into_iter()
             .map(VocationalProfile)
@@ -209,7 +209,7 @@ impl Client {
     /// Every version of the job preferences, newest first.
     async fn preferences_history(&self, ctx: &Context<'_>) -> Result<Vec<JobPreferences>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(super::records::preferences_history(db, self.0.id)
+        Ok(super::records::preferences_history(db, &self.0)
             .await?
             .into_iter()
             .map(JobPreferences)
@@ -239,7 +239,7 @@ impl Client {
         ctx: &Context<'_>,
     ) -> Result<Vec<crate::pipeline::types::Application>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(super::records::applications(db, self.0.id)
+        Ok(super::records::applications(db, &self.0)
             .await?
             .into_iter()
             .map(crate::pipeline::types::Application)
@@ -249,7 +249,7 @@ impl Client {
     /// Jobs the client started, newest first.
     async fn jobs(&self, ctx: &Context<'_>) -> Result<Vec<crate::pipeline::types::JobStart>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(super::records::job_starts(db, self.0.id)
+        Ok(super::records::job_starts(db, &self.0)
             .await?
             .into_iter()
             .map(crate::pipeline::types::JobStart)
@@ -262,7 +262,7 @@ impl Client {
         ctx: &Context<'_>,
     ) -> Result<Vec<crate::pipeline::types::SupportContact>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(super::records::support_contacts(db, self.0.id)
+        Ok(super::records::support_contacts(db, &self.0)
             .await?
             .into_iter()
             .map(crate::pipeline::types::SupportContact)
@@ -272,7 +272,7 @@ impl Client {
     /// The client's consents, newest version of each (in force or not), newest first.
     async fn consents(&self, ctx: &Context<'_>) -> Result<Vec<crate::consent::types::Consent>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(crate::consent::service::client_consents(db, self.0.id)
+        Ok(crate::consent::service::client_consents(db, &self.0)
             .await?
             .into_iter()
             .map(crate::consent::types::Consent)
@@ -285,13 +285,11 @@ impl Client {
         ctx: &Context<'_>,
     ) -> Result<Vec<crate::consent::types::Consent>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(
-            crate::consent::service::client_consent_history(db, self.0.id)
-                .await?
-                .into_iter()
-                .map(crate::consent::types::Consent)
-                .collect(),
-        )
+        Ok(crate::consent::service::client_consent_history(db, &self.0)
+            .await?
+            .into_iter()
+            .map(crate::consent::types::Consent)
+            .collect())
     }
 
     /// Attempts to re-engage the client, oldest first.
@@ -300,7 +298,7 @@ impl Client {
         ctx: &Context<'_>,
     ) -> Result<Vec<super::outreach::OutreachAttempt>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(super::records::outreach_attempts(db, self.0.id)
+        Ok(super::records::outreach_attempts(db, &self.0)
             .await?
             .into_iter()
             .map(super::outreach::OutreachAttempt)
@@ -313,7 +311,7 @@ impl Client {
         ctx: &Context<'_>,
     ) -> Result<Vec<crate::consent::types::DisclosureDiscussion>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(super::records::disclosure_discussions(db, self.0.id)
+        Ok(super::records::disclosure_discussions(db, &self.0)
             .await?
             .into_iter()
             .map(crate::consent::types::DisclosureDiscussion)
@@ -327,7 +325,7 @@ impl Client {
         ctx: &Context<'_>,
     ) -> Result<Vec<crate::consent::types::Disclosure>> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(super::records::disclosures(db, self.0.id)
+        Ok(super::records::disclosures(db, &self.0)
             .await?
             .into_iter()
             .map(crate::consent::types::Disclosure)

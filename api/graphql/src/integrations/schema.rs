@@ -354,14 +354,10 @@ impl IntegratorSubscription {
                 if change.entity != ChangeEntity::Vacancy {
                     return None;
                 }
-                let found = crate::vacancies::service::find_vacancy(&db, row.entity_id).await;
-                let row = match found {
-                    Ok(row) => row?,
-                    Err(err) => {
-                        tracing::warn!(code = err.code(), "a vacancyChanged event failed");
-                        return None;
-                    }
-                };
+                let row = crate::live::logged(
+                    "vacancyChanged",
+                    crate::vacancies::service::find_vacancy(&db, row.entity_id).await,
+                )??;
                 let wanted = feed::vacancy_change_wanted(&filter, change.kind, &row);
                 wanted.then_some(Change(change))
             }
