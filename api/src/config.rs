@@ -129,6 +129,28 @@ pub struct Settings {
     #[arg(long, env = "IPSMATCH_GRAPHIQL", default_value_t = true, action = clap::ArgAction::Set)]
     pub graphiql: bool,
 
+    /// A folder holding GraphiQL's pinned files (`react.production.min.js`,
+    /// `react-dom.production.min.js`, `graphiql.min.js`, `graphiql.min.css`), served from the
+    /// service itself for networks that block the CDN; each is checked against its pinned hash at
+    /// startup (default: load them from jsDelivr).
+    #[arg(long, env = "IPSMATCH_GRAPHIQL_ASSETS")]
+    pub graphiql_assets: Option<PathBuf>,
+
+    /// Origins (`https://app.example.org`, comma-separated) whose browser pages may call the API
+    /// (CORS); credentials are never allowed, tokens go in `Authorization` (default: none).
+    #[arg(
+        long,
+        env = "IPSMATCH_CORS_ALLOWED_ORIGINS",
+        value_delimiter = ',',
+        value_parser = parse_origin
+    )]
+    pub cors_allowed_origins: Vec<String>,
+
+    /// How many persisted queries (automatic persisted queries, by SHA-256 hash) each schema keeps
+    /// in memory; 0 turns persisted queries off.
+    #[arg(long, env = "IPSMATCH_PERSISTED_QUERIES", default_value_t = 1_000)]
+    pub persisted_queries: usize,
+
     /// Answer introspection queries.
     #[arg(long, env = "IPSMATCH_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
     pub introspection: bool,
@@ -197,6 +219,9 @@ impl Settings {
             rate_limit_per_minute: 600_000,
             anonymous_rate_limit_per_minute: 6_000,
             graphiql: true,
+            graphiql_assets: None,
+            cors_allowed_origins: Vec::new(),
+            persisted_queries: 1_000,
             introspection: true,
             max_depth: 16,
             max_complexity: 20_000,
@@ -299,6 +324,25 @@ impl Default for Settings {
     }
 }
 
+/// Reads one CORS origin: `http` or `https`, a host, an optional port, nothing after.
+fn parse_origin(text: &str) -> Result<String, String> {
+    let text = text.trim();
+    let rest = text
+        .strip_prefix("https://")
+        .or_else(|| text.strip_prefix("http://"))
+        .ok_or("an origin starts with https:// or http://")?;
+    let host_ok = !rest.is_empty()
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
+    if !host_ok {
+        return Err(format!(
+            "`{text}` is not an origin (scheme, host and port only, e.g. https://app.example.org)"
+        ));
+    }
+    Ok(text.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,5 +369,22 @@ mod tests {
             settings.effective_database_url(),
             "sqlite:///srv/ipsmatch/ipsmatch.db?mode=rwc"
         );
+    }
+
+    #[test]
+    fn cors_origins_are_scheme_host_and_port_only() {
+        assert_eq!(
+            parse_origin("https://app.example.org").as_deref(),
+            Ok("https://app.example.org")
+        );
+        assert!(parse_origin("http://localhost:5173").is_ok());
+        for bad in [
+            "*",
+            "app.example.org",
+            "https://app.example.org/path",
+            "https://",
+        ] {
+            assert!(parse_origin(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -77,7 +77,9 @@ fn negotiate(req: &HttpRequest) -> Option<MediaType> {
 
 /// A GraphQL request as read off the wire, before execution.
 struct Params {
-    query: String,
+    /// The document; absent when a persisted query's hash stands for it.
+    query: Option<String>,
+    persisted: Option<crate::persisted::PersistedQuery>,
     operation_name: Option<String>,
     variables: Option<Map<String, Value>>,
 }
@@ -100,9 +102,17 @@ fn request_error(status: StatusCode, media: MediaType, message: &str, code: &str
 }
 
 fn reads_params(object: Map<String, Value>) -> Result<Params, &'static str> {
+    if !matches!(
+        object.get("extensions"),
+        None | Some(Value::Null) | Some(Value::Object(_))
+    ) {
+        return Err("`extensions` must be an object or null");
+    }
+    let persisted = crate::persisted::PersistedQuery::from_extensions(object.get("extensions"))?;
     let query = match object.get("query") {
-        Some(Value::String(q)) => q.clone(),
+        Some(Value::String(q)) => Some(q.clone()),
         Some(_) => return Err("`query` must be a string"),
+        None if persisted.is_some() => None,
         None => return Err("`query` is required"),
     };
     let operation_name = match object.get("operationName") {
@@ -115,12 +125,9 @@ fn reads_params(object: Map<String, Value>) -> Result<Params, &'static str> {
         Some(Value::Object(map)) => Some(map.clone()),
         Some(_) => return Err("`variables` must be an object or null"),
     };
-    match object.get("extensions") {
-        None | Some(Value::Null) | Some(Value::Object(_)) => {}
-        Some(_) => return Err("`extensions` must be an object or null"),
-    }
     Ok(Params {
         query,
+        persisted,
         operation_name,
         variables,
     })
@@ -343,7 +350,37 @@ async fn execute(
     surface: Surface,
 ) -> HttpResponse {
     let request_id = request_id(req);
-    let mut request = async_graphql::Request::new(params.query);
+    let query = match state
+        .persisted
+        .resolve(surface, params.query, params.persisted.as_ref())
+    {
+        Ok(query) => query,
+        // What Apollo Server answers, so that every APQ client (Apollo, urql, Relay's) sends the
+        // document once and retries.
+        Err(crate::persisted::Missing::NotFound) => {
+            return respond(
+                StatusCode::OK,
+                media,
+                &json!({ "errors": [{ "message": "PersistedQueryNotFound", "extensions": { "code": "PERSISTED_QUERY_NOT_FOUND" } }] }),
+            );
+        }
+        Err(crate::persisted::Missing::NotSupported) => {
+            return respond(
+                StatusCode::OK,
+                media,
+                &json!({ "errors": [{ "message": "PersistedQueryNotSupported", "extensions": { "code": "PERSISTED_QUERY_NOT_SUPPORTED" } }] }),
+            );
+        }
+        Err(crate::persisted::Missing::HashMismatch) => {
+            return request_error(
+                StatusCode::BAD_REQUEST,
+                media,
+                "`extensions.persistedQuery.sha256Hash` is not the SHA-256 of `query`",
+                "BAD_USER_INPUT",
+            );
+        }
+    };
+    let mut request = async_graphql::Request::new(query);
     if let Some(name) = &params.operation_name {
         request = request.operation_name(name.clone());
     }
@@ -544,33 +581,59 @@ fn parse_failure(err: ServerError) -> ServerError {
     failure
 }
 
+/// CORS for browser pages on other origins: only the configured ones, GET and POST, the headers a
+/// GraphQL client sends, and never credentials (tokens travel in `Authorization`). With no origin
+/// configured, no cross-origin page may read a response; same-origin and non-browser callers are
+/// not affected either way.
+pub fn cors(origins: &[String]) -> actix_cors::Cors {
+    let mut cors = actix_cors::Cors::default()
+        .allowed_methods(["GET", "POST"])
+        .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE, header::ACCEPT])
+        .expose_headers(["x-request-id"])
+        .max_age(600)
+        .block_on_origin_mismatch(false);
+    for origin in origins {
+        cors = cors.allowed_origin(origin);
+    }
+    cors
+}
+
+/// `GET /graphiql/{file}`: GraphiQL's start script and, with a local assets folder, its files.
+pub async fn graphiql_file(
+    state: web::Data<Arc<AppState>>,
+    name: web::Path<String>,
+) -> HttpResponse {
+    match &state.graphiql {
+        Some(page) => page.file(&name),
+        None => HttpResponse::NotFound().finish(),
+    }
+}
+
 /// `GET /`: GraphiQL, when enabled.
 pub async fn graphiql(state: web::Data<Arc<AppState>>) -> HttpResponse {
-    if !state.settings.graphiql {
-        return HttpResponse::NotFound().finish();
+    match &state.graphiql {
+        Some(page) => page.page(),
+        None => HttpResponse::NotFound().finish(),
     }
-    HttpResponse::Ok()
-        .content_type("text/html; charset=utf-8")
-        .body(
-            async_graphql::http::GraphiQLSource::build()
-                .endpoint("/graphql")
-                .title("ipsmatch")
-                .finish(),
-        )
+}
+
+/// How both SDLs are printed (as committed): with `@specifiedBy` on the scalars.
+fn sdl_options() -> async_graphql::SDLExportOptions {
+    async_graphql::SDLExportOptions::new().include_specified_by()
 }
 
 /// `GET /schema.graphql`: the staff schema's SDL.
 pub async fn schema_sdl(state: web::Data<Arc<AppState>>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
-        .body(state.schema.sdl())
+        .body(state.schema.sdl_with_options(sdl_options()))
 }
 
 /// `GET /integrations/schema.graphql`: the integrator schema's SDL.
 pub async fn integrations_sdl(state: web::Data<Arc<AppState>>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
-        .body(state.integrations.sdl())
+        .body(state.integrations.sdl_with_options(sdl_options()))
 }
 
 /// `GET /healthz`: the process is up.

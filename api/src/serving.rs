@@ -33,10 +33,14 @@ pub struct AppState {
     pub links: Arc<crate::report_link::LinkKey>,
     /// The rate-limit buckets both schemas and the HTTP reports charge.
     pub limiter: Arc<crate::rate_limit::RateLimiter>,
+    /// Documents kept for automatic persisted queries.
+    pub persisted: crate::persisted::PersistedQueries<Surface>,
+    /// GraphiQL's page and files (none when GraphiQL is off).
+    pub graphiql: Option<crate::graphiql::Graphiql>,
 }
 
 /// Which API a request is for: each has its own schema and its own kind of token.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Surface {
     /// `/graphql`: staff tokens, the staff schema.
     Staff,

@@ -82,7 +82,18 @@ impl Application {
         let thresholds = crate::fidelity::thresholds::Thresholds::load(
             settings.fidelity_thresholds_file.as_deref(),
         )?;
+        let graphiql = if settings.graphiql {
+            Some(crate::graphiql::Graphiql::new(
+                settings.graphiql_assets.as_deref(),
+            )?)
+        } else {
+            None
+        };
+        let persisted = crate::persisted::PersistedQueries::new(settings.persisted_queries);
+        let cors_origins = settings.cors_allowed_origins.clone();
         let state = Arc::new(AppState {
+            persisted,
+            graphiql,
             schema: build_schema(
                 &limits,
                 crate::schema::StaffServices {
@@ -111,6 +122,7 @@ impl Application {
         let server = HttpServer::new(move || {
             App::new()
                 .app_data(web::Data::new(state.clone()))
+                .wrap(crate::http::cors(&cors_origins))
                 .wrap_fn(|req, srv| {
                     let id = RequestId(Uuid::now_v7());
                     req.extensions_mut().insert(id);
@@ -158,6 +170,7 @@ impl Application {
                     web::get().to(crate::reports::ips_grow_csv),
                 )
                 .route("/", web::get().to(http::graphiql))
+                .route("/graphiql/{file}", web::get().to(http::graphiql_file))
                 .route("/schema.graphql", web::get().to(http::schema_sdl))
                 .route(
                     "/integrations/schema.graphql",

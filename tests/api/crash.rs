@@ -81,9 +81,9 @@ async fn a_server_killed_between_the_database_and_the_index_commit_loses_no_vaca
         let mut found = std::collections::HashSet::new();
         let mut after: Option<String> = None;
         loop {
-            let r = app.ok(&token, "query($after: String) { vacancySearch(filter: { sources: [\"crash-test\"] }, first: 100, after: $after) { hits { totalCount pageInfo { hasNextPage endCursor } nodes { vacancy { id } } } } }",
+            let r = app.ok(&token, "query($after: String) { vacancySearch(filter: { sources: [\"crash-test\"] }, first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { vacancy { id } } } }",
                 json!({ "after": after })).await;
-            let hits = r.data("vacancySearch.hits");
+            let hits = r.data("vacancySearch");
             for node in hits["nodes"].as_array().expect("nodes") {
                 found.insert(node["vacancy"]["id"].as_str().expect("id").to_string());
             }

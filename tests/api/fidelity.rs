@@ -44,7 +44,7 @@ fn measure<'a>(report: &'a Value, key: &str) -> &'a Value {
         .as_array()
         .expect("measures")
         .iter()
-        .find(|m| m["key"] == key)
+        .find(|m| m["key"] == key.to_uppercase().as_str())
         .expect("measure")
 }
 

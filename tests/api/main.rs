@@ -12,6 +12,7 @@ mod employers;
 mod engagements;
 mod failures;
 mod fidelity;
+mod frontend;
 mod gate;
 mod helpers;
 mod http;

@@ -10,11 +10,11 @@ const REGISTER: &str = "mutation($input: ClientRegisterInput!) { clientRegister(
 const PREFERENCES: &str = "mutation($input: JobPreferencesRecordInput!) { jobPreferencesRecord(input: $input) { preferences { version } userErrors { field code message } } }";
 const MATCHES: &str = "query($id: ID!, $after: String) { client(id: $id) { matches(first: 100, after: $after, includeNearMisses: true) {
     hasPreferences
-    suggestions { totalCount pageInfo { hasNextPage endCursor } nodes { score
+    totalCount pageInfo { hasNextPage endCursor } nodes { score
         factors { factor clientValue vacancyValue fit weight contribution }
         warnings { kind message }
         vacancy { id title status closingDate environments shifts remote hoursPerWeekMin hoursPerWeekMax
-            location { latitude longitude } pay { hourlyMin hourlyMax } } } }
+            location { latitude longitude } pay { hourlyMin hourlyMax } } } 
     nearMisses { excludedBy { rule message } vacancy { id environments status } } } } }";
 
 const ENVIRONMENTS: [&str; 6] = [
@@ -236,7 +236,7 @@ async fn no_suggestion_ever_breaks_a_hard_rule_across_a_generated_caseload_and_c
                 let r = app.ok(&token, MATCHES, json!({ "id": client, "after": after })).await;
                 let matches = r.data("client.matches").clone();
                 assert_eq!(matches["hasPreferences"], true);
-                for s in matches["suggestions"]["nodes"].as_array().expect("nodes") {
+                for s in matches["nodes"].as_array().expect("nodes") {
                     let broken = broken_rules(&prefs, &s["vacancy"], &today);
                     assert!(broken.is_empty(), "client {n} was suggested {} breaking {broken:?}; preferences {prefs}", s["vacancy"]);
                     let factors = s["factors"].as_array().expect("factors");
@@ -250,14 +250,14 @@ async fn no_suggestion_ever_breaks_a_hard_rule_across_a_generated_caseload_and_c
                         assert!(!miss["excludedBy"].as_array().expect("rules").is_empty(), "{miss}");
                         near_checked += 1;
                     }
-                    if matches["suggestions"]["totalCount"].as_u64().is_some_and(|t| t > 0) {
+                    if matches["totalCount"].as_u64().is_some_and(|t| t > 0) {
                         with_suggestions += 1;
                     }
                 }
-                if matches["suggestions"]["pageInfo"]["hasNextPage"] != true {
+                if matches["pageInfo"]["hasNextPage"] != true {
                     break;
                 }
-                after = matches["suggestions"]["pageInfo"]["endCursor"].as_str().map(str::to_string);
+                after = matches["pageInfo"]["endCursor"].as_str().map(str::to_string);
             }
         }
         eprintln!("checked {checked} suggestions and {near_checked} near misses; {with_suggestions} of 80 clients had suggestions");
@@ -300,9 +300,9 @@ async fn suggestions_explain_themselves_and_the_reverse_view_ranks_the_caseload(
         prefer(&app, &colleague, &theirs, base).await;
 
         let r = app.ok(&token, MATCHES, json!({ "id": sober })).await;
-        let ids: Vec<&str> = r.data("client.matches.suggestions.nodes").as_array().expect("nodes").iter().map(|s| s["vacancy"]["id"].as_str().expect("id")).collect();
+        let ids: Vec<&str> = r.data("client.matches.nodes").as_array().expect("nodes").iter().map(|s| s["vacancy"]["id"].as_str().expect("id")).collect();
         assert_eq!(ids, vec![kitchen.as_str()], "{}", r.body);
-        let suggestion = r.data("client.matches.suggestions.nodes.0").clone();
+        let suggestion = r.data("client.matches.nodes.0").clone();
         let occupation = suggestion["factors"].as_array().expect("factors").iter().find(|f| f["factor"] == "OCCUPATION").expect("occupation factor").clone();
         assert_eq!(occupation["fit"], 1.0, "{occupation}");
         assert!(occupation["vacancyValue"].as_str().is_some_and(|v| v.contains("Kitchen assistant")));

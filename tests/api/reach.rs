@@ -315,7 +315,7 @@ async fn a_client_out_of_reach_is_on_no_path_the_schema_has() {
         // The work is still counted by assignment history: X1 is past the target.
         let r = app.ok(&w.specialist, "query($from: Date!, $to: Date!) { fidelity(scope: {}, from: $from, to: $to) { measures { key clientsPastTargetCount series { label } } } }",
             json!({ "from": (chrono::Utc::now().date_naive() - Days::days(120)).to_string(), "to": chrono::Utc::now().date_naive().to_string() })).await;
-        let days = r.data("fidelity.measures").as_array().expect("measures").iter().find(|m| m["key"] == "days_to_first_employer_contact").expect("measure").clone();
+        let days = r.data("fidelity.measures").as_array().expect("measures").iter().find(|m| m["key"] == "DAYS_TO_FIRST_EMPLOYER_CONTACT").expect("measure").clone();
         assert_eq!(days["clientsPastTargetCount"], 1, "{days}");
         assert_eq!(days["series"], json!([{ "label": "a client outside your reach" }]), "{days}");
         // The substance-group split reads no facts of clients out of reach.

@@ -251,7 +251,7 @@ async fn staff_hear_of_vacancies_posted_near_a_place_and_bad_tokens_are_refused(
     on_each_database(|app| async move {
         let (_, integrator) = app.integrator("dwp").await;
         let (_, _, staff) = app.specialist().await;
-        let query = "subscription($near: AreaInput) { vacancyPosted(near: $near) { title location { town } } }";
+        let query = "subscription($near: NearInput) { vacancyPosted(near: $near) { title location { town } } }";
         let near = json!({ "near": { "latitude": 53.80, "longitude": -1.55, "radiusKm": 20.0 } });
         let subscriber = Subscriber::start(&ws_url(&app, "/graphql"), &staff, query, near.clone(), 1);
         subscriber.connected().await;

@@ -745,14 +745,14 @@ struct Server {
 /// A page of hits and the total, as the SQL baselines compute.
 const SEARCH: &str = "query Bench($text: String, $filter: VacancySearchFilter, $near: NearInput, $sort: VacancySort!, $first: Int) {
   vacancySearch(text: $text, filter: $filter, near: $near, sort: $sort, first: $first) {
-    hits { totalCount edges { cursor node { score distanceKm titleHtml descriptionHtml vacancy { id title employerName location { town } pay { min max period } } } } }
+    totalCount edges { cursor node { score distanceKm titleHtml descriptionHtml vacancy { id title employerName location { town } pay { min max period } } } } 
   }
 }";
 
 /// The same, with the facet counts a search screen shows beside the hits.
 const SEARCH_WITH_FACETS: &str = "query Bench($text: String, $filter: VacancySearchFilter, $near: NearInput, $sort: VacancySort!, $first: Int) {
   vacancySearch(text: $text, filter: $filter, near: $near, sort: $sort, first: $first) {
-    hits { totalCount edges { cursor node { score distanceKm titleHtml descriptionHtml vacancy { id title employerName location { town } pay { min max period } } } } }
+    totalCount edges { cursor node { score distanceKm titleHtml descriptionHtml vacancy { id title employerName location { town } pay { min max period } } } } 
     facets { dimension value count }
   }
 }";
@@ -851,7 +851,7 @@ impl Server {
     async fn search(&self, case: &Case, facets: bool) -> anyhow::Result<u64> {
         let query = if facets { SEARCH_WITH_FACETS } else { SEARCH };
         let response = self.graphql(query, case.graphql_variables()).await?;
-        response["data"]["vacancySearch"]["hits"]["totalCount"]
+        response["data"]["vacancySearch"]["totalCount"]
             .as_u64()
             .context("totalCount")
     }
@@ -875,7 +875,7 @@ impl Server {
     /// then checks a search finds it.
     async fn commit_to_searchable(&self) -> anyhow::Result<Stats> {
         const CREATE: &str = "mutation($input: VacancyCreateInput!) { vacancyCreate(input: $input) { vacancy { id } userErrors { message } } }";
-        const FIND: &str = "query($text: String) { vacancySearch(text: $text, first: 5) { hits { nodes { vacancy { id } } } } }";
+        const FIND: &str = "query($text: String) { vacancySearch(text: $text, first: 5) { nodes { vacancy { id } } } }";
         let mut samples = Vec::with_capacity(PROBES);
         for n in 0..PROBES {
             let before = self.applied_seq().await?;
@@ -898,7 +898,7 @@ impl Server {
             }
             samples.push(committed.elapsed());
             let found = self.graphql(FIND, json!({"text": word})).await?;
-            let hits = found["data"]["vacancySearch"]["hits"]["nodes"]
+            let hits = found["data"]["vacancySearch"]["nodes"]
                 .as_array()
                 .cloned()
                 .unwrap_or_default();

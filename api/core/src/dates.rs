@@ -14,7 +14,10 @@ mod graphql {
     use super::Date;
 
     /// A calendar date without a time, written `YYYY-MM-DD` (ISO 8601).
-    #[Scalar(name = "Date")]
+    #[Scalar(
+        name = "Date",
+        specified_by_url = "https://www.rfc-editor.org/rfc/rfc3339#section-5.6"
+    )]
     impl ScalarType for Date {
         fn parse(value: Value) -> InputValueResult<Self> {
             match &value {

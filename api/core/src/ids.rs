@@ -26,8 +26,10 @@ pub enum Kind {
     Application,
     /// A job a client started.
     JobStart,
-    /// A client's consent to tell an employer (all its versions).
+    /// One version of a client's consent to tell an employer.
     Consent,
+    /// A client's consent to tell an employer, all its versions (the series).
+    ConsentSeries,
     /// A registered integrator.
     Integrator,
 }
@@ -45,6 +47,7 @@ impl Kind {
             Kind::Application => "Application",
             Kind::JobStart => "JobStart",
             Kind::Consent => "Consent",
+            Kind::ConsentSeries => "ConsentSeries",
             Kind::Integrator => "Integrator",
         }
     }
@@ -61,6 +64,7 @@ impl Kind {
             Kind::Application,
             Kind::JobStart,
             Kind::Consent,
+            Kind::ConsentSeries,
             Kind::Integrator,
         ]
         .into_iter()

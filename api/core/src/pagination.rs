@@ -66,6 +66,40 @@ pub enum SortValue {
     Text(String),
     /// A moment.
     Time(DateTime<Utc>),
+    /// A calendar day.
+    Date(chrono::NaiveDate),
+}
+
+/// What kind of value a list is sorted by (cursors carry it as text).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum KeyKind {
+    /// Text.
+    Text,
+    /// Moments.
+    Time,
+    /// Calendar days.
+    Date,
+}
+
+/// Which way a list runs.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+pub enum OrderDirection {
+    /// Smallest, earliest or A first.
+    #[default]
+    Asc,
+    /// Largest, latest or Z first.
+    Desc,
+}
+
+impl OrderDirection {
+    /// The database's order.
+    pub fn order(self) -> Order {
+        match self {
+            OrderDirection::Asc => Order::Asc,
+            OrderDirection::Desc => Order::Desc,
+        }
+    }
 }
 
 impl From<SortValue> for sea_orm::Value {
@@ -73,6 +107,7 @@ impl From<SortValue> for sea_orm::Value {
         match value {
             SortValue::Text(text) => text.into(),
             SortValue::Time(time) => time.into(),
+            SortValue::Date(day) => day.into(),
         }
     }
 }
@@ -81,30 +116,57 @@ impl From<SortValue> for sea_orm::Value {
 struct Cursor {
     k: SortValue,
     i: Uuid,
+    /// The order the cursor was made in (absent in cursors made before lists could be ordered).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    o: String,
 }
 
-fn encode_cursor(key: SortValue, id: Uuid) -> String {
-    let json = serde_json::to_vec(&Cursor { k: key, i: id }).unwrap_or_default();
+fn encode_cursor(key: SortValue, id: Uuid, order: &str) -> String {
+    let json = serde_json::to_vec(&Cursor {
+        k: key,
+        i: id,
+        o: order.to_string(),
+    })
+    .unwrap_or_default();
     URL_SAFE_NO_PAD.encode(json)
 }
 
-/// Reads the cursor given as `argument`; a bad one is refused by the argument's name, never by
-/// repeating it.
-fn decode_cursor(argument: &str, text: &str, time_keyed: bool) -> Result<Cursor, ApiError> {
-    let bad = || ApiError::BadUserInput(format!("`{argument}` is not a cursor from this list"));
+/// Reads the cursor given as `argument`; a bad one (or one from this list in another order) is
+/// refused by the argument's name, never by repeating it.
+fn decode_cursor(
+    argument: &str,
+    text: &str,
+    kind: KeyKind,
+    order: &str,
+) -> Result<Cursor, ApiError> {
+    let bad = || {
+        ApiError::BadUserInput(format!(
+            "`{argument}` is not a cursor from this list in this order"
+        ))
+    };
     crate::limits::check_cursor(argument, text)?;
     let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| bad())?;
     let cursor: Cursor = serde_json::from_slice(&bytes).map_err(|_| bad())?;
-    // Untagged JSON reads every key back as text; restore the time when this list sorts by time.
-    let k = match (cursor.k, time_keyed) {
-        (SortValue::Text(text), true) => SortValue::Time(
+    if !cursor.o.is_empty() && cursor.o != order {
+        return Err(bad());
+    }
+    // Untagged JSON reads every key back as text; restore the time or day this list sorts by.
+    let k = match (cursor.k, kind) {
+        (SortValue::Text(text), KeyKind::Time) => SortValue::Time(
             DateTime::parse_from_rfc3339(&text)
                 .map_err(|_| bad())?
                 .with_timezone(&Utc),
         ),
+        (SortValue::Text(text), KeyKind::Date) => SortValue::Date(
+            chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d").map_err(|_| bad())?,
+        ),
         (key, _) => key,
     };
-    Ok(Cursor { k, i: cursor.i })
+    Ok(Cursor {
+        k,
+        i: cursor.i,
+        o: cursor.o,
+    })
 }
 
 /// How one list is ordered: a sort column, then the id, both in `order`.
@@ -115,8 +177,8 @@ pub struct Keyset<E: EntityTrait> {
     pub id: E::Column,
     /// Ascending or descending.
     pub order: Order,
-    /// True when the sort column holds times.
-    pub time_keyed: bool,
+    /// What the sort column holds.
+    pub kind: KeyKind,
     /// Reads a row's sort key and id.
     pub key_of: fn(&E::Model) -> (SortValue, Uuid),
 }
@@ -139,6 +201,19 @@ impl<T> Page<T> {
             info: self.info,
             total: self.total,
         }
+    }
+}
+
+impl<E: EntityTrait> Keyset<E> {
+    /// The order's name inside cursors: the sort column and the direction.
+    fn tag(&self) -> String {
+        use sea_orm::IdenStatic as _;
+        let direction = if matches!(self.order, Order::Asc) {
+            "asc"
+        } else {
+            "desc"
+        };
+        format!("{}.{direction}", self.sort.as_str())
     }
 }
 
@@ -194,20 +269,21 @@ where
         0
     };
     let forwards = args.last.is_none();
+    let tag = keyset.tag();
     let size = args.first.or(args.last).unwrap_or(DEFAULT_PAGE_SIZE) as u64;
 
     let mut query = select;
     if let Some(after) = &args.after {
         query = query.filter(beyond(
             keyset,
-            decode_cursor("after", after, keyset.time_keyed)?,
+            decode_cursor("after", after, keyset.kind, &tag)?,
             true,
         ));
     }
     if let Some(before) = &args.before {
         query = query.filter(beyond(
             keyset,
-            decode_cursor("before", before, keyset.time_keyed)?,
+            decode_cursor("before", before, keyset.kind, &tag)?,
             false,
         ));
     }
@@ -231,7 +307,7 @@ where
         .into_iter()
         .map(|row| {
             let (key, id) = (keyset.key_of)(&row);
-            (encode_cursor(key, id), row)
+            (encode_cursor(key, id, &tag), row)
         })
         .collect();
     let info = PageInfo {
@@ -252,22 +328,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn cursors_round_trip_text_and_time_keys() {
+    fn cursors_round_trip_text_time_and_day_keys() {
         let id = Uuid::now_v7();
-        let text = encode_cursor(SortValue::Text("acme ltd".into()), id);
-        let back = decode_cursor("after", &text, false).expect("text cursor");
+        let text = encode_cursor(SortValue::Text("acme ltd".into()), id, "name_key.asc");
+        let back = decode_cursor("after", &text, KeyKind::Text, "name_key.asc").expect("text");
         assert_eq!((back.k, back.i), (SortValue::Text("acme ltd".into()), id));
 
         let when = crate::clock::now();
-        let time = encode_cursor(SortValue::Time(when), id);
-        let back = decode_cursor("after", &time, true).expect("time cursor");
+        let time = encode_cursor(SortValue::Time(when), id, "created_at.desc");
+        let back = decode_cursor("after", &time, KeyKind::Time, "created_at.desc").expect("time");
         assert_eq!(back.k, SortValue::Time(when));
+
+        let day = crate::clock::today();
+        let date = encode_cursor(SortValue::Date(day), id, "referral_date.asc");
+        let back = decode_cursor("after", &date, KeyKind::Date, "referral_date.asc").expect("day");
+        assert_eq!(back.k, SortValue::Date(day));
+    }
+
+    #[test]
+    fn a_cursor_from_another_order_is_refused() {
+        let id = Uuid::now_v7();
+        let text = encode_cursor(SortValue::Text("acme ltd".into()), id, "name_key.asc");
+        assert!(matches!(
+            decode_cursor("after", &text, KeyKind::Text, "name_key.desc"),
+            Err(ApiError::BadUserInput(_))
+        ));
     }
 
     #[test]
     fn garbage_cursors_are_a_user_error() {
         assert!(matches!(
-            decode_cursor("after", "%%%", false),
+            decode_cursor("after", "%%%", KeyKind::Text, "name_key.asc"),
             Err(ApiError::BadUserInput(_))
         ));
     }

@@ -87,7 +87,7 @@ async fn open_vacancy(
     .filter(|v| v.status == VacancyStatus::Open.as_db())
 }
 
-pub use crate::vacancies::inputs::{AreaInput, VacancyPostedFilter};
+pub use crate::vacancies::inputs::{NearInput, VacancyPostedFilter};
 
 /// A vacancy that now ranks among a client's top matches.
 #[derive(SimpleObject)]
@@ -112,7 +112,7 @@ impl StaffSubscription {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only vacancies within this area (remote vacancies always count).")]
-        near: Option<AreaInput>,
+        near: Option<NearInput>,
         #[graphql(desc = "Which vacancies.")] filter: Option<VacancyPostedFilter>,
     ) -> Result<impl Stream<Item = Vacancy> + use<>> {
         viewer(ctx)?;

@@ -135,6 +135,12 @@ pub fn loaders<'a>(ctx: &async_graphql::Context<'a>) -> Result<&'a Loaders, ApiE
         .map_err(|_| ApiError::internal(anyhow::anyhow!("request has no loaders")))
 }
 
+/// A row that a NOT NULL key points at is gone (the database was edited by hand): an internal
+/// error, logged, rather than a null the schema promises never to send.
+pub fn missing_row(what: &str) -> async_graphql::Error {
+    ApiError::internal(anyhow::anyhow!("{what} is missing")).into()
+}
+
 /// Turns a loader failure into an internal error.
 pub fn load_failed(err: Arc<DbErr>) -> ApiError {
     ApiError::internal(anyhow::anyhow!("batch load failed: {err}"))

@@ -14,10 +14,27 @@ pub fn complexity_up_to(child: usize, first: Option<i32>, max: i32) -> usize {
     size.saturating_mul(child).saturating_add(1)
 }
 
-/// Declares a Relay connection type and its edge type for one node type.
+/// Declares a Relay connection type and its edge type for one node type, optionally with fields
+/// beside the edges (a search's facets, say), which the caller fills in.
 #[macro_export]
 macro_rules! connection_types {
     ($connection:ident, $edge:ident, $node:ty, $connection_doc:literal, $edge_doc:literal) => {
+        $crate::connection_types!($connection, $edge, $node, $connection_doc, $edge_doc, {});
+
+        impl From<$crate::pagination::Page<$node>> for $connection {
+            fn from(page: $crate::pagination::Page<$node>) -> Self {
+                let (edges, nodes) = $connection::split(page.items);
+                Self {
+                    edges,
+                    nodes,
+                    page_info: page.info,
+                    total_count: page.total,
+                }
+            }
+        }
+    };
+    ($connection:ident, $edge:ident, $node:ty, $connection_doc:literal, $edge_doc:literal,
+     { $($(#[doc = $field_doc:literal])* pub $field:ident: $field_ty:ty,)* }) => {
         #[doc = $connection_doc]
         #[derive(async_graphql::SimpleObject)]
         pub struct $connection {
@@ -29,6 +46,7 @@ macro_rules! connection_types {
             pub page_info: $crate::pagination::PageInfo,
             /// How many items match across all pages.
             pub total_count: u64,
+            $($(#[doc = $field_doc])* pub $field: $field_ty,)*
         }
 
         #[doc = $edge_doc]
@@ -40,20 +58,16 @@ macro_rules! connection_types {
             pub node: $node,
         }
 
-        impl From<$crate::pagination::Page<$node>> for $connection {
-            fn from(page: $crate::pagination::Page<$node>) -> Self {
-                let nodes = page.items.iter().map(|(_, n)| n.clone()).collect();
-                let edges = page
-                    .items
+        impl $connection {
+            /// A page's items as edges and as bare nodes.
+            #[allow(dead_code)]
+            pub fn split(items: Vec<(String, $node)>) -> (Vec<$edge>, Vec<$node>) {
+                let nodes = items.iter().map(|(_, n)| n.clone()).collect();
+                let edges = items
                     .into_iter()
                     .map(|(cursor, node)| $edge { cursor, node })
                     .collect();
-                Self {
-                    edges,
-                    nodes,
-                    page_info: page.info,
-                    total_count: page.total,
-                }
+                (edges, nodes)
             }
         }
     };

@@ -57,6 +57,10 @@ pub enum Node {
     Application(crate::pipeline::types::Application),
     /// A job a client started (only within your reach).
     JobStart(crate::pipeline::types::JobStart),
+    /// One version of a client's consent (only within your reach).
+    Consent(crate::consent::types::Consent),
+    /// A registered integrator (admins only).
+    Integrator(crate::integrations::registry::IntegratorRecord),
 }
 
 /// `node` and `nodes`.
@@ -99,9 +103,16 @@ async fn load_node(
         Kind::JobStart => crate::pipeline::service::find_job_start(db, me, uuid)
             .await?
             .map(|m| Node::JobStart(crate::pipeline::types::JobStart(m))),
-        // Consents are read through their client (`Client.consents`); integrators through
-        // `integrators` (admins only).
-        Kind::Consent | Kind::Integrator => None,
+        Kind::Consent => crate::consent::service::find_version(db, me, uuid)
+            .await?
+            .map(|m| Node::Consent(crate::consent::types::Consent(m))),
+        Kind::Integrator if me.role == crate::auth::Role::Admin => {
+            ipsmatch_core::integrations::registry::find(db, uuid)
+                .await?
+                .map(|m| Node::Integrator(crate::integrations::registry::IntegratorRecord(m)))
+        }
+        // A series is not an object (its versions are); integrators are for admins.
+        Kind::ConsentSeries | Kind::Integrator => None,
     })
 }
 
@@ -217,7 +228,9 @@ pub fn build_schema(limits: &Limits, services: StaffServices) -> StaffSchema {
 
 /// The schema's SDL, as committed in `api/schema.graphql`.
 pub fn sdl() -> String {
-    builder().finish().sdl()
+    builder()
+        .finish()
+        .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
 }
 
 /// The schema's types, with descriptions for the scalars async-graphql brings.

@@ -76,28 +76,20 @@ pub struct ClientUpdateInput {
     /// The version you read.
     pub version: i32,
     /// Full name.
-    #[cfg_attr(feature = "graphql", graphql(default))]
     pub name: Patch<String>,
     /// Phone number.
-    #[cfg_attr(feature = "graphql", graphql(default))]
     pub phone: Patch<String>,
     /// E-mail address.
-    #[cfg_attr(feature = "graphql", graphql(default))]
     pub email: Patch<String>,
     /// Home town.
-    #[cfg_attr(feature = "graphql", graphql(default))]
     pub town: Patch<String>,
     /// Home postcode.
-    #[cfg_attr(feature = "graphql", graphql(default))]
     pub postcode: Patch<String>,
     /// Treatment keyworker's name.
-    #[cfg_attr(feature = "graphql", graphql(default))]
     pub keyworker_name: Patch<String>,
     /// How to reach the keyworker.
-    #[cfg_attr(feature = "graphql", graphql(default))]
     pub keyworker_contact: Patch<String>,
     /// Their employment when referred (null: not recorded).
-    #[cfg_attr(feature = "graphql", graphql(default))]
     pub employment_at_referral: Patch<EmploymentAtReferral>,
 }
 
@@ -218,4 +210,38 @@ pub struct JobPreferencesRecordInput {
     /// Workplace features they would like.
     #[cfg_attr(feature = "graphql", graphql(default))]
     pub prefer_environments: Vec<WorkEnvironment>,
+}
+
+/// What a list of clients is ordered by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+pub enum ClientOrderField {
+    /// Name, A to Z ascending.
+    Name,
+    /// Referral date.
+    ReferralDate,
+    /// Status (by its name).
+    Status,
+    /// When the record last changed.
+    UpdatedAt,
+}
+
+/// How to order a list of clients (ties broken by id, so pages never overlap).
+#[derive(Clone, Copy, Debug)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
+pub struct ClientOrder {
+    /// What to order by.
+    pub field: ClientOrderField,
+    /// Which way.
+    pub direction: crate::pagination::OrderDirection,
+}
+
+impl Default for ClientOrder {
+    /// Name ascending, as the list ran before it could be ordered.
+    fn default() -> Self {
+        ClientOrder {
+            field: ClientOrderField::Name,
+            direction: crate::pagination::OrderDirection::Asc,
+        }
+    }
 }

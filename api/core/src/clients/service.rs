@@ -23,7 +23,7 @@ use crate::audit::{self, AuditAction, AuditEntry};
 use crate::db::now;
 use crate::error::{ApiError, ServiceError, UserErrorCode};
 use crate::ids::{self, Kind};
-use crate::pagination::{Keyset, Page, PageArgs, SortValue, fetch_page};
+use crate::pagination::{KeyKind, Keyset, Page, PageArgs, SortValue, fetch_page};
 use crate::vacancies::service::join;
 use crate::validate::{Checks, LONG_TEXT, SHORT_TEXT, like_pattern, name_key};
 
@@ -842,6 +842,7 @@ pub async fn list_clients(
     db: &DatabaseConnection,
     viewer: &Viewer,
     filter: &ClientFilter,
+    sort: ClientOrder,
     args: &PageArgs,
     want_total: bool,
 ) -> Result<Page<client::Model>, ApiError> {
@@ -859,12 +860,36 @@ pub async fn list_clients(
         let specialist = ids::decode_as(specialist, Kind::Staff).unwrap_or_else(Uuid::nil);
         select = select.filter(ClientScope::Caseload(specialist).condition());
     }
-    let keyset = Keyset {
-        sort: client::Column::NameKey,
-        id: client::Column::Id,
-        order: sea_orm::Order::Asc,
-        time_keyed: false,
-        key_of: |r: &client::Model| (SortValue::Text(r.name_key.clone()), r.id),
+    let order = sort.direction.order();
+    let keyset = match sort.field {
+        ClientOrderField::Name => Keyset {
+            sort: client::Column::NameKey,
+            id: client::Column::Id,
+            order,
+            kind: KeyKind::Text,
+            key_of: |r: &client::Model| (SortValue::Text(r.name_key.clone()), r.id),
+        },
+        ClientOrderField::ReferralDate => Keyset {
+            sort: client::Column::ReferralDate,
+            id: client::Column::Id,
+            order,
+            kind: KeyKind::Date,
+            key_of: |r: &client::Model| (SortValue::Date(r.referral_date), r.id),
+        },
+        ClientOrderField::Status => Keyset {
+            sort: client::Column::Status,
+            id: client::Column::Id,
+            order,
+            kind: KeyKind::Text,
+            key_of: |r: &client::Model| (SortValue::Text(r.status.clone()), r.id),
+        },
+        ClientOrderField::UpdatedAt => Keyset {
+            sort: client::Column::UpdatedAt,
+            id: client::Column::Id,
+            order,
+            kind: KeyKind::Time,
+            key_of: |r: &client::Model| (SortValue::Time(r.updated_at), r.id),
+        },
     };
     fetch_page(db, select, &keyset, args, want_total).await
 }

@@ -269,8 +269,14 @@ async fn current_version(
     id: &str,
 ) -> Result<disclosure_consent::Model, ServiceError> {
     let missing = || ServiceError::user("id", UserErrorCode::NotFound, "no such consent");
-    let Some(consent_id) = ids::decode_as(id, Kind::Consent) else {
-        return Err(missing());
+    let consent_id = match ids::decode(id) {
+        Some((Kind::ConsentSeries, series)) => series,
+        // A version's id names its series. Ids issued before versions had their own named the
+        // series with this tag; they still work.
+        Some((Kind::Consent, version)) => find_consent_row(conn, version)
+            .await?
+            .map_or(version, |row| row.consent_id),
+        _ => return Err(missing()),
     };
     let Some(row) = disclosure_consent::Entity::find()
         .filter(disclosure_consent::Column::ConsentId.eq(consent_id))
@@ -437,6 +443,21 @@ pub async fn find_consent_row(
     Ok(disclosure_consent::Entity::find_by_id(row_id)
         .one(db)
         .await?)
+}
+
+/// One version of a consent, by its own id, when the viewer reaches its client (`node(id:)`).
+pub async fn find_version(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    row_id: Uuid,
+) -> Result<Option<disclosure_consent::Model>, ApiError> {
+    let Some(row) = find_consent_row(db, row_id).await? else {
+        return Ok(None);
+    };
+    let reached = crate::clients::access::find_client(db, viewer, row.client_id)
+        .await?
+        .is_some();
+    Ok(reached.then_some(row))
 }
 
 /// The newest version of each consent among `rows`, in the order each consent first appears.

@@ -161,3 +161,35 @@ pub struct EmployerContactArchiveInput {
     /// Which contact.
     pub id: GlobalId,
 }
+
+/// What a list of employers is ordered by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+pub enum EmployerOrderField {
+    /// Name, A to Z ascending.
+    Name,
+    /// When the employer was added.
+    CreatedAt,
+    /// When the record last changed.
+    UpdatedAt,
+}
+
+/// How to order a list of employers (ties broken by id, so pages never overlap).
+#[derive(Clone, Copy, Debug)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
+pub struct EmployerOrder {
+    /// What to order by.
+    pub field: EmployerOrderField,
+    /// Which way.
+    pub direction: crate::pagination::OrderDirection,
+}
+
+impl Default for EmployerOrder {
+    /// Name ascending, as the list ran before it could be ordered.
+    fn default() -> Self {
+        EmployerOrder {
+            field: EmployerOrderField::Name,
+            direction: crate::pagination::OrderDirection::Asc,
+        }
+    }
+}

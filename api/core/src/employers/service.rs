@@ -2,7 +2,7 @@
 
 use crate::patch::Patch;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait, Order,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, DatabaseTransaction, EntityTrait,
     QueryFilter, Set,
 };
 use uuid::Uuid;
@@ -15,7 +15,7 @@ use crate::change_log::{self, ChangeOp};
 use crate::db::now;
 use crate::error::{ApiError, ServiceError, UserErrorCode, is_unique_violation};
 use crate::ids::{self, Kind};
-use crate::pagination::{Keyset, Page, PageArgs, SortValue, fetch_page};
+use crate::pagination::{KeyKind, Keyset, Page, PageArgs, SortValue, fetch_page};
 use crate::validate::{Checks, LONG_TEXT, SHORT_TEXT, like_pattern, name_key};
 
 /// The change-log name of this entity.
@@ -41,6 +41,7 @@ pub async fn find_contact(
 pub async fn list_employers(
     db: &DatabaseConnection,
     filter: &EmployerFilter,
+    sort: EmployerOrder,
     args: &PageArgs,
     want_total: bool,
 ) -> Result<Page<employer::Model>, ApiError> {
@@ -64,12 +65,29 @@ pub async fn list_employers(
     if !filter.include_archived {
         select = select.filter(employer::Column::ArchivedAt.is_null());
     }
-    let keyset = Keyset {
-        sort: employer::Column::NameKey,
-        id: employer::Column::Id,
-        order: Order::Asc,
-        time_keyed: false,
-        key_of: |r: &employer::Model| (SortValue::Text(r.name_key.clone()), r.id),
+    let order = sort.direction.order();
+    let keyset = match sort.field {
+        EmployerOrderField::Name => Keyset {
+            sort: employer::Column::NameKey,
+            id: employer::Column::Id,
+            order,
+            kind: KeyKind::Text,
+            key_of: |r: &employer::Model| (SortValue::Text(r.name_key.clone()), r.id),
+        },
+        EmployerOrderField::CreatedAt => Keyset {
+            sort: employer::Column::CreatedAt,
+            id: employer::Column::Id,
+            order,
+            kind: KeyKind::Time,
+            key_of: |r: &employer::Model| (SortValue::Time(r.created_at), r.id),
+        },
+        EmployerOrderField::UpdatedAt => Keyset {
+            sort: employer::Column::UpdatedAt,
+            id: employer::Column::Id,
+            order,
+            kind: KeyKind::Time,
+            key_of: |r: &employer::Model| (SortValue::Time(r.updated_at), r.id),
+        },
     };
     fetch_page(db, select, &keyset, args, want_total).await
 }

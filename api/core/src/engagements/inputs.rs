@@ -84,3 +84,33 @@ pub struct EngagementRetractInput {
     /// Why it is withdrawn.
     pub reason: String,
 }
+
+/// What a list of engagements is ordered by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+pub enum EngagementOrderField {
+    /// When the contact took place.
+    OccurredAt,
+    /// When the entry was written.
+    RecordedAt,
+}
+
+/// How to order a list of engagements (ties broken by id, so pages never overlap).
+#[derive(Clone, Copy, Debug)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
+pub struct EngagementOrder {
+    /// What to order by.
+    pub field: EngagementOrderField,
+    /// Which way.
+    pub direction: crate::pagination::OrderDirection,
+}
+
+impl Default for EngagementOrder {
+    /// OccurredAt descending, as the list ran before it could be ordered.
+    fn default() -> Self {
+        EngagementOrder {
+            field: EngagementOrderField::OccurredAt,
+            direction: crate::pagination::OrderDirection::Desc,
+        }
+    }
+}

@@ -5,8 +5,8 @@
 use chrono::{Duration, NaiveDate};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Order,
-    QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, Set,
 };
 use uuid::Uuid;
 
@@ -19,7 +19,7 @@ use crate::employers::model::*;
 use crate::employers::service::{existing_employer, find_contact, not_found};
 use crate::error::{ApiError, ServiceError, UserErrorCode, is_unique_violation};
 use crate::ids::{self, Kind};
-use crate::pagination::{Keyset, Page, PageArgs, SortValue, fetch_page};
+use crate::pagination::{KeyKind, Keyset, Page, PageArgs, SortValue, fetch_page};
 use crate::patch::Patch;
 use crate::validate::{Checks, LONG_TEXT};
 
@@ -58,6 +58,7 @@ fn is_current() -> sea_orm::Condition {
 pub async fn list_engagements(
     db: &DatabaseConnection,
     filter: &EngagementFilter,
+    sort: EngagementOrder,
     args: &PageArgs,
     want_total: bool,
 ) -> Result<Page<engagement::Model>, ApiError> {
@@ -86,12 +87,22 @@ pub async fn list_engagements(
     if !filter.include_superseded {
         select = select.filter(is_current());
     }
-    let keyset = Keyset {
-        sort: engagement::Column::OccurredAt,
-        id: engagement::Column::Id,
-        order: Order::Desc,
-        time_keyed: true,
-        key_of: |r: &engagement::Model| (SortValue::Time(r.occurred_at), r.id),
+    let order = sort.direction.order();
+    let keyset = match sort.field {
+        EngagementOrderField::OccurredAt => Keyset {
+            sort: engagement::Column::OccurredAt,
+            id: engagement::Column::Id,
+            order,
+            kind: KeyKind::Time,
+            key_of: |r: &engagement::Model| (SortValue::Time(r.occurred_at), r.id),
+        },
+        EngagementOrderField::RecordedAt => Keyset {
+            sort: engagement::Column::RecordedAt,
+            id: engagement::Column::Id,
+            order,
+            kind: KeyKind::Time,
+            key_of: |r: &engagement::Model| (SortValue::Time(r.recorded_at), r.id),
+        },
     };
     fetch_page(db, select, &keyset, args, want_total).await
 }

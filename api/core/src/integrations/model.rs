@@ -34,10 +34,9 @@ pub enum ChangeKind {
     Created,
     /// The record changed.
     Updated,
-    /// The vacancy expired (closing date passed, or left out of a full snapshot).
+    /// The vacancy expired (closing date passed, or left out of a full snapshot). Records are
+    /// never deleted: a change is one of these three.
     Expired,
-    /// The record was deleted.
-    Deleted,
 }
 
 impl ChangeKind {
@@ -45,7 +44,6 @@ impl ChangeKind {
         match text {
             "CREATE" => ChangeKind::Created,
             "EXPIRE" => ChangeKind::Expired,
-            "DELETE" => ChangeKind::Deleted,
             _ => ChangeKind::Updated,
         }
     }

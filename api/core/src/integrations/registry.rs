@@ -147,6 +147,15 @@ pub async fn update(
 }
 
 /// Every registered integrator, by name.
+/// One registered integrator by id.
+pub async fn find(
+    db: &DatabaseConnection,
+    id: uuid::Uuid,
+) -> Result<Option<integrator::Model>, ApiError> {
+    Ok(integrator::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Every registered integrator, by name.
 pub async fn list(db: &DatabaseConnection) -> Result<Vec<integrator::Model>, ApiError> {
     Ok(integrator::Entity::find()
         .order_by_asc(integrator::Column::Name)

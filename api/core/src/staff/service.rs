@@ -16,7 +16,7 @@ use crate::audit::{self, AuditAction, AuditEntry};
 use crate::db::now;
 use crate::error::{ApiError, ServiceError, UserErrorCode, is_unique_violation};
 use crate::ids::{self, Kind};
-use crate::pagination::{Keyset, Page, PageArgs, SortValue, fetch_page};
+use crate::pagination::{KeyKind, Keyset, Page, PageArgs, SortValue, fetch_page};
 use crate::validate::{Checks, SHORT_TEXT, name_key};
 
 /// Creates a team with a unique name.
@@ -87,7 +87,7 @@ pub async fn list_teams(
         sort: team::Column::NameKey,
         id: team::Column::Id,
         order: Order::Asc,
-        time_keyed: false,
+        kind: KeyKind::Text,
         key_of: |r: &team::Model| (SortValue::Text(r.name_key.clone()), r.id),
     };
     fetch_page(db, team::Entity::find(), &keyset, args, want_total).await
@@ -116,7 +116,7 @@ pub async fn list_staff(
         sort: staff::Column::Email,
         id: staff::Column::Id,
         order: Order::Asc,
-        time_keyed: false,
+        kind: KeyKind::Text,
         key_of: |r: &staff::Model| (SortValue::Text(r.email.clone()), r.id),
     };
     fetch_page(db, select, &keyset, args, want_total).await

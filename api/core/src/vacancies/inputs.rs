@@ -222,7 +222,7 @@ pub struct VacancyFilter {
 }
 
 /// A point and a radius to search around.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
 pub struct NearInput {
     /// Latitude in degrees (WGS84).
@@ -265,18 +265,6 @@ pub struct VacancySearchFilter {
     pub exclude_environments: Option<Vec<WorkEnvironment>>,
 }
 
-/// A point and a radius.
-#[derive(Clone, Copy, Debug)]
-#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
-pub struct AreaInput {
-    /// Latitude in degrees (WGS84).
-    pub latitude: f64,
-    /// Longitude in degrees (WGS84).
-    pub longitude: f64,
-    /// Radius in kilometres (at most 500).
-    pub radius_km: f64,
-}
-
 /// Narrows `vacancyPosted`.
 #[derive(Clone, Debug, Default)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
@@ -287,4 +275,34 @@ pub struct VacancyPostedFilter {
     pub contract_types: Option<Vec<ContractType>>,
     /// Only these sectors.
     pub sectors: Option<Vec<Sector>>,
+}
+
+/// What a list of vacancies is ordered by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+pub enum VacancyOrderField {
+    /// When the vacancy was added.
+    CreatedAt,
+    /// When the record last changed.
+    UpdatedAt,
+}
+
+/// How to order a list of vacancies (ties broken by id, so pages never overlap).
+#[derive(Clone, Copy, Debug)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
+pub struct VacancyOrder {
+    /// What to order by.
+    pub field: VacancyOrderField,
+    /// Which way.
+    pub direction: crate::pagination::OrderDirection,
+}
+
+impl Default for VacancyOrder {
+    /// CreatedAt descending, as the list ran before it could be ordered.
+    fn default() -> Self {
+        VacancyOrder {
+            field: VacancyOrderField::CreatedAt,
+            direction: crate::pagination::OrderDirection::Desc,
+        }
+    }
 }

@@ -89,12 +89,30 @@ pub struct SearchHit {
     pub description_html: String,
 }
 
+crate::stored_enum! {
+    /// What a facet counts by.
+    pub enum SearchFacetDimension {
+        /// The employer's sector (values: `Sector` names).
+        Sector = "sector",
+        /// The contract type (values: `ContractType` names).
+        Contract = "contract",
+        /// A shift pattern (values: `ShiftPattern` names).
+        Shift = "shift",
+        /// A workplace feature (values: `WorkEnvironment` names).
+        Environment = "environment",
+        /// Where the vacancy came from (values: `DEVELOPED`, `EMPLOYER` or a feed key).
+        Source = "source",
+        /// The SOC 2010 major group (values: its digit).
+        Soc = "soc",
+    }
+}
+
 /// How many matching vacancies have one value of one dimension.
 #[derive(Clone)]
 #[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
 pub struct SearchFacetCount {
-    /// `sector`, `contract`, `shift`, `environment`, `source` or `soc` (SOC major group).
-    pub dimension: String,
+    /// What is counted.
+    pub dimension: SearchFacetDimension,
     /// The value, as the matching enum's name (or feed key, or SOC major group digit).
     pub value: String,
     /// How many matching vacancies have it.
@@ -282,12 +300,14 @@ pub async fn search_vacancies(
     let facets = results
         .facets
         .into_iter()
-        .map(|f| SearchFacetCount {
-            dimension: f.dimension,
-            value: f.value,
-            count: f.count as i64,
+        .map(|f| {
+            Ok(SearchFacetCount {
+                dimension: SearchFacetDimension::from_db(&f.dimension)?,
+                value: f.value,
+                count: f.count as i64,
+            })
         })
-        .collect();
+        .collect::<Result<_, ApiError>>()?;
     Ok(SearchFound {
         hits: Page {
             items,
@@ -303,7 +323,7 @@ pub async fn search_vacancies(
 /// are inside every area).
 pub fn posted_matches(
     filter: &VacancyPostedFilter,
-    near: Option<AreaInput>,
+    near: Option<NearInput>,
     v: &vacancy::Model,
 ) -> bool {
     let filters = Filters {

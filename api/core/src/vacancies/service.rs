@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, Order, QueryFilter,
+    ActiveModelTrait, ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter,
 };
 use uuid::Uuid;
 
@@ -20,7 +20,7 @@ use crate::change_log::{ChangeOp, record};
 use crate::db::{now, truncate_to_micros};
 use crate::error::{ApiError, ServiceError, UserErrorCode, is_unique_violation};
 use crate::ids::{self, Kind};
-use crate::pagination::{Keyset, Page, PageArgs, SortValue, fetch_page};
+use crate::pagination::{KeyKind, Keyset, Page, PageArgs, SortValue, fetch_page};
 use crate::validate::{Checks, SHORT_TEXT};
 
 /// The change-log name of this entity.
@@ -733,6 +733,7 @@ pub async fn expire_overdue_forever(db: DatabaseConnection, every: std::time::Du
 pub async fn list_vacancies(
     db: &DatabaseConnection,
     filter: &VacancyFilter,
+    sort: VacancyOrder,
     args: &PageArgs,
     want_total: bool,
 ) -> Result<Page<vacancy::Model>, ApiError> {
@@ -781,12 +782,22 @@ pub async fn list_vacancies(
                 .add(vacancy::Column::ClosingDate.gte(after.0)),
         );
     }
-    let keyset = Keyset {
-        sort: vacancy::Column::CreatedAt,
-        id: vacancy::Column::Id,
-        order: Order::Desc,
-        time_keyed: true,
-        key_of: |r: &vacancy::Model| (SortValue::Time(r.created_at), r.id),
+    let order = sort.direction.order();
+    let keyset = match sort.field {
+        VacancyOrderField::CreatedAt => Keyset {
+            sort: vacancy::Column::CreatedAt,
+            id: vacancy::Column::Id,
+            order,
+            kind: KeyKind::Time,
+            key_of: |r: &vacancy::Model| (SortValue::Time(r.created_at), r.id),
+        },
+        VacancyOrderField::UpdatedAt => Keyset {
+            sort: vacancy::Column::UpdatedAt,
+            id: vacancy::Column::Id,
+            order,
+            kind: KeyKind::Time,
+            key_of: |r: &vacancy::Model| (SortValue::Time(r.updated_at), r.id),
+        },
     };
     fetch_page(db, select, &keyset, args, want_total).await
 }

@@ -5,6 +5,7 @@ use async_graphql::{Context, ID, Object, Result};
 use sea_orm::DatabaseConnection;
 
 use super::access::find_client;
+use super::inputs::ClientOrder;
 use super::service;
 use super::types::*;
 use crate::auth::viewer;
@@ -33,10 +34,17 @@ impl ClientQuery {
 
     /// The clients you can reach (your caseload; your team's as a team lead), by name.
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "each is one GraphQL argument of the field"
+    )]
     async fn clients(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Which clients to list.")] filter: Option<ClientFilter>,
+        #[graphql(desc = "Order of the list (default: by name, A to Z).")] order_by: Option<
+            ClientOrder,
+        >,
         #[graphql(desc = "Items after this cursor.")] after: Option<String>,
         #[graphql(desc = "How many items, forwards (at most 100).")] first: Option<i32>,
         #[graphql(desc = "Items before this cursor.")] before: Option<String>,
@@ -45,9 +53,15 @@ impl ClientQuery {
         let me = viewer(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
         let args = PageArgs::new(first, after, last, before);
-        let page =
-            service::list_clients(db, me, &filter.unwrap_or_default(), &args, wants_total(ctx))
-                .await?;
+        let page = service::list_clients(
+            db,
+            me,
+            &filter.unwrap_or_default(),
+            order_by.unwrap_or_default(),
+            &args,
+            wants_total(ctx),
+        )
+        .await?;
         Ok(page.map(Client).into())
     }
 }

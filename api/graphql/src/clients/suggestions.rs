@@ -46,8 +46,14 @@ crate::connection_types!(
     MatchSuggestionConnection,
     MatchSuggestionEdge,
     MatchSuggestion,
-    "A page of suggestions, best first.",
-    "A suggestion with its cursor."
+    "The result of `Client.matches`: a page of suggestions, best first, with the near misses and whether there was anything to match on beside them.",
+    "A suggestion with its cursor.",
+    {
+        /// Vacancies kept out by a hard rule, with the rule (empty unless asked for).
+        pub near_misses: Vec<NearMiss>,
+        /// False when the client has no job preferences yet (nothing to match on).
+        pub has_preferences: bool,
+    }
 );
 
 /// A vacancy that matched the client's words but breaks a hard rule.
@@ -57,17 +63,6 @@ pub struct NearMiss {
     pub vacancy: Vacancy,
     /// Every rule it breaks.
     pub excluded_by: Vec<Exclusion>,
-}
-
-/// Suggestions for a client and, when asked, the near misses.
-#[derive(SimpleObject)]
-pub struct ClientMatches {
-    /// Suggestions, best first.
-    pub suggestions: MatchSuggestionConnection,
-    /// Vacancies kept out by a hard rule, with the rule (empty unless asked for).
-    pub near_misses: Vec<NearMiss>,
-    /// False when the client has no job preferences yet (nothing to match on).
-    pub has_preferences: bool,
 }
 
 /// A client from the caller's caseload ranked for one vacancy.
@@ -92,7 +87,7 @@ pub async fn client_matches(
     first: Option<i32>,
     after: Option<String>,
     include_near_misses: bool,
-) -> Result<ClientMatches> {
+) -> Result<MatchSuggestionConnection> {
     let db = ctx.data::<DatabaseConnection>()?;
     let search = ctx.data::<std::sync::Arc<SearchIndex>>()?;
     let weights = ctx.data::<MatchWeights>()?;
@@ -106,8 +101,13 @@ pub async fn client_matches(
         include_near_misses,
     )
     .await?;
-    Ok(ClientMatches {
-        suggestions: found.suggestions.map(MatchSuggestion).into(),
+    let page = found.suggestions.map(MatchSuggestion);
+    let (edges, nodes) = MatchSuggestionConnection::split(page.items);
+    Ok(MatchSuggestionConnection {
+        edges,
+        nodes,
+        page_info: page.info,
+        total_count: page.total,
         near_misses: found
             .near_misses
             .into_iter()

@@ -16,8 +16,8 @@ use crate::dates::Date;
 use crate::employers::model::Sector;
 use crate::ids::{self, Kind};
 use crate::loaders::{load_failed, loaders};
-use crate::staff::types::staff_by_id;
 use crate::staff::types::{Staff, Team};
+use crate::staff::types::{required_staff, staff_by_id};
 use crate::vacancies::model::{ContractType, ShiftPattern, WorkEnvironment};
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
@@ -91,13 +91,14 @@ impl Client {
     }
 
     /// The team (and site) supporting the client.
-    async fn team(&self, ctx: &Context<'_>) -> Result<Option<Team>> {
-        Ok(loaders(ctx)?
+    async fn team(&self, ctx: &Context<'_>) -> Result<Team> {
+        loaders(ctx)?
             .teams
             .load_one(self.0.team_id)
             .await
             .map_err(load_failed)?
-            .map(Team))
+            .map(Team)
+            .ok_or_else(|| crate::loaders::missing_row("team_id"))
     }
 
     /// When the client was referred to the employment service.
@@ -229,7 +230,7 @@ impl Client {
         #[graphql(desc = "Suggestions after this cursor.")] after: Option<String>,
         #[graphql(desc = "Also list near misses with the rule each broke.", default)]
         include_near_misses: bool,
-    ) -> Result<super::suggestions::ClientMatches> {
+    ) -> Result<super::suggestions::MatchSuggestionConnection> {
         super::suggestions::client_matches(ctx, &self.0, first, after, include_near_misses).await
     }
 
@@ -385,8 +386,8 @@ impl ClientStatusEpisode {
     }
 
     /// Who recorded it.
-    async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
-        staff_by_id(ctx, self.0.recorded_by_id).await
+    async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Staff> {
+        required_staff(ctx, self.0.recorded_by_id, "recorded_by_id").await
     }
 }
 
@@ -397,8 +398,8 @@ pub struct CaseloadAssignment(pub caseload_assignment::Model);
 #[Object]
 impl CaseloadAssignment {
     /// The specialist.
-    async fn specialist(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
-        staff_by_id(ctx, self.0.specialist_id).await
+    async fn specialist(&self, ctx: &Context<'_>) -> Result<Staff> {
+        required_staff(ctx, self.0.specialist_id, "specialist_id").await
     }
 
     /// From when.
@@ -417,8 +418,8 @@ impl CaseloadAssignment {
     }
 
     /// Who assigned them.
-    async fn assigned_by(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
-        staff_by_id(ctx, self.0.assigned_by_id).await
+    async fn assigned_by(&self, ctx: &Context<'_>) -> Result<Staff> {
+        required_staff(ctx, self.0.assigned_by_id, "assigned_by_id").await
     }
 }
 
@@ -479,8 +480,8 @@ impl ClientSensitive {
     }
 
     /// Who recorded it.
-    async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
-        staff_by_id(ctx, self.0.recorded_by_id).await
+    async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Staff> {
+        required_staff(ctx, self.0.recorded_by_id, "recorded_by_id").await
     }
 }
 
@@ -531,8 +532,8 @@ impl VocationalProfile {
     }
 
     /// Who recorded it.
-    async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
-        staff_by_id(ctx, self.0.recorded_by_id).await
+    async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Staff> {
+        required_staff(ctx, self.0.recorded_by_id, "recorded_by_id").await
     }
 }
 
@@ -643,8 +644,8 @@ impl JobPreferences {
     }
 
     /// Who recorded it.
-    async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
-        staff_by_id(ctx, self.0.recorded_by_id).await
+    async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Staff> {
+        required_staff(ctx, self.0.recorded_by_id, "recorded_by_id").await
     }
 }
 

@@ -11,10 +11,10 @@ pub use super::model::{
 };
 use crate::dates::Date;
 use crate::employers::model::ContactChannel;
-use crate::employers::types::Employer;
+use crate::employers::types::{Employer, EmployerContact};
 use crate::ids::{self, Kind};
 use crate::loaders::{load_failed, loaders};
-use crate::staff::types::{Staff, staff_by_id};
+use crate::staff::types::{Staff, required_staff};
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entities::{disclosure_consent, disclosure_discussion, disclosure_event};
@@ -42,9 +42,15 @@ pub struct Consent(pub disclosure_consent::Model);
 /// One version of a client's consent to tell a named employer.
 #[Object]
 impl Consent {
-    /// The consent (all its versions share this id).
-    async fn id(&self) -> ID {
-        ids::encode(Kind::Consent, self.0.consent_id)
+    /// This version's own id (every version has its own; `node(id:)` returns this version).
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::Consent, self.0.id)
+    }
+
+    /// The consent this is a version of: the same for every version, and what `consentChange` and
+    /// `consentRevoke` take (a version's `id` works there too, for its series).
+    async fn series_id(&self) -> ID {
+        ids::encode(Kind::ConsentSeries, self.0.consent_id)
     }
 
     /// Version number (1 when granted; each change or revocation adds one).
@@ -53,11 +59,25 @@ impl Consent {
     }
 
     /// The named employer.
-    async fn employer(&self, ctx: &Context<'_>) -> Result<Option<Employer>> {
-        employer_by_id(ctx, self.0.employer_id).await
+    async fn employer(&self, ctx: &Context<'_>) -> Result<Employer> {
+        employer_by_id(ctx, self.0.employer_id)
+            .await?
+            .ok_or_else(|| crate::loaders::missing_row("consent's employer"))
     }
 
     /// The one contact it is limited to, if any.
+    async fn contact(&self, ctx: &Context<'_>) -> Result<Option<EmployerContact>> {
+        let Some(id) = self.0.contact_id else {
+            return Ok(None);
+        };
+        let db = ctx.data::<sea_orm::DatabaseConnection>()?;
+        Ok(crate::employers::service::find_contact(db, id)
+            .await?
+            .map(EmployerContact))
+    }
+
+    /// The one contact it is limited to, if any.
+    #[graphql(deprecation = "Use `contact { id }`.")]
     async fn contact_id(&self) -> Option<ID> {
         self.0
             .contact_id
@@ -95,8 +115,8 @@ impl Consent {
     }
 
     /// Who captured it.
-    async fn captured_by(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
-        staff_by_id(ctx, self.0.captured_by_id).await
+    async fn captured_by(&self, ctx: &Context<'_>) -> Result<Staff> {
+        required_staff(ctx, self.0.captured_by_id, "consent's capturer").await
     }
 
     /// When it was captured.
@@ -171,8 +191,8 @@ impl DisclosureDiscussion {
     }
 
     /// Who recorded it.
-    async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
-        staff_by_id(ctx, self.0.recorded_by_id).await
+    async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Staff> {
+        required_staff(ctx, self.0.recorded_by_id, "recorded_by_id").await
     }
 }
 
@@ -193,8 +213,10 @@ impl Disclosure {
     }
 
     /// The employer told, as it is now (it may have been renamed since: see `employerNameWhenTold`).
-    async fn employer(&self, ctx: &Context<'_>) -> Result<Option<Employer>> {
-        employer_by_id(ctx, self.0.employer_id).await
+    async fn employer(&self, ctx: &Context<'_>) -> Result<Employer> {
+        employer_by_id(ctx, self.0.employer_id)
+            .await?
+            .ok_or_else(|| crate::loaders::missing_row("employer_id"))
     }
 
     /// The employer's name as the client agreed to it in the consent version relied on — the
@@ -221,12 +243,22 @@ impl Disclosure {
         stored_items(&self.0.items)
     }
 
-    /// The consent relied on.
+    /// The consent version relied on.
+    async fn consent(&self, ctx: &Context<'_>) -> Result<Consent> {
+        let db = ctx.data::<sea_orm::DatabaseConnection>()?;
+        super::service::find_consent_row(db, self.0.consent_row_id)
+            .await?
+            .map(Consent)
+            .ok_or_else(|| crate::loaders::missing_row("disclosure's consent"))
+    }
+
+    /// The consent relied on (its series id).
+    #[graphql(deprecation = "Use `consent { id seriesId }`.")]
     async fn consent_id(&self, ctx: &Context<'_>) -> Result<Option<ID>> {
         let db = ctx.data::<sea_orm::DatabaseConnection>()?;
         Ok(super::service::find_consent_row(db, self.0.consent_row_id)
             .await?
-            .map(|c| ids::encode(Kind::Consent, c.consent_id)))
+            .map(|c| ids::encode(Kind::ConsentSeries, c.consent_id)))
     }
 
     /// The version of that consent relied on.
@@ -235,8 +267,8 @@ impl Disclosure {
     }
 
     /// Who told.
-    async fn actor(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
-        staff_by_id(ctx, self.0.actor_id).await
+    async fn actor(&self, ctx: &Context<'_>) -> Result<Staff> {
+        required_staff(ctx, self.0.actor_id, "actor_id").await
     }
 }
 

@@ -3,10 +3,12 @@
 use async_graphql::{Context, ID, Object, Result};
 use sea_orm::DatabaseConnection;
 
+use super::inputs::EmployerOrder;
 use super::service;
 use super::types::*;
 use crate::auth::viewer;
 use crate::dates::Date;
+use crate::engagements::inputs::EngagementOrder;
 use crate::ids::{self, Kind};
 use crate::pagination::{PageArgs, complexity, wants_total};
 
@@ -32,10 +34,17 @@ impl EmployerQuery {
 
     /// Employers by name (archived ones only when asked for).
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "each is one GraphQL argument of the field"
+    )]
     async fn employers(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Which employers to list.")] filter: Option<EmployerFilter>,
+        #[graphql(desc = "Order of the list (default: by name, A to Z).")] order_by: Option<
+            EmployerOrder,
+        >,
         #[graphql(desc = "Items after this cursor.")] after: Option<String>,
         #[graphql(desc = "How many items, forwards (at most 100).")] first: Option<i32>,
         #[graphql(desc = "Items before this cursor.")] before: Option<String>,
@@ -44,24 +53,43 @@ impl EmployerQuery {
         viewer(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
         let args = PageArgs::new(first, after, last, before);
-        let page =
-            service::list_employers(db, &filter.unwrap_or_default(), &args, wants_total(ctx))
-                .await?;
+        let page = service::list_employers(
+            db,
+            &filter.unwrap_or_default(),
+            order_by.unwrap_or_default(),
+            &args,
+            wants_total(ctx),
+        )
+        .await?;
         Ok(page.map(Employer).into())
     }
 
     /// Engagements, newest first (current entries unless asked otherwise).
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "each is one GraphQL argument of the field"
+    )]
     async fn engagements(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Which engagements to list.")] filter: Option<EngagementFilter>,
+        #[graphql(desc = "Order of the list (default: newest contact first).")] order_by: Option<
+            EngagementOrder,
+        >,
         #[graphql(desc = "Items after this cursor.")] after: Option<String>,
         #[graphql(desc = "How many items, forwards (at most 100).")] first: Option<i32>,
         #[graphql(desc = "Items before this cursor.")] before: Option<String>,
         #[graphql(desc = "How many items, backwards (at most 100).")] last: Option<i32>,
     ) -> Result<EngagementConnection> {
-        engagement_page(ctx, filter.unwrap_or_default(), after, first, before, last).await
+        let args = PageArgs::new(first, after, last, before);
+        engagement_page(
+            ctx,
+            filter.unwrap_or_default(),
+            order_by.unwrap_or_default(),
+            args,
+        )
+        .await
     }
 
     /// The caller's open follow-ups: engagements whose next step is due on or before `dueBy` and
@@ -88,15 +116,13 @@ impl EmployerQuery {
 pub(super) async fn engagement_page(
     ctx: &Context<'_>,
     filter: EngagementFilter,
-    after: Option<String>,
-    first: Option<i32>,
-    before: Option<String>,
-    last: Option<i32>,
+    order: EngagementOrder,
+    args: PageArgs,
 ) -> Result<EngagementConnection> {
     viewer(ctx)?;
     let db = ctx.data::<DatabaseConnection>()?;
-    let args = PageArgs::new(first, after, last, before);
     let page =
-        crate::engagements::service::list_engagements(db, &filter, &args, wants_total(ctx)).await?;
+        crate::engagements::service::list_engagements(db, &filter, order, &args, wants_total(ctx))
+            .await?;
     Ok(page.map(Engagement).into())
 }

@@ -103,6 +103,9 @@ impl Employer {
     async fn engagements(
         &self,
         ctx: &Context<'_>,
+        #[graphql(desc = "Order of the list (default: newest contact first).")] order_by: Option<
+            crate::engagements::inputs::EngagementOrder,
+        >,
         #[graphql(desc = "Items after this cursor.")] after: Option<String>,
         #[graphql(desc = "How many items, forwards (at most 100).")] first: Option<i32>,
         #[graphql(desc = "Items before this cursor.")] before: Option<String>,
@@ -112,7 +115,8 @@ impl Employer {
             employer_id: Some(ipsmatch_core::ids::encode(Kind::Employer, self.0.id)),
             ..Default::default()
         };
-        super::query::engagement_page(ctx, filter, after, first, before, last).await
+        let args = crate::pagination::PageArgs::new(first, after, last, before);
+        super::query::engagement_page(ctx, filter, order_by.unwrap_or_default(), args).await
     }
 
     /// True when archived: kept for history, left out of lists by default.
@@ -236,13 +240,14 @@ impl EmployerContact {
     }
 
     /// The employer they work for.
-    async fn employer(&self, ctx: &Context<'_>) -> Result<Option<Employer>> {
+    async fn employer(&self, ctx: &Context<'_>) -> Result<Employer> {
         let row = loaders(ctx)?
             .employers
             .load_one(self.0.employer_id)
             .await
             .map_err(load_failed)?;
-        Ok(row.map(Employer))
+        row.map(Employer)
+            .ok_or_else(|| crate::loaders::missing_row("employer_id"))
     }
 
     /// Full name.
@@ -311,23 +316,25 @@ impl Engagement {
     }
 
     /// The employer contacted.
-    async fn employer(&self, ctx: &Context<'_>) -> Result<Option<Employer>> {
+    async fn employer(&self, ctx: &Context<'_>) -> Result<Employer> {
         let row = loaders(ctx)?
             .employers
             .load_one(self.0.employer_id)
             .await
             .map_err(load_failed)?;
-        Ok(row.map(Employer))
+        row.map(Employer)
+            .ok_or_else(|| crate::loaders::missing_row("employer_id"))
     }
 
     /// The specialist who made the contact.
-    async fn specialist(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
+    async fn specialist(&self, ctx: &Context<'_>) -> Result<Staff> {
         let row = loaders(ctx)?
             .staff
             .load_one(self.0.specialist_id)
             .await
             .map_err(load_failed)?;
-        Ok(row.map(Staff))
+        row.map(Staff)
+            .ok_or_else(|| crate::loaders::missing_row("specialist_id"))
     }
 
     /// The person spoken to, if recorded.
@@ -403,13 +410,14 @@ impl Engagement {
     }
 
     /// Who wrote this entry (the specialist, or a team lead correcting it).
-    async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
+    async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Staff> {
         let row = loaders(ctx)?
             .staff
             .load_one(self.0.recorded_by_id)
             .await
             .map_err(load_failed)?;
-        Ok(row.map(Staff))
+        row.map(Staff)
+            .ok_or_else(|| crate::loaders::missing_row("recorded_by_id"))
     }
 
     /// When this entry was written.

@@ -69,9 +69,10 @@ pub struct FidelityMeasure(pub super::measure::FidelityMeasure);
 /// One fidelity measure.
 #[Object]
 impl FidelityMeasure {
-    /// Stable key, e.g. `caseload_per_fte`.
-    async fn key(&self) -> &str {
-        &self.0.key
+    /// Which measure (stable; the thresholds file and the printable report use its lower-case
+    /// name, e.g. `caseload_per_fte`).
+    async fn key(&self) -> Result<super::measure::MeasureKey> {
+        Ok(super::measure::MeasureKey::from_db(&self.0.key)?)
     }
 
     /// What it measures, for a person.

@@ -21,7 +21,7 @@ pub struct IntegratorRecord(pub integrator::Model);
 #[Object(name = "Integrator")]
 impl IntegratorRecord {
     /// Opaque global id; the `sub` of its tokens is the UUID inside.
-    async fn id(&self) -> ID {
+    pub async fn id(&self) -> ID {
         ids::encode(Kind::Integrator, self.0.id)
     }
 

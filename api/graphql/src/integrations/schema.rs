@@ -40,6 +40,23 @@ crate::connection_types!(
     "An employer with its cursor."
 );
 
+/// The calling integrator, as `viewer` shows it.
+pub struct IntegratorViewer(super::access::Integrator);
+
+/// The calling integrator.
+#[Object]
+impl IntegratorViewer {
+    /// Its registration (`node(id:)` returns it by this id).
+    async fn integrator(&self) -> super::registry::IntegratorRecord {
+        super::registry::IntegratorRecord(self.0.record.clone())
+    }
+
+    /// The scopes this token carries: those both registered and asked for.
+    async fn granted_scopes(&self) -> &[Scope] {
+        &self.0.scopes
+    }
+}
+
 /// Anything with a global id in this schema.
 #[derive(Interface)]
 #[graphql(field(name = "id", ty = "ID", desc = "Opaque global id."))]
@@ -52,6 +69,8 @@ pub enum Node {
     Vacancy(Vacancy),
     /// An employer.
     Employer(Employer),
+    /// The calling integrator (no other).
+    Integrator(super::registry::IntegratorRecord),
 }
 
 /// Drafts are the service's own work in progress: integrators never see them.
@@ -89,7 +108,16 @@ pub struct IntegratorReads;
 /// Reads: vacancies, employers and the change feed.
 #[Object]
 impl IntegratorReads {
-    /// A vacancy or employer by global id; null for anything else (there is nothing else here).
+    /// The calling integrator: its registration and the scopes its registration allows (the
+    /// token may carry fewer: `grantedScopes`).
+    async fn viewer(&self, ctx: &Context<'_>) -> Result<IntegratorViewer> {
+        let me = ctx
+            .data_opt::<super::access::Integrator>()
+            .ok_or(ApiError::Unauthenticated)?;
+        Ok(IntegratorViewer(me.clone()))
+    }
+
+    /// A vacancy, an employer or the calling integrator by global id; null for anything else.
     async fn node(
         &self,
         ctx: &Context<'_>,
@@ -104,6 +132,15 @@ impl IntegratorReads {
             Some(Kind::Employer) => {
                 require_scope(ctx, Scope::EmployersRead)?;
                 Ok(employer_by_id(db, &id).await?.map(Node::Employer))
+            }
+            Some(Kind::Integrator) => {
+                let me = ctx
+                    .data_opt::<super::access::Integrator>()
+                    .ok_or(ApiError::Unauthenticated)?;
+                let own = ids::decode_as(&id, Kind::Integrator) == Some(me.id());
+                Ok(own.then(|| {
+                    Node::Integrator(super::registry::IntegratorRecord(me.record.clone()))
+                }))
             }
             _ => {
                 // Still only for a signed-in integrator.
@@ -150,8 +187,14 @@ impl IntegratorReads {
                 .collect(),
         );
         let args = PageArgs::new(first, after, last, before);
-        let page =
-            crate::vacancies::service::list_vacancies(db, &filter, &args, wants_total(ctx)).await?;
+        let page = crate::vacancies::service::list_vacancies(
+            db,
+            &filter,
+            Default::default(),
+            &args,
+            wants_total(ctx),
+        )
+        .await?;
         Ok(page.map(Vacancy).into())
     }
 
@@ -193,8 +236,14 @@ impl IntegratorReads {
             ..EmployerFilter::default()
         };
         let args = PageArgs::new(first, after, last, before);
-        let page =
-            crate::employers::service::list_employers(db, &filter, &args, wants_total(ctx)).await?;
+        let page = crate::employers::service::list_employers(
+            db,
+            &filter,
+            Default::default(),
+            &args,
+            wants_total(ctx),
+        )
+        .await?;
         Ok(page.map(Employer).into())
     }
 
@@ -389,7 +438,9 @@ pub fn build(
 
 /// The integrator schema's SDL, as committed in `api/integrations.graphql`.
 pub fn sdl() -> String {
-    builder().finish().sdl()
+    builder()
+        .finish()
+        .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
 }
 
 fn builder()

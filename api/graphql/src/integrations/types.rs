@@ -45,9 +45,12 @@ impl Vacancy {
     }
 
     /// The vacancy as a schema.org `JobPosting` (JSON-LD), for job boards.
-    async fn job_posting_json_ld(&self, ctx: &Context<'_>) -> Result<serde_json::Value> {
+    async fn job_posting_json_ld(&self, ctx: &Context<'_>) -> Result<Json> {
         let employer = employer_row(ctx, &self.0).await?;
-        Ok(super::job_posting::to_json_ld(&self.0, employer.as_ref()))
+        Ok(Json(super::job_posting::to_json_ld(
+            &self.0,
+            employer.as_ref(),
+        )))
     }
 }
 
@@ -176,5 +179,23 @@ impl ChangePage {
     /// More changes are already available after `endCursor`.
     async fn has_more(&self) -> bool {
         self.0.has_more
+    }
+}
+
+/// A JSON value (RFC 8259), sent as itself rather than as text.
+pub struct Json(pub serde_json::Value);
+
+/// A JSON value (RFC 8259), sent as itself rather than as text.
+#[async_graphql::Scalar(
+    name = "JSON",
+    specified_by_url = "https://www.rfc-editor.org/rfc/rfc8259"
+)]
+impl async_graphql::ScalarType for Json {
+    fn parse(value: async_graphql::Value) -> async_graphql::InputValueResult<Self> {
+        Ok(Json(value.into_json()?))
+    }
+
+    fn to_value(&self) -> async_graphql::Value {
+        async_graphql::Value::from_json(self.0.clone()).unwrap_or_default()
     }
 }

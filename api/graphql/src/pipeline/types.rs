@@ -10,7 +10,7 @@ use crate::employers::model::ContactChannel;
 use crate::ids::{self, Kind};
 use crate::loaders::{load_failed, loaders};
 use crate::staff::types::Staff;
-use crate::staff::types::staff_by_id;
+use crate::staff::types::required_staff;
 use crate::vacancies::model::ContractType;
 use crate::vacancies::types::Vacancy;
 use async_graphql::{Context, ID, Object, Result};
@@ -30,13 +30,12 @@ impl Application {
     }
 
     /// The vacancy.
-    async fn vacancy(&self, ctx: &Context<'_>) -> Result<Option<Vacancy>> {
+    async fn vacancy(&self, ctx: &Context<'_>) -> Result<Vacancy> {
         let db = ctx.data::<DatabaseConnection>()?;
-        Ok(
-            crate::vacancies::service::find_vacancy(db, self.0.vacancy_id)
-                .await?
-                .map(Vacancy),
-        )
+        crate::vacancies::service::find_vacancy(db, self.0.vacancy_id)
+            .await?
+            .map(Vacancy)
+            .ok_or_else(|| crate::loaders::missing_row("vacancy_id"))
     }
 
     /// Where it stands now.
@@ -60,8 +59,8 @@ impl Application {
     }
 
     /// Who started it.
-    async fn created_by(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
-        staff_by_id(ctx, self.0.created_by_id).await
+    async fn created_by(&self, ctx: &Context<'_>) -> Result<Staff> {
+        required_staff(ctx, self.0.created_by_id, "created_by_id").await
     }
 
     /// When it was started.
@@ -97,8 +96,8 @@ impl ApplicationStep {
     }
 
     /// Who recorded it.
-    async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
-        staff_by_id(ctx, self.0.recorded_by_id).await
+    async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Staff> {
+        required_staff(ctx, self.0.recorded_by_id, "recorded_by_id").await
     }
 }
 
@@ -222,8 +221,8 @@ impl SupportContact {
     }
 
     /// Who recorded it.
-    async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Option<Staff>> {
-        staff_by_id(ctx, self.0.recorded_by_id).await
+    async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Staff> {
+        required_staff(ctx, self.0.recorded_by_id, "recorded_by_id").await
     }
 }
 

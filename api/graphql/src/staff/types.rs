@@ -142,6 +142,18 @@ crate::mutation_payload!(StaffUpdatePayload, staff: Staff, "Result of `staffUpda
 crate::mutation_payload!(StaffDeactivatePayload, staff: Staff, "Result of `staffDeactivate`.");
 
 /// A member of staff by id, through the request's loader (for `recordedBy`-style fields).
+/// A member of staff a NOT NULL key points at (`what` names the key in the log when the row is
+/// gone).
+pub async fn required_staff(
+    ctx: &async_graphql::Context<'_>,
+    id: uuid::Uuid,
+    what: &str,
+) -> async_graphql::Result<Staff> {
+    staff_by_id(ctx, id)
+        .await?
+        .ok_or_else(|| crate::loaders::missing_row(what))
+}
+
 pub async fn staff_by_id(
     ctx: &async_graphql::Context<'_>,
     id: uuid::Uuid,

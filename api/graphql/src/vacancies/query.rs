@@ -3,10 +3,10 @@
 use async_graphql::{Context, ID, Object, Result};
 use sea_orm::DatabaseConnection;
 
-use super::inputs::{NearInput, VacancyFilter, VacancySearchFilter};
+use super::inputs::{NearInput, VacancyFilter, VacancyOrder, VacancySearchFilter};
 use super::search::{SearchArgs, search_vacancies};
 use super::service;
-use super::types::{Vacancy, VacancyConnection, VacancySearchResult, VacancySort};
+use super::types::{Vacancy, VacancyConnection, VacancySearchConnection, VacancySort};
 use crate::auth::viewer;
 use crate::ids::{self, Kind};
 use crate::pagination::{PageArgs, complexity, wants_total};
@@ -33,10 +33,17 @@ impl VacancyQuery {
 
     /// Vacancies, newest first.
     #[graphql(complexity = "complexity(child_complexity, first, last)")]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "each is one GraphQL argument of the field"
+    )]
     async fn vacancies(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Which vacancies to list.")] filter: Option<VacancyFilter>,
+        #[graphql(desc = "Order of the list (default: newest first).")] order_by: Option<
+            VacancyOrder,
+        >,
         #[graphql(desc = "Items after this cursor.")] after: Option<String>,
         #[graphql(desc = "How many items, forwards (at most 100).")] first: Option<i32>,
         #[graphql(desc = "Items before this cursor.")] before: Option<String>,
@@ -45,9 +52,14 @@ impl VacancyQuery {
         viewer(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
         let args = PageArgs::new(first, after, last, before);
-        let page =
-            service::list_vacancies(db, &filter.unwrap_or_default(), &args, wants_total(ctx))
-                .await?;
+        let page = service::list_vacancies(
+            db,
+            &filter.unwrap_or_default(),
+            order_by.unwrap_or_default(),
+            &args,
+            wants_total(ctx),
+        )
+        .await?;
         Ok(page.map(Vacancy).into())
     }
 
@@ -68,7 +80,7 @@ impl VacancyQuery {
         #[graphql(desc = "Order of hits (default RELEVANCE).", default)] sort: VacancySort,
         #[graphql(desc = "Items after this cursor.")] after: Option<String>,
         #[graphql(desc = "How many items (at most 100).")] first: Option<i32>,
-    ) -> Result<VacancySearchResult> {
+    ) -> Result<VacancySearchConnection> {
         viewer(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
         let search = ctx.data::<std::sync::Arc<super::indexer::SearchIndex>>()?;

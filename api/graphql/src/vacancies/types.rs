@@ -338,32 +338,29 @@ crate::connection_types!(
     VacancySearchConnection,
     VacancySearchEdge,
     VacancySearchHit,
-    "A page of search hits, in the requested order.",
-    "A search hit with its cursor."
+    "The result of `vacancySearch`: a page of hits in the requested order, with counts per dimension beside them.",
+    "A search hit with its cursor.",
+    {
+        /// Counts per dimension over every match (not just this page).
+        pub facets: Vec<SearchFacetCount>,
+    }
 );
 
-/// The result of `vacancySearch`.
-#[derive(SimpleObject)]
-pub struct VacancySearchResult {
-    /// The hits, paged.
-    pub hits: VacancySearchConnection,
-    /// Counts per dimension over every match (not just this page).
-    pub facets: Vec<SearchFacetCount>,
-}
-
-impl From<super::search::SearchFound> for VacancySearchResult {
+impl From<super::search::SearchFound> for VacancySearchConnection {
     fn from(found: super::search::SearchFound) -> Self {
-        VacancySearchResult {
-            hits: found
-                .hits
-                .map(|hit| VacancySearchHit {
-                    vacancy: Vacancy(hit.vacancy),
-                    score: hit.score,
-                    distance_km: hit.distance_km,
-                    title_html: hit.title_html,
-                    description_html: hit.description_html,
-                })
-                .into(),
+        let page = found.hits.map(|hit| VacancySearchHit {
+            vacancy: Vacancy(hit.vacancy),
+            score: hit.score,
+            distance_km: hit.distance_km,
+            title_html: hit.title_html,
+            description_html: hit.description_html,
+        });
+        let (edges, nodes) = Self::split(page.items);
+        VacancySearchConnection {
+            edges,
+            nodes,
+            page_info: page.info,
+            total_count: page.total,
             facets: found.facets,
         }
     }
