@@ -3,7 +3,7 @@
 lists is raised somewhere: `error-codes.py SRC_DIR... README.md`.
 
 Codes are read where the service sets them: `"code": "X"` in JSON bodies, `set("code", "X")` on
-error extensions, the code argument of `request_error(...)`, and the `=> "X"` arms of
+error extensions, the code argument of the `request_error(...)` and `refusal(...)` helpers, and the `=> "X"` arms of
 `ApiError::code` and `request_error_code`."""
 import pathlib
 import re
@@ -13,7 +13,8 @@ import sys
 patterns = [
     re.compile(r'"code"\s*:\s*"([A-Z][A-Z_]+)"'),
     re.compile(r'set\(\s*"code"\s*,\s*"([A-Z][A-Z_]+)"\s*\)'),
-    re.compile(r'request_error\([^;]*?,\s*"([A-Z][A-Z_]+)",?\s*\)', re.S),
+    # A code passed as the last argument of a helper: `request_error(.., "X")`, `refusal(.., "X")`.
+    re.compile(r'\b(?:request_error|refusal)\([^;]*?,\s*"([A-Z][A-Z_]+)",?\s*\)', re.S),
 ]
 arm = re.compile(r'=>\s*"([A-Z][A-Z_]+)"')
 raised = {}

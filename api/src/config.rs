@@ -146,9 +146,9 @@ pub struct Settings {
     )]
     pub cors_allowed_origins: Vec<String>,
 
-    /// How many persisted queries (automatic persisted queries, by SHA-256 hash) each schema keeps
-    /// in memory; 0 turns persisted queries off.
-    #[arg(long, env = "IPSMATCH_PERSISTED_QUERIES", default_value_t = 1_000)]
+    /// How many persisted queries (automatic persisted queries, by SHA-256 hash) the service keeps
+    /// in memory, for all callers together (at most 100,000); 0 turns persisted queries off.
+    #[arg(long, env = "IPSMATCH_PERSISTED_QUERIES", default_value_t = 1_000, value_parser = parse_persisted_queries)]
     pub persisted_queries: usize,
 
     /// Answer introspection queries.
@@ -324,21 +324,75 @@ impl Default for Settings {
     }
 }
 
-/// Reads one CORS origin: `http` or `https`, a host, an optional port, nothing after.
+/// Reads `persisted_queries`: a count up to [`crate::persisted::MAX_KEPT`].
+fn parse_persisted_queries(text: &str) -> Result<usize, String> {
+    let n: usize = text
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{text}` is not a whole number"))?;
+    if n > crate::persisted::MAX_KEPT {
+        return Err(format!("at most {}", crate::persisted::MAX_KEPT));
+    }
+    Ok(n)
+}
+
+/// Reads one CORS origin as a browser sends it in `Origin`: `http` or `https`, a lower-case host
+/// (a name or a bracketed IPv6 address), and a port only when it is not the scheme's default.
+/// Anything else could never match a browser's `Origin`, or would stop the HTTP server.
 fn parse_origin(text: &str) -> Result<String, String> {
     let text = text.trim();
-    let rest = text
-        .strip_prefix("https://")
-        .or_else(|| text.strip_prefix("http://"))
-        .ok_or("an origin starts with https:// or http://")?;
-    let host_ok = !rest.is_empty()
-        && rest
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
-    if !host_ok {
-        return Err(format!(
-            "`{text}` is not an origin (scheme, host and port only, e.g. https://app.example.org)"
-        ));
+    let not_origin = || {
+        format!(
+            "`{text}` is not an origin as a browser sends it (scheme, lower-case host and a \
+             non-default port only, e.g. https://app.example.org)"
+        )
+    };
+    let (scheme, rest) = text.split_once("://").ok_or_else(not_origin)?;
+    let default_port = match scheme {
+        "https" => "443",
+        "http" => "80",
+        _ => return Err(not_origin()),
+    };
+    let (host, port) = match rest.strip_prefix('[') {
+        Some(v6) => {
+            let (address, after) = v6.split_once(']').ok_or_else(not_origin)?;
+            let ok = !address.is_empty()
+                && address
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || matches!(b, b'a'..=b'f' | b':'));
+            if !ok {
+                return Err(not_origin());
+            }
+            (address, after.strip_prefix(':'))
+        }
+        None => {
+            let (host, port) = match rest.split_once(':') {
+                Some((host, port)) => (host, Some(port)),
+                None => (rest, None),
+            };
+            let ok = host.split('.').all(|label| {
+                !label.is_empty()
+                    && label
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            });
+            if !ok {
+                return Err(not_origin());
+            }
+            (host, port)
+        }
+    };
+    if host.is_empty() {
+        return Err(not_origin());
+    }
+    if let Some(port) = port {
+        let valid = !port.is_empty()
+            && port.len() <= 5
+            && port.bytes().all(|b| b.is_ascii_digit())
+            && port.parse::<u32>().is_ok_and(|p| (1..=65_535).contains(&p));
+        if !valid || port == default_port {
+            return Err(not_origin());
+        }
     }
     Ok(text.to_string())
 }

@@ -19,6 +19,7 @@ use uuid::Uuid;
 
 use crate::error::ApiError;
 use crate::loaders::Loaders;
+use crate::persisted::Missing;
 use crate::session::{Audience, caller, credential};
 
 use crate::serving::censor;
@@ -350,34 +351,43 @@ async fn execute(
     surface: Surface,
 ) -> HttpResponse {
     let request_id = request_id(req);
-    let query = match state
-        .persisted
-        .resolve(surface, params.query, params.persisted.as_ref())
-    {
-        Ok(query) => query,
-        // What Apollo Server answers, so that every APQ client (Apollo, urql, Relay's) sends the
-        // document once and retries.
-        Err(crate::persisted::Missing::NotFound) => {
-            return respond(
-                StatusCode::OK,
-                media,
-                &json!({ "errors": [{ "message": "PersistedQueryNotFound", "extensions": { "code": "PERSISTED_QUERY_NOT_FOUND" } }] }),
-            );
+    let authorization = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok());
+    let audience = match surface {
+        Surface::Staff => Audience::Staff,
+        Surface::Integrations => Audience::Integrator,
+    };
+    // The one caller check (the same as every operation over a socket runs). A refusal is
+    // answered after the document is parsed, except for a persisted query: each caller's
+    // documents are kept apart, so the caller must be known first.
+    let signed_in = match credential(&state.verifier, audience, authorization) {
+        Ok(None) => Ok(None),
+        Ok(Some(credential)) => caller(&state.db, &credential).await.map(Some),
+        Err(err) => Err(err),
+    };
+    let signed_in = match signed_in {
+        Err(err) if params.persisted.is_some() => {
+            return api_error_response(media, err, request_id);
         }
-        Err(crate::persisted::Missing::NotSupported) => {
-            return respond(
-                StatusCode::OK,
-                media,
-                &json!({ "errors": [{ "message": "PersistedQueryNotSupported", "extensions": { "code": "PERSISTED_QUERY_NOT_SUPPORTED" } }] }),
-            );
-        }
-        Err(crate::persisted::Missing::HashMismatch) => {
-            return request_error(
-                StatusCode::BAD_REQUEST,
-                media,
-                "`extensions.persistedQuery.sha256Hash` is not the SHA-256 of `query`",
-                "BAD_USER_INPUT",
-            );
+        other => other,
+    };
+    let query = match (params.query, &params.persisted) {
+        (query, None) => query.unwrap_or_default(),
+        // Anonymous callers keep nothing: a document is run as sent.
+        (Some(query), Some(_)) if matches!(signed_in, Ok(None)) => query,
+        (query, Some(persisted)) => {
+            let Ok(Some(who)) = &signed_in else {
+                return persisted_refusal(media, Missing::NotSupported);
+            };
+            match state
+                .persisted
+                .resolve((surface, who.id()), query, Some(persisted))
+            {
+                Ok(query) => query,
+                Err(missing) => return persisted_refusal(media, missing),
+            }
         }
     };
     let mut request = async_graphql::Request::new(query);
@@ -408,32 +418,15 @@ async fn execute(
         }
     }
 
-    let authorization = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok());
-    let audience = match surface {
-        Surface::Staff => Audience::Staff,
-        Surface::Integrations => Audience::Integrator,
-    };
-    // The one caller check (the same as every operation over a socket runs).
-    let signed_in = match credential(&state.verifier, audience, authorization) {
-        Ok(None) => Ok(false),
-        Ok(Some(credential)) => caller(&state.db, &credential)
-            .await
-            .map(|who| who.insert_into(&mut request.data))
-            .map(|()| true),
-        Err(err) => Err(err),
-    };
     match signed_in {
         Err(err) => return api_error_response(media, err, request_id),
         // Anonymous requests are charged to the client's address.
-        Ok(false) => {
+        Ok(None) => {
             if let Some(peer) = req.peer_addr() {
                 request.data.insert(crate::rate_limit::ClientIp(peer.ip()));
             }
         }
-        Ok(true) => {}
+        Ok(Some(who)) => who.insert_into(&mut request.data),
     }
     request = request.data(Loaders::new(&state.db)).data(request_id);
 
@@ -579,6 +572,32 @@ fn parse_failure(err: ServerError) -> ServerError {
     ext.set("code", "GRAPHQL_PARSE_FAILED");
     failure.extensions = Some(ext);
     failure
+}
+
+/// The answer when a persisted query's document cannot be had.
+fn persisted_refusal(media: MediaType, missing: Missing) -> HttpResponse {
+    // PERSISTED_QUERY_NOT_FOUND and _NOT_SUPPORTED come with 200, as Apollo Server sends them, so
+    // that every APQ client (Apollo's link, urql's exchange) sends the document and goes on.
+    match missing {
+        Missing::NotFound => request_error(
+            StatusCode::OK,
+            media,
+            "PersistedQueryNotFound",
+            "PERSISTED_QUERY_NOT_FOUND",
+        ),
+        Missing::NotSupported => request_error(
+            StatusCode::OK,
+            media,
+            "PersistedQueryNotSupported",
+            "PERSISTED_QUERY_NOT_SUPPORTED",
+        ),
+        Missing::HashMismatch => request_error(
+            StatusCode::BAD_REQUEST,
+            media,
+            "`extensions.persistedQuery.sha256Hash` is not the SHA-256 of `query`",
+            "BAD_USER_INPUT",
+        ),
+    }
 }
 
 /// CORS for browser pages on other origins: only the configured ones, GET and POST, the headers a

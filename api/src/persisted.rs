@@ -4,7 +4,9 @@
 //!
 //! The text is resolved here, before the document is parsed, so that a persisted query goes
 //! through exactly the checks a sent one does (GET carries no mutation, the Int-literal check,
-//! depth, cost, the rate limit). What is kept is bounded: at most the configured number of
+//! depth, cost, the rate limit). Each caller's documents are kept apart (the key is the caller
+//! as well as the hash), so that whether a hash is known tells nobody what anyone else ran; an
+//! anonymous caller keeps nothing. What is kept is bounded: at most the configured number of
 //! documents of at most [`MAX_KEPT_BYTES`] each, least recently used dropped first.
 
 use std::num::NonZeroUsize;
@@ -14,6 +16,9 @@ use sha2::{Digest, Sha256};
 
 /// Longest document kept (longer ones run, but must be sent each time).
 pub const MAX_KEPT_BYTES: usize = 32 * 1024;
+
+/// Most documents the setting may ask to keep (3.2 GB at most at [`MAX_KEPT_BYTES`] each).
+pub const MAX_KEPT: usize = 100_000;
 
 /// What a request says about persisting its document.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,16 +61,17 @@ pub enum Missing {
     NotSupported,
 }
 
-/// The documents kept, per surface (`S`: which API), by hash.
-pub struct PersistedQueries<S> {
-    kept: Option<Mutex<lru::LruCache<(S, String), String>>>,
+/// The documents kept, by whose they are (`K`: the API and the caller) and their hash.
+pub struct PersistedQueries<K> {
+    kept: Option<Mutex<lru::LruCache<(K, String), String>>>,
 }
 
-impl<S: std::hash::Hash + Eq + Copy> PersistedQueries<S> {
-    /// Keeps at most `capacity` documents; 0 turns persisted queries off.
+impl<K: std::hash::Hash + Eq + Copy> PersistedQueries<K> {
+    /// Keeps at most `capacity` documents (at most [`MAX_KEPT`]); 0 turns persisted queries off.
     pub fn new(capacity: usize) -> Self {
         Self {
-            kept: NonZeroUsize::new(capacity).map(|c| Mutex::new(lru::LruCache::new(c))),
+            kept: NonZeroUsize::new(capacity.min(MAX_KEPT))
+                .map(|c| Mutex::new(lru::LruCache::new(c))),
         }
     }
 
@@ -73,7 +79,7 @@ impl<S: std::hash::Hash + Eq + Copy> PersistedQueries<S> {
     /// kept under the hash.
     pub fn resolve(
         &self,
-        surface: S,
+        owner: K,
         query: Option<String>,
         persisted: Option<&PersistedQuery>,
     ) -> Result<String, Missing> {
@@ -83,7 +89,7 @@ impl<S: std::hash::Hash + Eq + Copy> PersistedQueries<S> {
         let Some(kept) = &self.kept else {
             return query.ok_or(Missing::NotSupported);
         };
-        let key = (surface, persisted.sha256.clone());
+        let key = (owner, persisted.sha256.clone());
         let mut kept = kept
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
@@ -112,6 +118,9 @@ mod tests {
         Integrations,
     }
 
+    const ME: u8 = 1;
+    const SOMEONE_ELSE: u8 = 2;
+
     fn hash(text: &str) -> PersistedQuery {
         PersistedQuery {
             sha256: hex::encode(Sha256::digest(text.as_bytes())),
@@ -119,24 +128,29 @@ mod tests {
     }
 
     #[test]
-    fn a_hash_is_known_once_sent_with_its_document_and_only_for_its_surface() {
+    fn a_hash_is_known_once_sent_with_its_document_and_only_to_its_sender_on_its_surface() {
         let kept = PersistedQueries::new(10);
         let doc = "{ viewer { id } }";
         assert_eq!(
-            kept.resolve(Surface::Staff, None, Some(&hash(doc))),
+            kept.resolve((Surface::Staff, ME), None, Some(&hash(doc))),
             Err(Missing::NotFound)
         );
         assert_eq!(
-            kept.resolve(Surface::Staff, Some(doc.into()), Some(&hash(doc))),
+            kept.resolve((Surface::Staff, ME), Some(doc.into()), Some(&hash(doc))),
             Ok(doc.to_string())
         );
         assert_eq!(
-            kept.resolve(Surface::Staff, None, Some(&hash(doc))),
+            kept.resolve((Surface::Staff, ME), None, Some(&hash(doc))),
             Ok(doc.to_string())
         );
         assert_eq!(
-            kept.resolve(Surface::Integrations, None, Some(&hash(doc))),
+            kept.resolve((Surface::Integrations, ME), None, Some(&hash(doc))),
             Err(Missing::NotFound)
+        );
+        assert_eq!(
+            kept.resolve((Surface::Staff, SOMEONE_ELSE), None, Some(&hash(doc))),
+            Err(Missing::NotFound),
+            "whether a hash is known tells nobody what someone else ran"
         );
     }
 
@@ -146,14 +160,14 @@ mod tests {
         let claimed = hash("{ viewer { id } }");
         assert_eq!(
             kept.resolve(
-                Surface::Staff,
+                (Surface::Staff, ME),
                 Some("{ clients { totalCount } }".into()),
                 Some(&claimed)
             ),
             Err(Missing::HashMismatch)
         );
         assert_eq!(
-            kept.resolve(Surface::Staff, None, Some(&claimed)),
+            kept.resolve((Surface::Staff, ME), None, Some(&claimed)),
             Err(Missing::NotFound)
         );
     }
@@ -163,23 +177,27 @@ mod tests {
         let kept = PersistedQueries::new(2);
         let docs = ["{ a }", "{ b }", "{ c }"];
         for doc in docs {
-            kept.resolve(Surface::Staff, Some(doc.into()), Some(&hash(doc)))
+            kept.resolve((Surface::Staff, ME), Some(doc.into()), Some(&hash(doc)))
                 .expect("kept");
         }
         assert_eq!(
-            kept.resolve(Surface::Staff, None, Some(&hash("{ a }"))),
+            kept.resolve((Surface::Staff, ME), None, Some(&hash("{ a }"))),
             Err(Missing::NotFound),
             "the least recently used is dropped"
         );
         let long = format!("{{ a{} }}", " ".repeat(MAX_KEPT_BYTES));
-        kept.resolve(Surface::Staff, Some(long.clone()), Some(&hash(&long)))
+        kept.resolve((Surface::Staff, ME), Some(long.clone()), Some(&hash(&long)))
             .expect("runs");
         assert_eq!(
-            kept.resolve(Surface::Staff, None, Some(&hash(&long))),
+            kept.resolve((Surface::Staff, ME), None, Some(&hash(&long))),
             Err(Missing::NotFound)
         );
         assert_eq!(
-            PersistedQueries::<Surface>::new(0).resolve(Surface::Staff, None, Some(&hash("{ a }"))),
+            PersistedQueries::<(Surface, u8)>::new(0).resolve(
+                (Surface::Staff, ME),
+                None,
+                Some(&hash("{ a }"))
+            ),
             Err(Missing::NotSupported)
         );
     }

@@ -34,7 +34,7 @@ pub struct AppState {
     /// The rate-limit buckets both schemas and the HTTP reports charge.
     pub limiter: Arc<crate::rate_limit::RateLimiter>,
     /// Documents kept for automatic persisted queries.
-    pub persisted: crate::persisted::PersistedQueries<Surface>,
+    pub persisted: crate::persisted::PersistedQueries<(Surface, Uuid)>,
     /// GraphiQL's page and files (none when GraphiQL is off).
     pub graphiql: Option<crate::graphiql::Graphiql>,
 }

@@ -70,6 +70,14 @@ impl Caller {
         }
     }
 
+    /// The staff member's or integrator's id.
+    pub fn id(&self) -> uuid::Uuid {
+        match self {
+            Caller::Staff(viewer) => viewer.id(),
+            Caller::Integrator(integrator) => integrator.id(),
+        }
+    }
+
     /// Puts the caller into an operation's data, where resolvers find it.
     pub fn insert_into(self, data: &mut async_graphql::Data) {
         match self {

@@ -211,6 +211,16 @@ async fn a_persisted_query_is_sent_once_then_by_its_hash() {
         let (_, body) = apq(&app, &token, json!({ "extensions": hash })).await;
         assert_eq!(body["data"]["clients"]["totalCount"], 0, "by hash alone: {body}");
 
+        // Kept for its sender only: whether a hash is known tells nobody what someone else ran,
+        // and an anonymous caller keeps nothing.
+        let (_, _, colleague) = app.specialist().await;
+        let (_, body) = apq(&app, &colleague, json!({ "extensions": hash })).await;
+        assert_eq!(body["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_FOUND", "{body}");
+        let r = app.client.post(format!("{}/graphql", app.address)).header("content-type", "application/json")
+            .body(json!({ "extensions": hash }).to_string()).send().await.expect("sent");
+        let body: Value = r.json().await.expect("json");
+        assert_eq!(body["errors"][0]["extensions"]["code"], "PERSISTED_QUERY_NOT_SUPPORTED", "{body}");
+
         // Over GET too, and a persisted mutation may still not run over GET.
         let url = format!("{}/graphql?extensions={}", app.address, urlencode(&hash.to_string()));
         let r = app.client.get(&url).header("accept", "application/json").bearer_auth(&token).send().await.expect("sent");
@@ -264,6 +274,17 @@ async fn graphiql_loads_only_pinned_files_under_its_policy() {
             "{policy}"
         );
         assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+        assert!(
+            !policy.contains("jsdelivr.net;"),
+            "only the pinned files, not the whole CDN: {policy}"
+        );
+        for asset in ipsmatch::graphiql::assets() {
+            let url = format!(
+                "https://cdn.jsdelivr.net/npm/{}@{}/{}",
+                asset.package, asset.version, asset.path
+            );
+            assert!(policy.contains(&url), "{policy}");
+        }
         let page = r.text().await.expect("page");
         for asset in ipsmatch::graphiql::assets() {
             assert!(

@@ -104,6 +104,8 @@ struct World {
     /// Ids, names and export references of the two clients that leave the specialist's reach.
     needles: Vec<String>,
     x2: String,
+    /// X2's consent (its first version's id), a node of its own.
+    consent: String,
 }
 
 async fn world(app: &TestApp) -> World {
@@ -177,6 +179,8 @@ async fn world(app: &TestApp) -> World {
         "Xavier Movedaway".to_string(),
         reference(x1.clone()).await,
         reference(x2.clone()).await,
+        // A consent version is a node of its own: it too leaves with its client.
+        consent.clone(),
     ];
     let w = World {
         specialist,
@@ -186,6 +190,7 @@ async fn world(app: &TestApp) -> World {
         vacancy,
         needles,
         x2: x2.clone(),
+        consent,
     };
 
     // Before: the probes see both clients (so they can see them at all).
@@ -261,6 +266,8 @@ fn probes(w: &World, scope: &Value, from: &str, to: &str) -> Vec<(String, Value)
         // Query.node, Query.nodes (Client implements Node)
         ("query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Client { name } } }".into(), ids.clone()),
         ("query($id: ID!) { node(id: $id) { id ... on Client { name } } }".into(), json!({ "id": w.x2 })),
+        // Query.node → Consent (a version's wording and employer, reached through its client)
+        ("query($id: ID!) { node(id: $id) { id ... on Consent { wording employer { name } } } }".into(), json!({ "id": w.consent })),
         // ClientConnection.nodes, ClientEdge.node
         ("{ clients(first: 100) { nodes { id name } edges { node { id name } } } }".into(), json!({})),
         // Engagement.clients

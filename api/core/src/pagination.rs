@@ -116,8 +116,9 @@ impl From<SortValue> for sea_orm::Value {
 struct Cursor {
     k: SortValue,
     i: Uuid,
-    /// The order the cursor was made in (absent in cursors made before lists could be ordered).
-    #[serde(default, skip_serializing_if = "String::is_empty")]
+    /// The order the cursor was made in. Cursors made before lists could be ordered have none,
+    /// and are refused: a client then starts the list again.
+    #[serde(default)]
     o: String,
 }
 
@@ -147,7 +148,7 @@ fn decode_cursor(
     crate::limits::check_cursor(argument, text)?;
     let bytes = URL_SAFE_NO_PAD.decode(text).map_err(|_| bad())?;
     let cursor: Cursor = serde_json::from_slice(&bytes).map_err(|_| bad())?;
-    if !cursor.o.is_empty() && cursor.o != order {
+    if cursor.o != order {
         return Err(bad());
     }
     // Untagged JSON reads every key back as text; restore the time or day this list sorts by.
@@ -351,6 +352,17 @@ mod tests {
         let text = encode_cursor(SortValue::Text("acme ltd".into()), id, "name_key.asc");
         assert!(matches!(
             decode_cursor("after", &text, KeyKind::Text, "name_key.desc"),
+            Err(ApiError::BadUserInput(_))
+        ));
+    }
+
+    #[test]
+    fn a_cursor_without_its_order_is_refused() {
+        let id = Uuid::now_v7();
+        let json = serde_json::json!({ "k": "acme ltd", "i": id }).to_string();
+        let old = URL_SAFE_NO_PAD.encode(json);
+        assert!(matches!(
+            decode_cursor("after", &old, KeyKind::Text, "name_key.asc"),
             Err(ApiError::BadUserInput(_))
         ));
     }

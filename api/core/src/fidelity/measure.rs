@@ -44,32 +44,6 @@ impl SeriesPoint {
     }
 }
 
-crate::stored_enum! {
-    /// Which fidelity measure; stored (and named in the thresholds file) in lower case.
-    pub enum MeasureKey {
-        /// Clients per full-time specialist.
-        CaseloadPerFte = "caseload_per_fte",
-        /// Face-to-face employer contacts per specialist per week.
-        FaceToFaceEmployerContactsPerWeek = "face_to_face_employer_contacts_per_week",
-        /// Days from referral to the first face-to-face employer contact.
-        DaysToFirstEmployerContact = "days_to_first_employer_contact",
-        /// Share of jobs of different types.
-        JobTypeDiversity = "job_type_diversity",
-        /// Share of jobs with different employers.
-        EmployerDiversity = "employer_diversity",
-        /// Share of jobs that are competitive.
-        CompetitiveJobs = "competitive_jobs",
-        /// In-work support at the expected rhythm.
-        InWorkSupportRhythm = "in_work_support_rhythm",
-        /// Contact soon after a job ended.
-        ContactAfterJobEnd = "contact_after_job_end",
-        /// Disclosure discussed before the first employer contact.
-        DisclosureDiscussedBeforeEmployerContact = "disclosure_discussed_before_employer_contact",
-        /// Outreach before a discharge for disengagement.
-        OutreachBeforeDischarge = "outreach_before_discharge",
-    }
-}
-
 /// One fidelity measure.
 #[derive(Clone, Debug)]
 pub struct FidelityMeasure {

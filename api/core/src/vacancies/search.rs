@@ -353,6 +353,20 @@ mod tests {
     use super::*;
 
     #[test]
+    fn every_dimension_the_index_counts_has_its_name_in_the_schema() {
+        for dimension in search_index::FACET_DIMENSIONS {
+            assert!(
+                SearchFacetDimension::from_db(dimension).is_ok(),
+                "the index counts `{dimension}`, which SearchFacetDimension lacks"
+            );
+        }
+        assert_eq!(
+            SearchFacetDimension::ALL.len(),
+            search_index::FACET_DIMENSIONS.len()
+        );
+    }
+
+    #[test]
     fn offset_cursors_round_trip() {
         assert_eq!(
             read_offset_cursor("after", &offset_cursor(41)).expect("cursor"),

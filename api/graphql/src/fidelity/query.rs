@@ -71,8 +71,8 @@ pub struct FidelityMeasure(pub super::measure::FidelityMeasure);
 impl FidelityMeasure {
     /// Which measure (stable; the thresholds file and the printable report use its lower-case
     /// name, e.g. `caseload_per_fte`).
-    async fn key(&self) -> Result<super::measure::MeasureKey> {
-        Ok(super::measure::MeasureKey::from_db(&self.0.key)?)
+    async fn key(&self) -> Result<super::thresholds::MeasureKey> {
+        Ok(super::thresholds::MeasureKey::from_db(&self.0.key)?)
     }
 
     /// What it measures, for a person.
