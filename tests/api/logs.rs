@@ -292,8 +292,11 @@ async fn entries_from_before_the_logs_were_keyed_still_verify_and_the_keyed_chai
         if app.backend == Backend::Sqlite {
             migration::Migrator::up(&db, None).await.expect("migrate");
         }
-        // Back past migration 10 (consent employer names) and 9 (the keyed logs).
-        migration::Migrator::down(&db, Some(2)).await.expect("before the keyed logs");
+        // Back past migration 9 (the keyed logs) and every one after it.
+        let migrations = migration::Migrator::migrations();
+        let keyed = migrations.iter().position(|m| m.name() == "m20261202_000009_trusted_logs").expect("the keyed-logs migration");
+        let steps = u32::try_from(migrations.len() - keyed).expect("steps");
+        migration::Migrator::down(&db, Some(steps)).await.expect("before the keyed logs");
         let mut prev = ipsmatch::log_chain::GENESIS.to_string();
         for (seq, purpose) in [(1, "RISK_ASSESSMENT"), (2, "SUPPORT_PLANNING")] {
             let at = ipsmatch::db::now();

@@ -194,8 +194,10 @@ async fn follow(db: DatabaseConnection, dir: PathBuf, state: Arc<SearchIndex>) {
                 }
                 continue;
             }
-            Ok(None) if !serving => {
-                // Caught up with what was committed while no index followed: serve search now.
+            // Caught up with what was committed while no index followed: serve search now. Not
+            // while waiting at a gap that may still fill: rows after it are not applied yet, and
+            // a search would miss them (on PostgreSQL, under load, right after a restart).
+            Ok(None) if !serving && gaps.is_empty() => {
                 if let Ok(mut slot) = state.index.write() {
                     *slot = Some(index.clone());
                 }
