@@ -30,6 +30,14 @@ enum Engagement {
 }
 
 #[derive(DeriveIden)]
+enum Application {
+    Table,
+    Id,
+    CreatedAt,
+    UpdatedAt,
+}
+
+#[derive(DeriveIden)]
 enum Vacancy {
     Table,
     Id,
@@ -87,6 +95,18 @@ fn indexes() -> Vec<(&'static str, DynIden, DynIden, DynIden)> {
             Engagement::Table.into_iden(),
             Engagement::RecordedAt.into_iden(),
             Engagement::Id.into_iden(),
+        ),
+        (
+            "application_created_at_order_idx",
+            Application::Table.into_iden(),
+            Application::CreatedAt.into_iden(),
+            Application::Id.into_iden(),
+        ),
+        (
+            "application_updated_at_order_idx",
+            Application::Table.into_iden(),
+            Application::UpdatedAt.into_iden(),
+            Application::Id.into_iden(),
         ),
         (
             "vacancy_created_at_order_idx",

@@ -111,3 +111,33 @@ async fn a_job_start_closes_its_application_and_keeps_raw_hours_pay_and_dates() 
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_pipeline_board_lists_the_applications_of_reached_clients_in_the_order_asked() {
+    on_each_database(|app| async move {
+        let (_, _, token) = app.specialist().await;
+        let mut made = Vec::new();
+        for _ in 0..3 {
+            let (client, vacancy) = client_and_vacancy(&app, &token).await;
+            let r = app.ok(&token, CREATE, json!({ "input": { "clientId": client, "vacancyId": vacancy } })).await;
+            made.push(r.data("applicationCreate.application.id").as_str().expect("id").to_string());
+        }
+        let ids = |r: &crate::helpers::Response| -> Vec<String> {
+            r.data("applications.nodes").as_array().expect("nodes").iter().map(|n| n["id"].as_str().expect("id").to_string()).collect()
+        };
+        let r = app.ok(&token, "{ applications(first: 10) { totalCount nodes { id client { name } } } }", json!({})).await;
+        assert_eq!(r.data("applications.totalCount"), 3);
+        assert_eq!(ids(&r), made.iter().rev().cloned().collect::<Vec<_>>(), "newest first by default");
+        assert_eq!(r.data("applications.nodes.0.client.name"), "Pat Pipeline");
+        let r = app.ok(&token, "{ applications(first: 10, orderBy: { field: CREATED_AT, direction: ASC }) { nodes { id } } }", json!({})).await;
+        assert_eq!(ids(&r), made, "oldest first when asked");
+        let r = app.ok(&token, "{ applications(filter: { stages: [APPLIED] }) { totalCount } }", json!({})).await;
+        assert_eq!(r.data("applications.totalCount"), 0);
+
+        // Another specialist's board holds none of them.
+        let (_, _, other) = app.specialist().await;
+        let r = app.ok(&other, "{ applications(first: 10) { totalCount nodes { id } } }", json!({})).await;
+        assert_eq!(r.data("applications.totalCount"), 0, "{}", r.body);
+    })
+    .await;
+}

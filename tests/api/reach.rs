@@ -274,6 +274,9 @@ fn probes(w: &World, scope: &Value, from: &str, to: &str) -> Vec<(String, Value)
         ("query($id: ID!) { node(id: $id) { ... on Employer { engagements(first: 50) { nodes { clients { id name } } } } } }".into(), json!({ "id": w.employer })),
         // CandidateMatch.client
         ("query($id: ID!) { vacancy(id: $id) { candidates(includeExcluded: true) { client { id name } } } }".into(), json!({ "id": w.vacancy })),
+        // Application.client (through Query.applications; Client.applications and node() reach it
+        // only through a reached client)
+        ("{ applications(first: 100) { nodes { client { id name } } edges { node { client { id name } } } } }".into(), json!({})),
         // ConsentAlert.client
         ("{ consentAlerts { client { id name } reason } }".into(), json!({})),
         // FidelityMeasure.clientsPastTarget, SeriesPoint.label, SpecialistFidelity
@@ -283,7 +286,7 @@ fn probes(w: &World, scope: &Value, from: &str, to: &str) -> Vec<(String, Value)
 }
 
 /// Every path the walk may find, and where it is probed.
-const PROBED: [&str; 9] = [
+const PROBED: [&str; 10] = [
     "Query.client",
     "Query.node",
     "Query.nodes",
@@ -291,6 +294,7 @@ const PROBED: [&str; 9] = [
     "ClientEdge.node",
     "Engagement.clients",
     "CandidateMatch.client",
+    "Application.client",
     "ConsentAlert.client",
     "FidelityMeasure.clientsPastTarget",
 ];

@@ -157,6 +157,7 @@ pub struct QueryRoot(
     EmployerQuery,
     VacancyQuery,
     ClientQuery,
+    crate::pipeline::query::PipelineQuery,
     crate::consent::query::ConsentQuery,
     crate::fidelity::query::FidelityQuery,
     crate::fidelity::query::OutcomeQuery,

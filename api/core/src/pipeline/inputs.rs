@@ -100,3 +100,45 @@ pub struct SupportContactRecordInput {
     #[cfg_attr(feature = "graphql", graphql(default))]
     pub notes: String,
 }
+
+/// What a list of applications is ordered by.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::Enum))]
+pub enum ApplicationOrderField {
+    /// When the application was started.
+    CreatedAt,
+    /// When it last moved.
+    UpdatedAt,
+}
+
+/// How to order a list of applications (ties broken by id, so pages never overlap).
+#[derive(Clone, Copy, Debug)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
+pub struct ApplicationOrder {
+    /// What to order by.
+    pub field: ApplicationOrderField,
+    /// Which way.
+    pub direction: crate::pagination::OrderDirection,
+}
+
+impl Default for ApplicationOrder {
+    /// CreatedAt descending, as the list ran before it could be ordered.
+    fn default() -> Self {
+        ApplicationOrder {
+            field: ApplicationOrderField::CreatedAt,
+            direction: crate::pagination::OrderDirection::Desc,
+        }
+    }
+}
+
+/// Which applications to list.
+#[derive(Clone, Debug, Default)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::InputObject))]
+pub struct ApplicationFilter {
+    /// Only at these stages.
+    pub stages: Option<Vec<ApplicationStageKind>>,
+    /// Only this client's.
+    pub client_id: Option<GlobalId>,
+    /// Only to this vacancy.
+    pub vacancy_id: Option<GlobalId>,
+}

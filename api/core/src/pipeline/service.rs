@@ -15,11 +15,12 @@ use entities::{application, application_stage, job_start, support_contact};
 use super::inputs::*;
 use super::model::*;
 use crate::access::Viewer;
-use crate::clients::access::find_client;
+use crate::clients::access::{ClientScope, find_client};
 use crate::clients::service::reachable;
 use crate::db::now;
 use crate::error::{ApiError, ServiceError, UserErrorCode, is_unique_violation};
 use crate::ids::{self, Kind};
+use crate::pagination::{KeyKind, Keyset, Page, PageArgs, SortValue, fetch_page};
 use crate::validate::{Checks, LONG_TEXT, SHORT_TEXT};
 
 fn today() -> NaiveDate {
@@ -183,6 +184,53 @@ pub async fn find_application(
     };
     let visible = find_client(conn, viewer, row.client_id).await?.is_some();
     Ok(visible.then_some(row))
+}
+
+/// One page of the applications of the clients the viewer reaches now, in the order asked.
+pub async fn list_applications(
+    db: &DatabaseConnection,
+    viewer: &Viewer,
+    filter: &ApplicationFilter,
+    sort: ApplicationOrder,
+    args: &PageArgs,
+    want_total: bool,
+) -> Result<Page<application::Model>, ApiError> {
+    let reached = sea_orm::sea_query::Query::select()
+        .column(entities::client::Column::Id)
+        .from(entities::client::Entity)
+        .cond_where(ClientScope::of(viewer).condition())
+        .to_owned();
+    let mut select =
+        application::Entity::find().filter(application::Column::ClientId.in_subquery(reached));
+    if let Some(stages) = &filter.stages {
+        select = select.filter(application::Column::Stage.is_in(stages.iter().map(|s| s.as_db())));
+    }
+    if let Some(client) = &filter.client_id {
+        let id = ids::decode_as(client, Kind::Client).unwrap_or_else(Uuid::nil);
+        select = select.filter(application::Column::ClientId.eq(id));
+    }
+    if let Some(vacancy) = &filter.vacancy_id {
+        let id = ids::decode_as(vacancy, Kind::Vacancy).unwrap_or_else(Uuid::nil);
+        select = select.filter(application::Column::VacancyId.eq(id));
+    }
+    let order = sort.direction.order();
+    let keyset = match sort.field {
+        ApplicationOrderField::CreatedAt => Keyset {
+            sort: application::Column::CreatedAt,
+            id: application::Column::Id,
+            order,
+            kind: KeyKind::Time,
+            key_of: |r: &application::Model| (SortValue::Time(r.created_at), r.id),
+        },
+        ApplicationOrderField::UpdatedAt => Keyset {
+            sort: application::Column::UpdatedAt,
+            id: application::Column::Id,
+            order,
+            kind: KeyKind::Time,
+            key_of: |r: &application::Model| (SortValue::Time(r.updated_at), r.id),
+        },
+    };
+    fetch_page(db, select, &keyset, args, want_total).await
 }
 
 /// A job start, if the viewer reaches its client.

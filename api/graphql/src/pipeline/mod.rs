@@ -3,4 +3,5 @@
 pub use ipsmatch_core::pipeline::*;
 
 pub mod mutation;
+pub mod query;
 pub mod types;

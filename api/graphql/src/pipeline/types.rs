@@ -19,6 +19,7 @@ use entities::{application, application_stage, job_start, support_contact};
 use sea_orm::DatabaseConnection;
 
 /// A client's application to one vacancy.
+#[derive(Clone)]
 pub struct Application(pub application::Model);
 
 /// A client's application to one vacancy.
@@ -27,6 +28,18 @@ impl Application {
     /// Global id.
     pub async fn id(&self) -> ID {
         ids::encode(Kind::Application, self.0.id)
+    }
+
+    /// The client applying; null only when they are no longer within your reach (reassigned while
+    /// this was read).
+    async fn client(&self, ctx: &Context<'_>) -> Result<Option<crate::clients::types::Client>> {
+        let me = crate::auth::viewer(ctx)?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        Ok(
+            crate::clients::access::find_client(db, me, self.0.client_id)
+                .await?
+                .map(crate::clients::types::Client),
+        )
     }
 
     /// The vacancy.
@@ -225,6 +238,14 @@ impl SupportContact {
         required_staff(ctx, self.0.recorded_by_id, "recorded_by_id").await
     }
 }
+
+crate::connection_types!(
+    ApplicationConnection,
+    ApplicationEdge,
+    Application,
+    "A page of applications, in the order asked.",
+    "An application with its cursor."
+);
 
 crate::mutation_payload!(ApplicationCreatePayload, application: Application, "Result of `applicationCreate`.");
 
