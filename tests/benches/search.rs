@@ -37,6 +37,7 @@ const CHUNK: usize = 5_000;
 /// Writes timed from commit to searchable.
 const PROBES: usize = 100;
 
+mod relevance;
 mod support;
 
 fn main() -> ExitCode {
@@ -462,6 +463,9 @@ struct SizeReport {
     suggestions: usize,
     rss_steady_mb: f64,
     rss_peak_mb: f64,
+    /// nDCG@10, typo recall@10 and zero results on the judged set: the index, SQLite FTS5, and
+    /// PostgreSQL full-text search.
+    relevance: Vec<(&'static str, relevance::Relevance)>,
 }
 
 async fn run(options: Options) -> anyhow::Result<()> {
@@ -557,6 +561,22 @@ async fn bench_size(
         indexed as f64 / rebuild_seconds
     );
 
+    eprintln!("  relevance on the judged set…");
+    let judged = relevance::judged();
+    let (corpus, soc_of) = corpus_codes(&db).await?;
+    let mut ranked = Vec::new();
+    for q in &judged {
+        let found = index.search(&relevance_request(&q.query))?;
+        ranked.push(
+            found
+                .hits
+                .iter()
+                .map(|h| soc_of.get(&h.id).cloned().flatten())
+                .collect::<Vec<_>>(),
+        );
+    }
+    let mut relevance = vec![("ipsmatch", relevance::score(&judged, &corpus, &ranked))];
+
     eprintln!("  tantivy ({} segments)…", index.segment_count());
     let tantivy = measure(cases, options.runs, async |case| {
         Ok(index.search(&case.index_request(false))?.total as u64)
@@ -595,12 +615,23 @@ async fn bench_size(
         sqlite_query(&db, case).await
     })
     .await?;
+    let mut ranked = Vec::new();
+    for q in &judged {
+        ranked.push(sqlite_ranked(&db, &q.query).await?);
+    }
+    relevance.push(("SQLite FTS5", relevance::score(&judged, &corpus, &ranked)));
     db.close().await?;
 
     let postgres = match &options.postgres {
         Some(url) => {
             eprintln!("  PostgreSQL…");
-            Some(postgres_baseline(url, options, long_tail, cases, size).await?)
+            let (timings, build, ranked) =
+                postgres_baseline(url, options, long_tail, cases, size, &judged).await?;
+            relevance.push((
+                "PostgreSQL FTS",
+                relevance::score(&judged, &corpus, &ranked),
+            ));
+            Some((timings, build))
         }
         None => None,
     };
@@ -621,7 +652,104 @@ async fn bench_size(
         suggestions,
         rss_steady_mb,
         rss_peak_mb,
+        relevance,
     })
+}
+
+/// The SOC code of every open vacancy, counted by unit group and by id.
+async fn corpus_codes(
+    db: &DatabaseConnection,
+) -> anyhow::Result<(
+    relevance::Corpus,
+    std::collections::HashMap<String, Option<String>>,
+)> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+    let rows: Vec<(uuid::Uuid, Option<String>)> = entities::vacancy::Entity::find()
+        .select_only()
+        .column(entities::vacancy::Column::Id)
+        .column(entities::vacancy::Column::SocCode)
+        .filter(entities::vacancy::Column::Status.eq("OPEN"))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let corpus = relevance::Corpus::new(rows.iter().map(|(_, code)| code.as_deref()));
+    let soc_of = rows
+        .into_iter()
+        .map(|(id, code)| (id.to_string(), code))
+        .collect();
+    Ok((corpus, soc_of))
+}
+
+/// A judged query as the index gets it: the text, open vacancies, best first, one page.
+fn relevance_request(text: &str) -> SearchRequest {
+    SearchRequest {
+        text: text.into(),
+        filters: Filters {
+            statuses: vec!["OPEN".into()],
+            ..Filters::default()
+        },
+        near: None,
+        sort: Sort::Relevance,
+        offset: 0,
+        limit: relevance::K,
+        count_facets: false,
+        stop: Default::default(),
+    }
+}
+
+/// A query's words as the SQL baselines take them.
+fn sql_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect()
+}
+
+/// SQLite FTS5's first page for a judged query: the SOC codes, in bm25 order.
+async fn sqlite_ranked(db: &DatabaseConnection, text: &str) -> anyhow::Result<Vec<Option<String>>> {
+    let matching = sql_words(text)
+        .iter()
+        .map(|w| format!("\"{w}\""))
+        .collect::<Vec<_>>()
+        .join(" OR ");
+    let sql = format!(
+        "SELECT v.soc_code FROM vacancy_fts JOIN vacancy v ON v.rowid = vacancy_fts.rowid \
+         WHERE vacancy_fts MATCH ? AND v.status = 'OPEN' \
+         ORDER BY bm25(vacancy_fts, 3.0, 1.5, 1.5, 1.0) LIMIT {}",
+        relevance::K
+    );
+    soc_codes(db, &sql, vec![matching.into()]).await
+}
+
+/// PostgreSQL's first page for a judged query: the SOC codes, in ts_rank order.
+async fn postgres_ranked(
+    db: &DatabaseConnection,
+    text: &str,
+) -> anyhow::Result<Vec<Option<String>>> {
+    let sql = format!(
+        "SELECT v.soc_code FROM vacancy v, to_tsquery('english', $1) q \
+         WHERE v.search @@ q AND v.status = 'OPEN' \
+         ORDER BY ts_rank(v.search, q) DESC LIMIT {}",
+        relevance::K
+    );
+    soc_codes(db, &sql, vec![sql_words(text).join(" | ").into()]).await
+}
+
+async fn soc_codes(
+    db: &DatabaseConnection,
+    sql: &str,
+    values: Vec<Value>,
+) -> anyhow::Result<Vec<Option<String>>> {
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            db.get_database_backend(),
+            sql,
+            values,
+        ))
+        .await?;
+    rows.iter()
+        .map(|row| Ok(row.try_get_by_index::<Option<String>>(0)?))
+        .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1038,7 +1166,8 @@ async fn postgres_baseline(
     long_tail: &[ipsmatch::demo::vacancies::Title],
     cases: &[Case],
     size: usize,
-) -> anyhow::Result<(Timings, f64)> {
+    judged: &[relevance::Judged],
+) -> anyhow::Result<(Timings, f64, Vec<Vec<Option<String>>>)> {
     let name = format!("ipsmatch_bench_{}", std::process::id());
     support::with_scratch_database(url, &name, async |db_url: &str| {
         let mut settings = Settings::with_data_dir(std::env::temp_dir());
@@ -1063,8 +1192,12 @@ async fn postgres_baseline(
             postgres_query(&db, case).await
         })
         .await?;
+        let mut ranked = Vec::new();
+        for q in judged {
+            ranked.push(postgres_ranked(&db, &q.query).await?);
+        }
         db.close().await?;
-        anyhow::Ok((timings, build))
+        anyhow::Ok((timings, build, ranked))
     })
     .await
 }
@@ -1180,6 +1313,39 @@ fn print_report(r: &SizeReport, cases: &[Case], runs: usize) {
         r.rss_peak_mb
     );
     println!();
+    println!(
+        "relevance on the judged set ({} queries; tests/benches/relevance)",
+        relevance::judged().len()
+    );
+    let kinds: Vec<String> = r
+        .relevance
+        .first()
+        .map(|(_, rel)| rel.by_kind.iter().map(|(k, _)| k.clone()).collect())
+        .unwrap_or_default();
+    print!(
+        "{:<16} {:>8} {:>8} {:>8}",
+        "", "nDCG@10", "typo R@10", "zero"
+    );
+    for kind in &kinds {
+        print!(" {:>8}", format!("{kind}"));
+    }
+    println!();
+    for (system, rel) in &r.relevance {
+        print!(
+            "{system:<16} {:>8.3} {:>8.3} {:>8.3}",
+            rel.ndcg, rel.typo_recall, rel.zero_rate
+        );
+        for (_, ndcg) in &rel.by_kind {
+            print!(" {ndcg:>8.3}");
+        }
+        println!();
+    }
+    for (system, rel) in &r.relevance {
+        if !rel.zero_queries.is_empty() {
+            println!("  {system}: nothing for {}", rel.zero_queries.join(" · "));
+        }
+    }
+    println!();
     for (target, met) in targets(r) {
         println!("  [{}] {target}", if met { "met" } else { "MISSED" });
     }
@@ -1280,6 +1446,14 @@ fn report_json(r: &SizeReport) -> Json {
         "sqlite_fts5_build_seconds": round3(r.sqlite_build_seconds),
         "postgresql_fts": r.postgres.as_ref().map(|(t, _)| timings_json(t)),
         "postgresql_build_seconds": r.postgres.as_ref().map(|(_, b)| round3(*b)),
+        "relevance": r.relevance.iter().map(|(system, rel)| json!({
+            "system": system,
+            "ndcg_at_10": round3(rel.ndcg),
+            "typo_recall_at_10": round3(rel.typo_recall),
+            "zero_result_rate": round3(rel.zero_rate),
+            "zero_result_queries": rel.zero_queries,
+            "ndcg_at_10_by_kind": rel.by_kind.iter().map(|(k, v)| json!({ "kind": k, "ndcg_at_10": round3(*v) })).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
         "commit_to_searchable": r.commit_to_searchable.json(),
         "matching_one_client": r.matching.json(),
         "matching_clients": CLIENTS,
