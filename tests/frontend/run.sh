@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Front-end tools on the committed SDLs, unmodified. See README.md.
-#   tests/frontend/run.sh                      steps 1, 2, 3, 5, 6
+#   tests/frontend/run.sh                      steps 1, 2, 3, 5, 6, 7
 #   IPSMATCH_URL=... IPSMATCH_TOKEN=... tests/frontend/run.sh   and step 4 too
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -34,5 +34,8 @@ fi
 echo "== 5. schema diff against schema-baseline"
 ./schema-diff.sh
 
-echo "== 6. GraphiQL's pinned files (api/src/graphiql/assets.json) against the npm packages"
+echo "== 6. the README's GraphQL examples against the SDLs"
+node src/readme-examples.mjs
+
+echo "== 7. GraphiQL's pinned files (api/src/graphiql/assets.json) against the npm packages"
 node src/graphiql-assets.mjs
