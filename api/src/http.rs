@@ -636,23 +636,22 @@ pub async fn graphiql(state: web::Data<Arc<AppState>>) -> HttpResponse {
     }
 }
 
-/// How both SDLs are printed (as committed): with `@specifiedBy` on the scalars.
-fn sdl_options() -> async_graphql::SDLExportOptions {
-    async_graphql::SDLExportOptions::new().include_specified_by()
-}
-
 /// `GET /schema.graphql`: the staff schema's SDL.
 pub async fn schema_sdl(state: web::Data<Arc<AppState>>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
-        .body(state.schema.sdl_with_options(sdl_options()))
+        .body(state.schema.sdl_with_options(crate::schema::sdl_options()))
 }
 
 /// `GET /integrations/schema.graphql`: the integrator schema's SDL.
 pub async fn integrations_sdl(state: web::Data<Arc<AppState>>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; charset=utf-8")
-        .body(state.integrations.sdl_with_options(sdl_options()))
+        .body(
+            state
+                .integrations
+                .sdl_with_options(crate::schema::sdl_options()),
+        )
 }
 
 /// `GET /healthz`: the process is up.

@@ -309,28 +309,46 @@ async fn graphiql_loads_only_pinned_files_under_its_policy() {
     .await;
 }
 
+/// A browser's preflight from `origin` for a POST with a token.
+async fn preflight(app: &TestApp, origin: &str) -> reqwest::Response {
+    app.client
+        .request(reqwest::Method::OPTIONS, format!("{}/graphql", app.address))
+        .header("origin", origin)
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "authorization, content-type",
+        )
+        .send()
+        .await
+        .expect("sent")
+}
+
+/// A POST of `query` from a page on `origin`, with `token` when given.
+async fn post_from(
+    app: &TestApp,
+    origin: &str,
+    token: Option<&str>,
+    query: &str,
+) -> reqwest::Response {
+    let mut request = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("origin", origin)
+        .header("content-type", "application/json")
+        .body(json!({ "query": query }).to_string());
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    request.send().await.expect("sent")
+}
+
 #[tokio::test]
 async fn only_configured_origins_may_read_responses_and_never_with_credentials() {
     on_each_database_with(
         |s| s.cors_allowed_origins = vec!["https://app.example.org".into()],
         |app| async move {
-            let preflight = |origin: &'static str| {
-                let app = &app;
-                async move {
-                    app.client
-                        .request(reqwest::Method::OPTIONS, format!("{}/graphql", app.address))
-                        .header("origin", origin)
-                        .header("access-control-request-method", "POST")
-                        .header(
-                            "access-control-request-headers",
-                            "authorization, content-type",
-                        )
-                        .send()
-                        .await
-                        .expect("sent")
-                }
-            };
-            let r = preflight("https://app.example.org").await;
+            let r = preflight(&app, "https://app.example.org").await;
             assert!(r.status().is_success(), "{}", r.status());
             assert_eq!(
                 r.headers()["access-control-allow-origin"],
@@ -350,7 +368,7 @@ async fn only_configured_origins_may_read_responses_and_never_with_credentials()
                 "{allowed}"
             );
 
-            let r = preflight("https://evil.example.com").await;
+            let r = preflight(&app, "https://evil.example.com").await;
             assert!(
                 r.headers().get("access-control-allow-origin").is_none(),
                 "{:?}",
@@ -358,22 +376,13 @@ async fn only_configured_origins_may_read_responses_and_never_with_credentials()
             );
 
             let (_, _, token) = app.specialist().await;
-            let post = |origin: &'static str| {
-                let app = &app;
-                let token = token.clone();
-                async move {
-                    app.client
-                        .post(format!("{}/graphql", app.address))
-                        .header("origin", origin)
-                        .header("content-type", "application/json")
-                        .bearer_auth(token)
-                        .body(json!({ "query": "{ viewer { id } }" }).to_string())
-                        .send()
-                        .await
-                        .expect("sent")
-                }
-            };
-            let r = post("https://app.example.org").await;
+            let r = post_from(
+                &app,
+                "https://app.example.org",
+                Some(&token),
+                "{ viewer { id } }",
+            )
+            .await;
             assert_eq!(
                 r.headers()["access-control-allow-origin"],
                 "https://app.example.org"
@@ -383,7 +392,13 @@ async fn only_configured_origins_may_read_responses_and_never_with_credentials()
                     .get("access-control-allow-credentials")
                     .is_none()
             );
-            let r = post("https://evil.example.com").await;
+            let r = post_from(
+                &app,
+                "https://evil.example.com",
+                Some(&token),
+                "{ viewer { id } }",
+            )
+            .await;
             assert_eq!(r.status(), 200, "a non-browser caller is not blocked");
             assert!(r.headers().get("access-control-allow-origin").is_none());
         },
@@ -394,15 +409,7 @@ async fn only_configured_origins_may_read_responses_and_never_with_credentials()
 #[tokio::test]
 async fn with_no_origin_configured_no_other_origin_may_read() {
     on_each_database(|app| async move {
-        let r = app
-            .client
-            .post(format!("{}/graphql", app.address))
-            .header("origin", "https://app.example.org")
-            .header("content-type", "application/json")
-            .body(json!({ "query": "{ __typename }" }).to_string())
-            .send()
-            .await
-            .expect("sent");
+        let r = post_from(&app, "https://app.example.org", None, "{ __typename }").await;
         assert!(
             r.headers().get("access-control-allow-origin").is_none(),
             "{:?}",

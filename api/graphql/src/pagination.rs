@@ -60,7 +60,6 @@ macro_rules! connection_types {
 
         impl $connection {
             /// A page's items as edges and as bare nodes.
-            #[allow(dead_code)]
             pub fn split(items: Vec<(String, $node)>) -> (Vec<$edge>, Vec<$node>) {
                 let nodes = items.iter().map(|(_, n)| n.clone()).collect();
                 let edges = items

@@ -227,11 +227,14 @@ pub fn build_schema(limits: &Limits, services: StaffServices) -> StaffSchema {
     builder.finish()
 }
 
+/// How both SDLs are printed, committed and served: with `@specifiedBy` on the scalars.
+pub fn sdl_options() -> async_graphql::SDLExportOptions {
+    async_graphql::SDLExportOptions::new().include_specified_by()
+}
+
 /// The schema's SDL, as committed in `api/schema.graphql`.
 pub fn sdl() -> String {
-    builder()
-        .finish()
-        .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
+    builder().finish().sdl_with_options(sdl_options())
 }
 
 /// The schema's types, with descriptions for the scalars async-graphql brings.

@@ -152,11 +152,6 @@ impl Graphiql {
         })
     }
 
-    /// The page's Content-Security-Policy.
-    pub fn policy(&self) -> &str {
-        &self.policy
-    }
-
     /// `GET /`.
     pub fn page(&self) -> HttpResponse {
         HttpResponse::Ok()

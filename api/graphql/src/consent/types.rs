@@ -11,22 +11,14 @@ pub use super::model::{
 };
 use crate::dates::Date;
 use crate::employers::model::ContactChannel;
-use crate::employers::types::{Employer, EmployerContact};
+use crate::employers::types::{
+    Employer, EmployerContact, contact_by_id, employer_by_id, required_employer,
+};
 use crate::ids::{self, Kind};
-use crate::loaders::{load_failed, loaders};
 use crate::staff::types::{Staff, required_staff};
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entities::{disclosure_consent, disclosure_discussion, disclosure_event};
-
-async fn employer_by_id(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<Employer>> {
-    Ok(loaders(ctx)?
-        .employers
-        .load_one(id)
-        .await
-        .map_err(load_failed)?
-        .map(Employer))
-}
 
 fn stored_items(text: &str) -> Result<Vec<DisclosureItem>> {
     Ok(text
@@ -60,20 +52,12 @@ impl Consent {
 
     /// The named employer.
     async fn employer(&self, ctx: &Context<'_>) -> Result<Employer> {
-        employer_by_id(ctx, self.0.employer_id)
-            .await?
-            .ok_or_else(|| crate::loaders::missing_row("consent's employer"))
+        required_employer(ctx, self.0.employer_id, "employer_id").await
     }
 
     /// The one contact it is limited to, if any.
     async fn contact(&self, ctx: &Context<'_>) -> Result<Option<EmployerContact>> {
-        let Some(id) = self.0.contact_id else {
-            return Ok(None);
-        };
-        let db = ctx.data::<sea_orm::DatabaseConnection>()?;
-        Ok(crate::employers::service::find_contact(db, id)
-            .await?
-            .map(EmployerContact))
+        contact_by_id(ctx, self.0.contact_id).await
     }
 
     /// The one contact it is limited to, if any.
@@ -116,7 +100,7 @@ impl Consent {
 
     /// Who captured it.
     async fn captured_by(&self, ctx: &Context<'_>) -> Result<Staff> {
-        required_staff(ctx, self.0.captured_by_id, "consent's capturer").await
+        required_staff(ctx, self.0.captured_by_id, "captured_by_id").await
     }
 
     /// When it was captured.
@@ -214,9 +198,7 @@ impl Disclosure {
 
     /// The employer told, as it is now (it may have been renamed since: see `employerNameWhenTold`).
     async fn employer(&self, ctx: &Context<'_>) -> Result<Employer> {
-        employer_by_id(ctx, self.0.employer_id)
-            .await?
-            .ok_or_else(|| crate::loaders::missing_row("employer_id"))
+        required_employer(ctx, self.0.employer_id, "employer_id").await
     }
 
     /// The employer's name as the client agreed to it in the consent version relied on — the
@@ -249,7 +231,7 @@ impl Disclosure {
         super::service::find_consent_row(db, self.0.consent_row_id)
             .await?
             .map(Consent)
-            .ok_or_else(|| crate::loaders::missing_row("disclosure's consent"))
+            .ok_or_else(|| crate::loaders::missing_row("consent_row_id"))
     }
 
     /// The consent relied on (its series id).

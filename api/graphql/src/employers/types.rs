@@ -14,7 +14,7 @@ pub use crate::engagements::inputs::{
 };
 use crate::ids::{self, Kind};
 use crate::loaders::{load_failed, loaders};
-use crate::staff::types::Staff;
+use crate::staff::types::{Staff, required_staff};
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
 use entities::{employer, employer_contact, employer_location, engagement};
@@ -241,13 +241,7 @@ impl EmployerContact {
 
     /// The employer they work for.
     async fn employer(&self, ctx: &Context<'_>) -> Result<Employer> {
-        let row = loaders(ctx)?
-            .employers
-            .load_one(self.0.employer_id)
-            .await
-            .map_err(load_failed)?;
-        row.map(Employer)
-            .ok_or_else(|| crate::loaders::missing_row("employer_id"))
+        required_employer(ctx, self.0.employer_id, "employer_id").await
     }
 
     /// Full name.
@@ -317,37 +311,17 @@ impl Engagement {
 
     /// The employer contacted.
     async fn employer(&self, ctx: &Context<'_>) -> Result<Employer> {
-        let row = loaders(ctx)?
-            .employers
-            .load_one(self.0.employer_id)
-            .await
-            .map_err(load_failed)?;
-        row.map(Employer)
-            .ok_or_else(|| crate::loaders::missing_row("employer_id"))
+        required_employer(ctx, self.0.employer_id, "employer_id").await
     }
 
     /// The specialist who made the contact.
     async fn specialist(&self, ctx: &Context<'_>) -> Result<Staff> {
-        let row = loaders(ctx)?
-            .staff
-            .load_one(self.0.specialist_id)
-            .await
-            .map_err(load_failed)?;
-        row.map(Staff)
-            .ok_or_else(|| crate::loaders::missing_row("specialist_id"))
+        required_staff(ctx, self.0.specialist_id, "specialist_id").await
     }
 
     /// The person spoken to, if recorded.
     async fn contact(&self, ctx: &Context<'_>) -> Result<Option<EmployerContact>> {
-        let Some(contact) = self.0.contact_id else {
-            return Ok(None);
-        };
-        let row = loaders(ctx)?
-            .contacts
-            .load_one(contact)
-            .await
-            .map_err(load_failed)?;
-        Ok(row.map(EmployerContact))
+        contact_by_id(ctx, self.0.contact_id).await
     }
 
     /// When the contact took place.
@@ -411,13 +385,7 @@ impl Engagement {
 
     /// Who wrote this entry (the specialist, or a team lead correcting it).
     async fn recorded_by(&self, ctx: &Context<'_>) -> Result<Staff> {
-        let row = loaders(ctx)?
-            .staff
-            .load_one(self.0.recorded_by_id)
-            .await
-            .map_err(load_failed)?;
-        row.map(Staff)
-            .ok_or_else(|| crate::loaders::missing_row("recorded_by_id"))
+        required_staff(ctx, self.0.recorded_by_id, "recorded_by_id").await
     }
 
     /// When this entry was written.
@@ -475,3 +443,36 @@ crate::mutation_payload!(EngagementCreatePayload, engagement: Engagement, "Resul
 crate::mutation_payload!(EngagementCorrectPayload, engagement: Engagement, "Result of `engagementCorrect`.");
 
 crate::mutation_payload!(EngagementRetractPayload, engagement: Engagement, "Result of `engagementRetract`.");
+
+/// An employer by id, through the request's loader.
+pub async fn employer_by_id(ctx: &Context<'_>, id: uuid::Uuid) -> Result<Option<Employer>> {
+    Ok(loaders(ctx)?
+        .employers
+        .load_one(id)
+        .await
+        .map_err(load_failed)?
+        .map(Employer))
+}
+
+/// The employer a NOT NULL key points at (`what` names the key in the log when the row is gone).
+pub async fn required_employer(ctx: &Context<'_>, id: uuid::Uuid, what: &str) -> Result<Employer> {
+    employer_by_id(ctx, id)
+        .await?
+        .ok_or_else(|| crate::loaders::missing_row(what))
+}
+
+/// The contact an optional key points at, through the request's loader.
+pub async fn contact_by_id(
+    ctx: &Context<'_>,
+    id: Option<uuid::Uuid>,
+) -> Result<Option<EmployerContact>> {
+    let Some(id) = id else {
+        return Ok(None);
+    };
+    Ok(loaders(ctx)?
+        .contacts
+        .load_one(id)
+        .await
+        .map_err(load_failed)?
+        .map(EmployerContact))
+}

@@ -440,7 +440,7 @@ pub fn build(
 pub fn sdl() -> String {
     builder()
         .finish()
-        .sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
+        .sdl_with_options(crate::schema::sdl_options())
 }
 
 fn builder()
