@@ -8,6 +8,7 @@
 //! and a search can be told to give up ([`Stop`]).
 
 mod facets;
+pub mod occupations;
 mod radius;
 mod schema;
 mod stop;
@@ -22,8 +23,8 @@ use std::ops::Bound;
 use tantivy::collector::{Collector, Count, TopDocs};
 use tantivy::columnar::ColumnValues;
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, Query, RangeQuery,
-    TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, FuzzyTermQuery,
+    Occur, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
@@ -34,6 +35,7 @@ use tantivy::{
 };
 
 use facets::FacetCounter;
+use occupations::Understanding;
 use radius::WithinRadius;
 use stop::Stoppable;
 
@@ -62,14 +64,12 @@ pub type Result<T> = std::result::Result<T, Error>;
 /// Memory the one index writer may use before it flushes a segment.
 const WRITER_MEMORY_BYTES: usize = 50_000_000;
 /// English words too common to narrow a job search.
-const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "of",
-    "on", "or", "the", "to", "with", "job", "jobs", "work", "working",
-];
-/// Words shorter than this must match exactly.
-const FUZZY_MIN_LEN: usize = 4;
-/// Words at least this long may be two edits away; shorter ones one.
-const TWO_EDITS_MIN_LEN: usize = 8;
+const STOP_WORDS: &[&str] = occupations::LITTLE_WORDS;
+/// What a matched word of work adds to a vacancy's score: more than everything else a word can
+/// add, so vacancies matching more words always rank first.
+const WORD: Score = 1000.0;
+/// What a matched condition word ("nights", "part time") adds: less than a word of work.
+const CONDITION_WORD: Score = 100.0;
 /// Most distinct words of a text that are searched (after little words are dropped); the rest are
 /// ignored. Each word costs up to three typo automata, so this bounds the work of one search.
 pub const MAX_WORDS: usize = 32;
@@ -291,6 +291,10 @@ pub struct SearchResults {
     pub total: usize,
     /// Counts over all matches, by dimension then value.
     pub facets: Vec<FacetCount>,
+    /// When a worded search found nothing: the text spelt with the closest words the index holds.
+    pub did_you_mean: Option<String>,
+    /// The SOC unit groups the words were read as (see [`occupations`]), likeliest first.
+    pub readings: Vec<occupations::Reading>,
 }
 
 /// The dimensions counted for every search.
@@ -423,8 +427,9 @@ impl VacancyIndex {
     fn search_inner(&self, request: &SearchRequest) -> Result<SearchResults> {
         let mut words = self.words(&request.text)?;
         words.truncate(MAX_WORDS);
-        let query = self.build_query(&words, request)?;
         let searcher = self.reader.searcher();
+        let understanding = self.understand(&searcher, &words)?;
+        let query = self.build_query(&words, &understanding, request)?;
         let (limit, offset) = (request.limit.max(1), request.offset);
 
         // Every match within the radius (when there is one) counts and is faceted; the page is
@@ -514,11 +519,142 @@ impl VacancyIndex {
                 description_html: description_snippets.snippet_from_doc(&doc).to_html(),
             });
         }
+        let did_you_mean = if hits.is_empty() && offset == 0 && !words.is_empty() {
+            self.did_you_mean(&searcher, &words, &request.stop)?
+        } else {
+            None
+        };
         Ok(SearchResults {
             hits,
             total,
             facets: facet_list(counts),
+            did_you_mean,
+            readings: understanding.readings,
         })
+    }
+
+    /// What the words mean as occupations: the classification's reading, joined with the unit
+    /// groups of (up to [`COUNTED_PER_SEGMENT`] per segment of) the vacancies whose titles hold
+    /// every word of work.
+    fn understand(&self, searcher: &Searcher, words: &[String]) -> Result<Understanding> {
+        let occupations = occupations::occupations();
+        let understanding = occupations.read(words);
+        let work: Vec<(usize, &String)> = words
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i < 64 && understanding.conditions & (1 << i) == 0)
+            .filter(|(i, _)| understanding.known & (1 << i) != 0)
+            .collect();
+        if work.is_empty() {
+            return Ok(understanding);
+        }
+        let f = &self.fields;
+        let in_title: Vec<(Occur, Box<dyn Query>)> = work
+            .iter()
+            .map(|(i, word)| {
+                let mut either: Vec<Box<dyn Query>> = vec![
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(f.title, word),
+                        IndexRecordOption::Basic,
+                    )),
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(f.title_stem, &occupations.stem(word)),
+                        IndexRecordOption::Basic,
+                    )),
+                ];
+                for (_, spellings) in understanding.respellings.iter().filter(|(at, _)| at == i) {
+                    for spelled in spellings {
+                        either.push(Box::new(TermQuery::new(
+                            Term::from_field_text(f.title, spelled),
+                            IndexRecordOption::Basic,
+                        )));
+                    }
+                }
+                (
+                    Occur::Must,
+                    Box::new(BooleanQuery::union(either)) as Box<dyn Query>,
+                )
+            })
+            .collect();
+        let counter = UnitCounter {
+            title: f.title,
+            words: work.len() as u32,
+        };
+        let counts = searcher.search(&BooleanQuery::new(in_title), &counter)?;
+        let counts: Vec<(String, f32)> = counts
+            .into_iter()
+            .map(|(unit, n)| (format!("{unit:04}"), n))
+            .collect();
+        Ok(occupations.with_counts(understanding, &counts))
+    }
+
+    /// The words re-spelt with the closest words of the index's titles (fewest edits — up to one
+    /// in a word of three or four letters, two up to seven, three beyond — then the commonest), or
+    /// `None` when no word could be re-spelt. Only run when a search found nothing.
+    fn did_you_mean(
+        &self,
+        searcher: &Searcher,
+        words: &[String],
+        stop: &Stop,
+    ) -> Result<Option<String>> {
+        let mut changed = false;
+        let mut out = Vec::with_capacity(words.len());
+        for word in words {
+            stop.check()?;
+            let letters: Vec<char> = word.chars().collect();
+            let max = match letters.len() {
+                n if n >= 8 => 3,
+                n if n >= 5 => 2,
+                n if n >= 3 => 1,
+                _ => 0,
+            };
+            let mut found: std::collections::HashMap<String, (usize, u64)> =
+                std::collections::HashMap::new();
+            let mut known = false;
+            for segment in searcher.segment_readers() {
+                let inverted = segment.inverted_index(self.fields.title)?;
+                let terms = inverted.terms();
+                if terms.get(word.as_bytes())?.is_some() {
+                    known = true;
+                    break;
+                }
+                if max == 0 {
+                    continue;
+                }
+                let mut stream = terms.stream()?;
+                while let Some((key, info)) = stream.next() {
+                    let Ok(term) = std::str::from_utf8(key) else {
+                        continue;
+                    };
+                    if term.len().abs_diff(word.len()) > max + 2 {
+                        continue;
+                    }
+                    let candidate: Vec<char> = term.chars().collect();
+                    if let Some(d) = occupations::edits_within(&letters, &candidate, max) {
+                        let entry = found.entry(term.to_string()).or_insert((d, 0));
+                        entry.1 += u64::from(info.doc_freq);
+                    }
+                }
+            }
+            let best = (!known)
+                .then(|| {
+                    found.into_iter().min_by(|a, b| {
+                        a.1.0
+                            .cmp(&b.1.0)
+                            .then(b.1.1.cmp(&a.1.1))
+                            .then(a.0.cmp(&b.0))
+                    })
+                })
+                .flatten();
+            match best {
+                Some((term, _)) => {
+                    changed = true;
+                    out.push(term);
+                }
+                None => out.push(word.clone()),
+            }
+        }
+        Ok(changed.then(|| out.join(" ")))
     }
 
     /// Kilometres from `near` to a document, when it has coordinates.
@@ -563,7 +699,12 @@ impl VacancyIndex {
         Ok(words)
     }
 
-    fn build_query(&self, words: &[String], request: &SearchRequest) -> Result<Box<dyn Query>> {
+    fn build_query(
+        &self,
+        words: &[String],
+        understanding: &Understanding,
+        request: &SearchRequest,
+    ) -> Result<Box<dyn Query>> {
         let f = &self.fields;
         let filters = &request.filters;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -573,9 +714,7 @@ impl VacancyIndex {
                 clauses.push((Occur::Must, Box::new(AllQuery)));
             }
         } else {
-            // Each word may match any text field; more matching words rank higher.
-            let per_word: Vec<Box<dyn Query>> = words.iter().map(|w| self.word_query(w)).collect();
-            clauses.push((Occur::Must, Box::new(BooleanQuery::union(per_word))));
+            clauses.push((Occur::Must, self.text_query(words, understanding)));
         }
         // Filters never change the ranking (score 0). A union of plain term queries costs less
         // per search than a term set, which builds an automaton each time.
@@ -697,46 +836,177 @@ impl VacancyIndex {
         Ok(Box::new(BooleanQuery::new(clauses)))
     }
 
-    /// One word against every text field: exact matches weigh most, near misses (typos) less.
-    fn word_query(&self, word: &str) -> Box<dyn Query> {
+    /// The words as one query. Every alternative scores a constant, so the order is the one people
+    /// expect: each matched word of work adds [`WORD`] (a condition word [`CONDITION_WORD`]), so
+    /// vacancies matching more words come first; within that, how each word matched — as written,
+    /// by stem, one edit away, two, in the skills, the employer, the description, or through the
+    /// unit group the search was read as ([`occupations`]) — and last a unit-group boost and a
+    /// small BM25 tie-break on the title.
+    fn text_query(&self, words: &[String], understanding: &Understanding) -> Box<dyn Query> {
         let f = &self.fields;
-        let distance = match word.chars().count() {
-            n if n >= TWO_EDITS_MIN_LEN => 2,
-            n if n >= FUZZY_MIN_LEN => 1,
-            _ => 0,
+        let occupations = occupations::occupations();
+        let exact = |field, text: &str, score: Score| -> Box<dyn Query> {
+            Box::new(ConstScoreQuery::new(
+                Box::new(TermQuery::new(
+                    Term::from_field_text(field, text),
+                    IndexRecordOption::Basic,
+                )),
+                score,
+            ))
         };
-        let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
-        // Misspellings are forgiven where people aim their words (the title and the skills);
-        // employer names and descriptions match exactly.
-        for (field, weight, forgiving) in [
-            (f.title, 3.0, true),
-            (f.skills, 1.5, true),
-            (f.employer_name, 1.5, false),
-            (f.description, 1.0, false),
-        ] {
-            let term = Term::from_field_text(field, word);
-            alternatives.push(Box::new(BoostQuery::new(
-                Box::new(TermQuery::new(term.clone(), IndexRecordOption::WithFreqs)),
-                weight * 2.0,
-            )));
-            if !forgiving || distance == 0 {
-                continue;
-            }
-            // Closer spellings weigh more in the title: a one-edit match also counts as a
-            // two-edit one. Every automaton costs a little on each search, so skills get one.
-            let levels: &[(u8, f32)] = if field == f.title && distance == 2 {
-                &[(1, 0.5), (2, 0.2)]
+        let fuzzy = |field, text: &str, edits: u8, score: Score| -> Box<dyn Query> {
+            Box::new(ConstScoreQuery::new(
+                Box::new(FuzzyTermQuery::new(
+                    Term::from_field_text(field, text),
+                    edits,
+                    true,
+                )),
+                score,
+            ))
+        };
+        let in_unit = |code: &str, score: Score| -> Box<dyn Query> {
+            Box::new(ConstScoreQuery::new(
+                Box::new(TermQuery::new(
+                    Term::from_facet(f.facet, &schema::soc_facet(code)),
+                    IndexRecordOption::Basic,
+                )),
+                score,
+            ))
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut per_word: Vec<Box<dyn Query>> = Vec::with_capacity(words.len());
+        for (i, word) in words.iter().enumerate() {
+            let base = if understanding.conditions & (1 << i) != 0 {
+                CONDITION_WORD
             } else {
-                &[(distance, 0.4)]
+                WORD
             };
-            for (edits, share) in levels {
-                alternatives.push(Box::new(BoostQuery::new(
-                    Box::new(FuzzyTermQuery::new(term.clone(), *edits, true)),
-                    weight * share,
-                )));
+            let budget = occupations::typo_budget(word.chars().count());
+            let stem = occupations.stem(word);
+            let mut alternatives = vec![
+                exact(f.title, word, base + 30.0),
+                exact(f.title_stem, &stem, base + 28.0),
+            ];
+            if budget >= 1 {
+                alternatives.push(fuzzy(f.title, word, 1, base + 22.0));
+            }
+            if budget >= 2 {
+                alternatives.push(fuzzy(f.title, word, 2, base + 18.0));
+            }
+            for (_, spellings) in understanding.respellings.iter().filter(|(at, _)| *at == i) {
+                for spelled in spellings {
+                    alternatives.push(exact(f.title, spelled, base + 20.0));
+                }
+            }
+            alternatives.push(exact(f.skills, &stem, base + 16.0));
+            if budget >= 1 {
+                alternatives.push(fuzzy(f.skills, &stem, budget, base + 12.0));
+            }
+            alternatives.push(exact(f.employer_name, word, base + 10.0));
+            alternatives.push(exact(f.description, &stem, base + 8.0));
+            for reading in &understanding.readings {
+                if reading.explains & (1 << i) != 0 {
+                    alternatives.push(in_unit(&reading.code, base + 4.0 + 10.0 * reading.weight));
+                }
+            }
+            per_word.push(Box::new(DisjunctionMaxQuery::new(alternatives)));
+            // Among equals, the title that is mostly these words first (BM25 keeps it under a point).
+            clauses.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(TermQuery::new(
+                        Term::from_field_text(f.title, word),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    0.04 / words.len() as Score,
+                )),
+            ));
+        }
+        clauses.insert(0, (Occur::Must, Box::new(BooleanQuery::union(per_word))));
+        for reading in &understanding.readings {
+            let code = reading.code.as_str();
+            for (group, points) in [(code, 8.0), (&code[..3], 3.0), (&code[..2], 1.0)] {
+                clauses.push((Occur::Should, in_unit(group, points * reading.weight)));
             }
         }
-        Box::new(BooleanQuery::union(alternatives))
+        Box::new(BooleanQuery::new(clauses))
+    }
+}
+
+/// Vacancies counted per segment by [`VacancyIndex::understand`] (a sample is enough to tell which
+/// unit groups a title falls in, and keeps broad words cheap).
+const COUNTED_PER_SEGMENT: u32 = 2_000;
+
+/// Counts the unit groups (the `soc_unit` column) of up to [`COUNTED_PER_SEGMENT`] matching
+/// vacancies in each segment, a title that is just the words counting most: one with `k` words
+/// more counts `1 / (1 + k)²` ("Senior care assistant" is a third word away from what "care
+/// assistant" names).
+struct UnitCounter {
+    title: tantivy::schema::Field,
+    words: u32,
+}
+
+struct UnitSegmentCounter {
+    column: Option<tantivy::columnar::Column<u64>>,
+    lengths: Option<tantivy::fieldnorm::FieldNormReader>,
+    words: u32,
+    counts: std::collections::HashMap<u64, f32>,
+    seen: u32,
+}
+
+impl Collector for UnitCounter {
+    type Fruit = std::collections::HashMap<u64, f32>;
+    type Child = UnitSegmentCounter;
+
+    fn for_segment(
+        &self,
+        _segment: tantivy::SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self::Child> {
+        Ok(UnitSegmentCounter {
+            column: reader.fast_fields().u64("soc_unit").ok(),
+            lengths: reader.get_fieldnorms_reader(self.title).ok(),
+            words: self.words,
+            counts: std::collections::HashMap::new(),
+            seen: 0,
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+        let mut all = std::collections::HashMap::new();
+        for fruit in fruits {
+            for (unit, n) in fruit {
+                *all.entry(unit).or_insert(0.0) += n;
+            }
+        }
+        Ok(all)
+    }
+}
+
+impl tantivy::collector::SegmentCollector for UnitSegmentCounter {
+    type Fruit = std::collections::HashMap<u64, f32>;
+
+    fn collect(&mut self, doc: DocId, _score: Score) {
+        if self.seen >= COUNTED_PER_SEGMENT {
+            return;
+        }
+        self.seen += 1;
+        if let Some(unit) = self.column.as_ref().and_then(|c| c.first(doc)) {
+            let length = self
+                .lengths
+                .as_ref()
+                .map_or(self.words, |l| l.fieldnorm(doc));
+            let extra = length.saturating_sub(self.words) as f32;
+            *self.counts.entry(unit).or_insert(0.0) += 1.0 / ((1.0 + extra) * (1.0 + extra));
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.counts
     }
 }
 

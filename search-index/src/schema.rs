@@ -2,7 +2,10 @@
 //! a [`VacancyDoc`](crate::VacancyDoc) becomes a tantivy document.
 
 use tantivy::TantivyDocument;
-use tantivy::schema::{FAST, Facet, FacetOptions, Field, INDEXED, STORED, STRING, Schema, TEXT};
+use tantivy::schema::{
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TEXT,
+    TextFieldIndexing, TextOptions,
+};
 
 use crate::VacancyDoc;
 
@@ -13,6 +16,7 @@ pub(crate) const NO_CLOSING_DAY: i64 = i64::MAX;
 pub(crate) struct Fields {
     pub id: Field,
     pub title: Field,
+    pub title_stem: Field,
     pub description: Field,
     pub skills: Field,
     pub employer_name: Field,
@@ -25,6 +29,7 @@ pub(crate) struct Fields {
     pub environment: Field,
     pub facet: Field,
     pub soc_major: Field,
+    pub soc_unit: Field,
     pub pay_max_hourly: Field,
     pub hours_min: Field,
     pub hours_max: Field,
@@ -38,9 +43,17 @@ pub(crate) struct Fields {
 pub(crate) fn build() -> Schema {
     let mut builder = Schema::builder();
     builder.add_text_field("id", STRING | STORED);
+    // The title as written (exact words and typos) and by English stems ("drivers" is "driver");
+    // skills and descriptions by stems only.
+    let stemmed = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("en_stem")
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    );
     builder.add_text_field("title", TEXT | STORED);
-    builder.add_text_field("description", TEXT | STORED);
-    builder.add_text_field("skills", TEXT);
+    builder.add_text_field("title_stem", stemmed.clone());
+    builder.add_text_field("description", stemmed.clone().set_stored());
+    builder.add_text_field("skills", stemmed);
     builder.add_text_field("employer_name", TEXT);
     // Keywords filter through their terms and are counted through their fast columns.
     for keyword in [
@@ -55,6 +68,8 @@ pub(crate) fn build() -> Schema {
     }
     builder.add_text_field("employer_id", STRING);
     builder.add_text_field("soc_major", FAST);
+    // The 4-digit unit group as a number, for counting which groups a search's title words fall in.
+    builder.add_u64_field("soc_unit", FAST);
     builder.add_facet_field("facet", FacetOptions::default());
     for number in [
         "pay_max_hourly",
@@ -77,6 +92,7 @@ impl Fields {
         Ok(Self {
             id: f("id")?,
             title: f("title")?,
+            title_stem: f("title_stem")?,
             description: f("description")?,
             skills: f("skills")?,
             employer_name: f("employer_name")?,
@@ -89,6 +105,7 @@ impl Fields {
             environment: f("environment")?,
             facet: f("facet")?,
             soc_major: f("soc_major")?,
+            soc_unit: f("soc_unit")?,
             pay_max_hourly: f("pay_max_hourly")?,
             hours_min: f("hours_min")?,
             hours_max: f("hours_max")?,
@@ -104,6 +121,12 @@ impl Fields {
         let mut out = TantivyDocument::default();
         out.add_text(self.id, &doc.id);
         out.add_text(self.title, &doc.title);
+        out.add_text(self.title_stem, &doc.title);
+        // "Check-out operator" is found by "checkout" too.
+        let joined = crate::occupations::joined_hyphens(&doc.title);
+        if !joined.is_empty() {
+            out.add_text(self.title_stem, joined.join(" "));
+        }
         out.add_text(self.description, &doc.description);
         out.add_text(self.skills, &doc.skills);
         out.add_text(self.employer_name, &doc.employer_name);
@@ -140,6 +163,12 @@ impl Fields {
             out.add_facet(self.facet, soc_facet(code));
             if let Some(major) = code.get(..1) {
                 out.add_text(self.soc_major, major);
+            }
+            let digits = soc_digits(code);
+            if digits.len() == 4
+                && let Ok(unit) = digits.parse()
+            {
+                out.add_u64(self.soc_unit, unit);
             }
         }
         if let Some(pay) = doc.pay_max_hourly.or(doc.pay_min_hourly) {

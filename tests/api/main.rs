@@ -28,4 +28,5 @@ mod report;
 mod search;
 mod staff;
 mod subscriptions;
+mod understanding;
 mod vacancies;

@@ -66,6 +66,7 @@ const USAGE: &str = "usage: cargo bench -p ipsmatch-tests --bench search -- [opt
   --postgres URL         PostgreSQL for the baseline (default $IPSMATCH_BENCH_POSTGRES_URL,
                          else $IPSMATCH_TEST_POSTGRES_URL, else postgres://postgres@127.0.0.1:5432/test)
   --no-postgres          skip the PostgreSQL baseline
+  --relevance-only       score the judged set on the index and stop (prints every query's nDCG)
   --data DIR             folder holding soc2010-index.csv (default ../shared/data beside the checkout)
   --json FILE            where to write the JSON report (default target/bench/search.json)";
 
@@ -76,6 +77,7 @@ struct Options {
     postgres: Option<String>,
     data: PathBuf,
     json: PathBuf,
+    relevance_only: bool,
 }
 
 impl Options {
@@ -95,6 +97,7 @@ impl Options {
             ),
             data: workspace.join("../shared/data"),
             json: workspace.join("target/bench/search.json"),
+            relevance_only: false,
         };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
@@ -117,6 +120,7 @@ impl Options {
                 "--seed" => options.seed = value("--seed")?.parse().context("--seed")?,
                 "--postgres" => options.postgres = Some(value("--postgres")?),
                 "--no-postgres" => options.postgres = None,
+                "--relevance-only" => options.relevance_only = true,
                 "--data" => options.data = value("--data")?.into(),
                 "--json" => options.json = value("--json")?.into(),
                 other => bail!("unknown option `{other}`"),
@@ -565,8 +569,17 @@ async fn bench_size(
     let judged = relevance::judged();
     let (corpus, soc_of) = corpus_codes(&db).await?;
     let mut ranked = Vec::new();
+    let mut readings = Vec::new();
     for q in &judged {
         let found = index.search(&relevance_request(&q.query))?;
+        readings.push(
+            found
+                .readings
+                .iter()
+                .map(|r| format!("{}:{:.2}:{:b}", r.code, r.weight, r.explains))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
         ranked.push(
             found
                 .hits
@@ -576,6 +589,22 @@ async fn bench_size(
         );
     }
     let mut relevance = vec![("ipsmatch", relevance::score(&judged, &corpus, &ranked))];
+    if options.relevance_only {
+        relevance::print_each(&judged, &corpus, &ranked, &readings);
+        let r = &relevance[0].1;
+        println!(
+            "{size}: nDCG@10 {:.3} · typo recall@10 {:.3} · zero rate {:.3} · {}",
+            r.ndcg,
+            r.typo_recall,
+            r.zero_rate,
+            r.by_kind
+                .iter()
+                .map(|(kind, v)| format!("{kind} {v:.3}"))
+                .collect::<Vec<_>>()
+                .join(" · ")
+        );
+        std::process::exit(0);
+    }
 
     eprintln!("  tantivy ({} segments)…", index.segment_count());
     let tantivy = measure(cases, options.runs, async |case| {

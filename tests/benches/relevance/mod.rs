@@ -159,3 +159,50 @@ pub fn score(queries: &[Judged], corpus: &Corpus, ranked: &[Vec<Option<String>>]
         zero_queries,
     }
 }
+
+/// Prints each query's nDCG@10 and the grades of its first hits, worst first (for tuning the
+/// ranking by hand: `--relevance-only`).
+pub fn print_each(
+    queries: &[Judged],
+    corpus: &Corpus,
+    ranked: &[Vec<Option<String>>],
+    notes: &[String],
+) {
+    let mut rows: Vec<(f64, String)> = queries
+        .iter()
+        .zip(ranked)
+        .zip(notes)
+        .map(|((query, hits), note)| {
+            let grades: Vec<u32> = hits
+                .iter()
+                .take(K)
+                .map(|c| grade(&query.unit, c.as_deref()))
+                .collect();
+            let ideal = dcg(&corpus.ideal(&query.unit));
+            let ndcg = if ideal > 0.0 {
+                dcg(&grades) / ideal
+            } else {
+                0.0
+            };
+            let shown: Vec<String> = hits
+                .iter()
+                .take(K)
+                .map(|c| c.clone().unwrap_or_else(|| "-".into()))
+                .collect();
+            (
+                ndcg,
+                format!(
+                    "{ndcg:.2}  {:5} {:38} {} | {} | {note}",
+                    query.kind,
+                    query.query,
+                    query.unit,
+                    shown.join(" ")
+                ),
+            )
+        })
+        .collect();
+    rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (_, row) in rows {
+        println!("{row}");
+    }
+}

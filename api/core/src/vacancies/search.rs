@@ -125,6 +125,66 @@ pub struct SearchFound {
     pub hits: Page<SearchHit>,
     /// Counts per dimension over every match.
     pub facets: Vec<SearchFacetCount>,
+    /// When nothing matched: the text spelt with the closest words the index holds.
+    pub did_you_mean: Option<String>,
+    /// The occupations the words were read as.
+    pub understood_as: Vec<OccupationReading>,
+}
+
+/// An occupation (a SOC 2010 unit group) a search's words were read as: vacancies in it rank
+/// higher, and no others are left out.
+#[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
+pub struct OccupationReading {
+    /// The 4-digit SOC 2010 unit group.
+    pub soc_code: String,
+    /// The unit group's title.
+    pub title: String,
+    /// How sure the reading is, from 0 (barely) to 1 (the words name this group and no other).
+    pub confidence: f64,
+}
+
+/// A job title from the ONS SOC 2010 coding index, offered as a person types.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[cfg_attr(feature = "graphql", derive(async_graphql::SimpleObject))]
+pub struct OccupationSuggestion {
+    /// The job title as people write it ("Kitchen porter").
+    pub title: String,
+    /// The industry or setting the title codes differently in, when it does ("hospital service").
+    pub qualifier: Option<String>,
+    /// The 4-digit SOC 2010 unit group the title codes to.
+    pub soc_code: String,
+    /// The unit group's title ("Kitchen and catering assistants").
+    pub group_title: String,
+}
+
+/// Most suggestions one `occupationSuggest` returns.
+pub const MAX_SUGGESTIONS: i32 = 50;
+
+/// Job titles and unit groups for `text` as a person types it (the last word may be unfinished; a
+/// number lists unit groups by code). Typos of one edit are forgiven in finished words of five
+/// letters or more.
+pub fn suggest_occupations(
+    text: &str,
+    first: Option<i32>,
+) -> Result<Vec<OccupationSuggestion>, ApiError> {
+    crate::limits::check_text_bytes("text", text)?;
+    let first = first.unwrap_or(10);
+    if !(1..=MAX_SUGGESTIONS).contains(&first) {
+        return Err(ApiError::BadUserInput(format!(
+            "`first` must be between 1 and {MAX_SUGGESTIONS}"
+        )));
+    }
+    Ok(search_index::occupations::occupations()
+        .suggest(text, first as usize)
+        .into_iter()
+        .map(|s| OccupationSuggestion {
+            title: s.title,
+            qualifier: s.qualifier,
+            soc_code: s.code,
+            group_title: s.group_title,
+        })
+        .collect())
 }
 
 /// The arguments of one search.
@@ -308,6 +368,17 @@ pub async fn search_vacancies(
             })
         })
         .collect::<Result<_, ApiError>>()?;
+    let understood_as = results
+        .readings
+        .iter()
+        .map(|r| OccupationReading {
+            title: super::service::soc_title(SocVersion::Soc2010, &r.code)
+                .unwrap_or_default()
+                .to_string(),
+            soc_code: r.code.clone(),
+            confidence: (f64::from(r.weight) * 100.0).round() / 100.0,
+        })
+        .collect();
     Ok(SearchFound {
         hits: Page {
             items,
@@ -315,6 +386,8 @@ pub async fn search_vacancies(
             total: results.total as u64,
         },
         facets,
+        did_you_mean: results.did_you_mean,
+        understood_as,
     })
 }
 

@@ -1,8 +1,6 @@
 //! Rules and queries for vacancies. Every write inserts a change-log row in the same transaction.
 
 use crate::patch::Patch;
-use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use chrono::{NaiveDate, Utc};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -31,27 +29,13 @@ const MAX_DESCRIPTION: usize = 20_000;
 const MAX_SKILLS: usize = 50;
 const MAX_HOURS_PER_WEEK: f64 = 80.0;
 
-const SOC2010: &str = include_str!("soc2010-structure.csv");
-
-fn soc2010_units() -> &'static HashMap<String, String> {
-    static UNITS: OnceLock<HashMap<String, String>> = OnceLock::new();
-    UNITS.get_or_init(|| {
-        SOC2010
-            .lines()
-            .skip(1)
-            .filter_map(|line| {
-                let rest = line.strip_prefix("unit,")?;
-                let (code, title) = rest.split_once(',')?;
-                Some((code.to_string(), title.trim_matches('"').to_string()))
-            })
-            .collect()
-    })
-}
-
 /// The title of a SOC unit group, when known (SOC 2010 only, for now).
 pub fn soc_title(version: SocVersion, code: &str) -> Option<&'static str> {
     match version {
-        SocVersion::Soc2010 => soc2010_units().get(code).map(String::as_str),
+        SocVersion::Soc2010 => search_index::occupations::occupations()
+            .group(code)
+            .filter(|group| group.level == search_index::occupations::Level::Unit)
+            .map(|group| group.title.as_str()),
         SocVersion::Soc2020 => None,
     }
 }
@@ -136,7 +120,9 @@ pub(crate) fn check_row(checks: &mut Checks, row: &mut vacancy::Model) {
                 UserErrorCode::Invalid,
                 "a SOC unit group is four digits",
             );
-        } else if version == SocVersion::Soc2010.as_db() && !soc2010_units().contains_key(code) {
+        } else if version == SocVersion::Soc2010.as_db()
+            && soc_title(SocVersion::Soc2010, code).is_none()
+        {
             checks.fail(
                 "occupation.code",
                 UserErrorCode::Invalid,
@@ -821,7 +807,17 @@ mod tests {
             Some("Kitchen and catering assistants")
         );
         assert_eq!(soc_title(SocVersion::Soc2010, "0000"), None);
-        assert_eq!(soc2010_units().len(), 369);
+        assert_eq!(
+            search_index::occupations::occupations()
+                .unit_codes()
+                .count(),
+            369
+        );
+        assert_eq!(
+            soc_title(SocVersion::Soc2010, "927"),
+            None,
+            "a minor group is not a unit"
+        );
     }
 
     #[test]

@@ -4,9 +4,11 @@ use async_graphql::{Context, ID, Object, Result};
 use sea_orm::DatabaseConnection;
 
 use super::inputs::{NearInput, VacancyFilter, VacancyOrder, VacancySearchFilter};
-use super::search::{SearchArgs, search_vacancies};
+use super::search::{SearchArgs, search_vacancies, suggest_occupations};
 use super::service;
-use super::types::{Vacancy, VacancyConnection, VacancySearchConnection, VacancySort};
+use super::types::{
+    OccupationSuggestion, Vacancy, VacancyConnection, VacancySearchConnection, VacancySort,
+};
 use crate::auth::viewer;
 use crate::ids::{self, Kind};
 use crate::pagination::{PageArgs, complexity, wants_total};
@@ -63,9 +65,27 @@ impl VacancyQuery {
         Ok(page.map(Vacancy).into())
     }
 
-    /// Searches vacancies: free text (typos forgiven on longer words, exact matches first), filters,
-    /// hard exclusions, a radius, an order, and counts per dimension. Open vacancies only unless
-    /// `filter.statuses` says otherwise.
+    /// Job titles from the ONS SOC 2010 coding index (about 28,000) for an occupation field's
+    /// autocomplete: every finished word must be in the title (one typo forgiven from five
+    /// letters), the last may be unfinished; general titles and shorter ones first. Digits list
+    /// unit groups by code.
+    async fn occupation_suggest(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "What the person has typed so far.")] text: String,
+        #[graphql(desc = "How many suggestions (1 to 50; default 10).")] first: Option<i32>,
+    ) -> Result<Vec<OccupationSuggestion>> {
+        viewer(ctx)?;
+        Ok(suggest_occupations(&text, first)?)
+    }
+
+    /// Searches vacancies: free text, filters, hard exclusions, a radius, an order, and counts per
+    /// dimension. Open vacancies only unless `filter.statuses` says otherwise. Words match as
+    /// written, by English stem, or misspelt (one edit from five letters, two from nine); the
+    /// words are also read as occupations (`understoodAs`: the ONS coding index and a table of lay
+    /// phrasings like "bar work"), and vacancies in those occupations rank higher. By relevance,
+    /// vacancies matching more words come first; then exact words before one edit before two,
+    /// and the title before skills before the description.
     #[graphql(complexity = "crate::limits::search_complexity(child_complexity, first, &text)")]
     #[expect(
         clippy::too_many_arguments,

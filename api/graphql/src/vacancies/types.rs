@@ -332,7 +332,7 @@ pub struct VacancySearchHit {
     pub description_html: String,
 }
 
-pub use super::search::SearchFacetCount;
+pub use super::search::{OccupationReading, OccupationSuggestion, SearchFacetCount};
 
 crate::connection_types!(
     VacancySearchConnection,
@@ -343,6 +343,12 @@ crate::connection_types!(
     {
         /// Counts per dimension over every match (not just this page).
         pub facets: Vec<SearchFacetCount>,
+        /// When nothing matched the words: the text spelt with the closest words vacancies hold
+        /// ("warehouse" for "wearhose"), to offer as "did you mean"; null otherwise.
+        pub did_you_mean: Option<String>,
+        /// The occupations (SOC 2010 unit groups) the words were read as, likeliest first: vacancies
+        /// in them rank higher, none are left out. Empty when no occupation stands out.
+        pub understood_as: Vec<OccupationReading>,
     }
 );
 
@@ -362,6 +368,8 @@ impl From<super::search::SearchFound> for VacancySearchConnection {
             page_info: page.info,
             total_count: page.total,
             facets: found.facets,
+            did_you_mean: found.did_you_mean,
+            understood_as: found.understood_as,
         }
     }
 }
