@@ -207,6 +207,31 @@ pub struct Wants {
     prefs: job_preference::Model,
     skills: Vec<String>,
     windows: Vec<FreeWindow>,
+    /// The unit groups the wanted titles (free text) read as, with how sure each reading is.
+    title_groups: Vec<(String, f64)>,
+}
+
+/// The SOC unit groups free job titles read as ("bar work" → 9274), each with its confidence,
+/// through the search index's occupation reading.
+fn read_titles(titles: &str) -> Vec<(String, f64)> {
+    let occupations = search_index::occupations::occupations();
+    let mut out: Vec<(String, f64)> = Vec::new();
+    for line in titles.lines().filter(|l| !l.trim().is_empty()) {
+        let line_words: Vec<String> = line
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .filter(|w| !search_index::occupations::LITTLE_WORDS.contains(&w.as_str()))
+            .collect();
+        for reading in occupations.read(&line_words).readings {
+            let confidence = f64::from(reading.weight);
+            match out.iter_mut().find(|(code, _)| *code == reading.code) {
+                Some(known) => known.1 = known.1.max(confidence),
+                None => out.push((reading.code, confidence)),
+            }
+        }
+    }
+    out
 }
 
 fn split(stored: &str) -> Vec<&str> {
@@ -227,6 +252,7 @@ impl Wants {
             })
             .unwrap_or_default();
         Wants {
+            title_groups: read_titles(&prefs.occupation_titles),
             prefs,
             skills,
             windows,
@@ -445,6 +471,20 @@ impl Wants {
                 .count() as f64
                 / wanted_words.len().min(3) as f64
         };
+        // A wanted title read as an occupation: the vacancy's place in the SOC hierarchy beside it,
+        // as sure as the reading is ("bar work" fits a bartender without sharing a word).
+        let by_reading = self
+            .title_groups
+            .iter()
+            .map(|(code, confidence)| {
+                let shared = code
+                    .chars()
+                    .zip(soc.chars())
+                    .take_while(|(a, b)| a == b)
+                    .count();
+                [0.0, 0.25, 0.5, 0.7, 1.0][shared.min(4)] * confidence.clamp(0.0, 1.0)
+            })
+            .fold(0.0, f64::max);
         let no_wish = wanted.is_empty() && wanted_words.is_empty();
         add(
             MatchFactorKind::Occupation,
@@ -462,7 +502,11 @@ impl Wants {
                 v.title,
                 if soc.is_empty() { "?" } else { &soc }
             ),
-            if no_wish { 0.5 } else { by_code.max(by_words) },
+            if no_wish {
+                0.5
+            } else {
+                by_code.max(by_words).max(by_reading)
+            },
         );
 
         // Hours: the share of the wanted range the vacancy covers.
@@ -939,6 +983,7 @@ mod tests {
             },
             skills: vec![],
             windows,
+            title_groups: vec![],
         };
         let dispensing = wants(vec![window(&[Weekday::Mon], "07:30", "08:30")]);
         assert_eq!(dispensing.clashing_shifts(), vec!["EARLY_STARTS"]);
@@ -948,5 +993,17 @@ mod tests {
         assert_eq!(saturday.clashing_shifts(), vec!["WEEKENDS"]);
         let late = wants(vec![window(&[Weekday::Fri], "23:30", "23:45")]);
         assert_eq!(late.clashing_shifts(), vec!["NIGHTS"]);
+    }
+
+    #[test]
+    fn wanted_titles_in_plain_words_read_as_occupations() {
+        // "bar work" shares no word with "Bartender"; read as an occupation it is bar staff.
+        let groups = read_titles("bar work\nlooking after older people");
+        assert!(
+            groups.iter().any(|(code, c)| code == "9274" && *c > 0.5),
+            "{groups:?}"
+        );
+        assert!(groups.iter().any(|(code, _)| code == "6145"), "{groups:?}");
+        assert!(read_titles("").is_empty());
     }
 }
