@@ -599,8 +599,13 @@ impl VacancyIndex {
     ) -> Result<Option<String>> {
         let mut changed = false;
         let mut out = Vec::with_capacity(words.len());
-        for word in words {
+        for (i, word) in words.iter().enumerate() {
             stop.check()?;
+            // Each word walks the title dictionary: the first few are enough to suggest from.
+            if i >= DID_YOU_MEAN_WORDS {
+                out.push(word.clone());
+                continue;
+            }
             let letters: Vec<char> = word.chars().collect();
             let max = match letters.len() {
                 n if n >= 8 => 3,
@@ -932,6 +937,9 @@ impl VacancyIndex {
         Box::new(BooleanQuery::new(clauses))
     }
 }
+
+/// Words of a search that found nothing that "did you mean" re-spells (the rest stay as typed).
+const DID_YOU_MEAN_WORDS: usize = 8;
 
 /// Vacancies counted per segment by [`VacancyIndex::understand`] (a sample is enough to tell which
 /// unit groups a title falls in, and keeps broad words cheap).

@@ -22,7 +22,7 @@ const STRUCTURE: &str = include_str!("../data/soc2010-structure.csv");
 const LAY_TERMS: &str = include_str!("../data/lay-terms.csv");
 
 /// Words that never name an occupation (the index's little words).
-pub(crate) const LITTLE_WORDS: &[&str] = &[
+pub const LITTLE_WORDS: &[&str] = &[
     "a",
     "an",
     "and",
