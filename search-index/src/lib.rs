@@ -63,6 +63,8 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 /// Memory the one index writer may use before it flushes a segment.
 const WRITER_MEMORY_BYTES: usize = 50_000_000;
+/// Most indexing threads (each gets half the memory; tantivy needs 15 MB a thread).
+const WRITER_THREADS: usize = 2;
 /// English words too common to narrow a job search.
 const STOP_WORDS: &[&str] = occupations::LITTLE_WORDS;
 /// What a matched word of work adds to a vacancy's score: more than everything else a word can
@@ -347,7 +349,11 @@ impl VacancyIndex {
 
     fn from_index(index: Index) -> Result<Self> {
         let fields = Fields::from_schema(&index.schema())?;
-        let writer = index.writer_with_num_threads(1, WRITER_MEMORY_BYTES)?;
+        // One indexing thread per core, up to two: a full rebuild keeps both busy while the
+        // caller reads the next rows.
+        let threads =
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(WRITER_THREADS));
+        let writer = index.writer_with_num_threads(threads, WRITER_MEMORY_BYTES)?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -369,6 +375,19 @@ impl VacancyIndex {
         let writer = self.writer()?;
         writer.delete_term(Term::from_field_text(self.fields.id, &doc.id));
         writer.add_document(self.fields.document(doc))?;
+        Ok(())
+    }
+
+    /// Removes every vacancy (after the next commit): the start of a full rebuild.
+    pub fn clear(&self) -> Result<()> {
+        self.writer()?.delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Adds a vacancy known not to be in the index (after [`VacancyIndex::clear`]): no delete is
+    /// queued for it, which makes a full rebuild cheaper than upserting every row.
+    pub fn add_new(&self, doc: &VacancyDoc) -> Result<()> {
+        self.writer()?.add_document(self.fields.document(doc))?;
         Ok(())
     }
 
@@ -982,6 +1001,29 @@ impl Collector for UnitCounter {
 
     fn requires_scoring(&self) -> bool {
         false
+    }
+
+    /// Drives the scorer itself so that it can stop after [`COUNTED_PER_SEGMENT`] vacancies
+    /// (tantivy's own loop visits every match).
+    fn collect_segment(
+        &self,
+        weight: &dyn tantivy::query::Weight,
+        segment: tantivy::SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<Self::Fruit> {
+        use tantivy::DocSet as _;
+        use tantivy::collector::SegmentCollector as _;
+        let mut child = self.for_segment(segment, reader)?;
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let alive = reader.alive_bitset();
+        let mut doc = scorer.doc();
+        while doc != tantivy::TERMINATED && child.seen < COUNTED_PER_SEGMENT {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                child.collect(doc, 0.0);
+            }
+            doc = scorer.advance();
+        }
+        Ok(child.harvest())
     }
 
     fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {

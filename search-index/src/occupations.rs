@@ -186,6 +186,8 @@ pub struct Occupations {
     deletions: HashMap<String, Vec<u32>>,
     /// How many titles hold each word (commoner spellings are likelier).
     word_titles: Vec<u32>,
+    /// Words of seven letters or more by length, with their letter counts (for two-edit typos).
+    by_length: Vec<Vec<(u32, [u8; 27])>>,
     lay: Vec<LayTerm>,
     analyzer: std::sync::Mutex<TextAnalyzer>,
 }
@@ -273,6 +275,34 @@ pub(crate) fn edits_within(a: &[char], b: &[char], max: usize) -> Option<usize> 
     }
     let d = rows[1][b.len()];
     (d <= max).then_some(d)
+}
+
+/// How many of each letter a word has (`a`–`z`, then everything else together).
+fn letter_bag(letters: &[char]) -> [u8; 27] {
+    let mut bag = [0u8; 27];
+    for c in letters {
+        let slot = if c.is_ascii_lowercase() {
+            (*c as u8 - b'a') as usize
+        } else {
+            26
+        };
+        bag[slot] = bag[slot].saturating_add(1);
+    }
+    bag
+}
+
+/// A lower bound on the edits between two words: the larger of the letters one has more of and
+/// the letters the other has more of.
+fn bag_distance(a: &[u8; 27], b: &[u8; 27]) -> usize {
+    let (mut more, mut fewer) = (0usize, 0usize);
+    for (x, y) in a.iter().zip(b) {
+        if x > y {
+            more += usize::from(x - y);
+        } else {
+            fewer += usize::from(y - x);
+        }
+    }
+    more.max(fewer)
 }
 
 fn deletions_of(word: &str) -> impl Iterator<Item = String> + '_ {
@@ -442,6 +472,16 @@ impl Occupations {
                 deletions.entry(deleted).or_default().push(i as u32);
             }
         }
+        let mut by_length: Vec<Vec<(u32, [u8; 27])>> = Vec::new();
+        for (i, (word, _)) in words.iter().enumerate() {
+            let letters: Vec<char> = word.chars().collect();
+            if letters.len() >= 7 {
+                if by_length.len() <= letters.len() {
+                    by_length.resize(letters.len() + 1, Vec::new());
+                }
+                by_length[letters.len()].push((i as u32, letter_bag(&letters)));
+            }
+        }
         let word_titles = words
             .iter()
             .map(|(_, stem)| titles_of_stem[*stem as usize].len() as u32)
@@ -458,6 +498,7 @@ impl Occupations {
             word_ids,
             deletions,
             word_titles,
+            by_length,
             lay,
             analyzer: std::sync::Mutex::new(analyzer),
         }
@@ -503,7 +544,8 @@ impl Occupations {
             });
         }
         let letters: Vec<char> = word.chars().collect();
-        if letters.iter().any(|c| c.is_ascii_digit()) {
+        // A word the titles hold as written is not a misspelling of another.
+        if letters.iter().any(|c| c.is_ascii_digit()) || self.word_ids.contains_key(word) {
             return out;
         }
         let budget = typo_budget(letters.len());
@@ -522,11 +564,15 @@ impl Occupations {
             }
         }
         if budget >= 2 {
-            // Two edits: brute force over the words of about the same length (long words are few).
-            for (i, (candidate, _)) in self.words.iter().enumerate() {
-                let len = candidate.chars().count();
-                if len.abs_diff(letters.len()) <= 2 && len >= 7 {
-                    candidates.insert(i as u32);
+            // Two edits: the words within two letters of its length whose letters differ by at
+            // most two (a cheap bound on the edits), checked one by one below.
+            let bag = letter_bag(&letters);
+            let lengths = letters.len().saturating_sub(2)..=letters.len() + 2;
+            for length in lengths {
+                for (id, other) in self.by_length.get(length).into_iter().flatten() {
+                    if bag_distance(&bag, other) <= 2 {
+                        candidates.insert(*id);
+                    }
                 }
             }
         }

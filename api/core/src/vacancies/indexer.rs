@@ -252,6 +252,8 @@ pub async fn rebuild(
     wait_for_older_transactions(db).await?;
     let employers = employer_names(db).await?;
     let total = vacancy::Entity::find().count(db).await?;
+    // Whatever the index held goes; every row is then added once, with no per-row delete.
+    index.clear()?;
     let mut after: Option<Uuid> = None;
     let mut count = 0u64;
     loop {
@@ -266,7 +268,7 @@ pub async fn rebuild(
             break;
         };
         for row in &rows {
-            index.upsert(&document(row, &employers))?;
+            index.add_new(&document(row, &employers))?;
         }
         count += rows.len() as u64;
         progress(count, total);
