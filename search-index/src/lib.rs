@@ -35,7 +35,7 @@ use tantivy::{
 };
 
 use facets::FacetCounter;
-use occupations::Understanding;
+pub use occupations::Understanding;
 use radius::WithinRadius;
 use stop::Stoppable;
 
@@ -460,6 +460,9 @@ impl VacancyIndex {
         };
         let (page, total, counts): (Vec<(Score, DocAddress)>, usize, facets::Counts) =
             match (request.sort, near) {
+                (Sort::Newest, _) if words.is_empty() && !request.count_facets => {
+                    self.newest_without_text(&searcher, &*query, near, stop, limit, offset)?
+                }
                 (Sort::Newest, _) => {
                     let top = TopDocs::with_limit(limit).and_offset(offset).tweak_score(
                         |segment: &SegmentReader| {
@@ -694,6 +697,68 @@ impl VacancyIndex {
         Ok(lat
             .zip(lon)
             .map(|point| distance_km((near.latitude, near.longitude), point)))
+    }
+
+    /// The newest vacancies the filters let through, without sorting every match: the total is
+    /// counted on its own (tantivy's cheapest pass), then the page is taken among the vacancies
+    /// opened in the last day before the newest, a window eight times wider on each retry until it
+    /// holds the page. Every vacancy outside the window is older than every one inside, so the
+    /// page is the one a full sort gives, ties and all.
+    fn newest_without_text(
+        &self,
+        searcher: &Searcher,
+        query: &dyn Query,
+        near: Option<Near>,
+        stop: &Stop,
+        limit: usize,
+        offset: usize,
+    ) -> Result<(Vec<(Score, DocAddress)>, usize, facets::Counts)> {
+        let total = run(searcher, query, near, stop, Count)?;
+        let newest = searcher
+            .segment_readers()
+            .iter()
+            .filter_map(|segment| segment.fast_fields().i64("posted_at").ok())
+            .filter(|column| column.num_docs() > 0)
+            .map(|column| column.max_value())
+            .max()
+            .unwrap_or(0);
+        let top = || {
+            TopDocs::with_limit(limit)
+                .and_offset(offset)
+                .tweak_score(|segment: &SegmentReader| {
+                    let posted = i64_column(segment, "posted_at");
+                    move |doc: DocId, score: Score| (posted(doc), score)
+                })
+        };
+        let mut span: i64 = 86_400;
+        while total > offset + limit && span < i64::MAX / 16 {
+            let since = newest.saturating_sub(span);
+            let windowed = BooleanQuery::new(vec![
+                (Occur::Must, query.box_clone()),
+                (
+                    Occur::Must,
+                    Box::new(RangeQuery::new(
+                        Bound::Included(Term::from_field_i64(self.fields.posted_at, since)),
+                        Bound::Unbounded,
+                    )),
+                ),
+            ]);
+            let (page, in_window) = run(searcher, &windowed, near, stop, (top(), Count))?;
+            if in_window >= offset + limit || in_window >= total {
+                return Ok((unkey(page), total, facets::Counts::default()));
+            }
+            span = span.saturating_mul(8);
+        }
+        let page = run(searcher, query, near, stop, top())?;
+        Ok((unkey(page), total, facets::Counts::default()))
+    }
+
+    /// What a search for `text` reads its words as (the first step of every worded search: the
+    /// occupation reading joined with the unit groups of the vacancies carrying the words).
+    pub fn understand_text(&self, text: &str) -> Result<Understanding> {
+        let mut words = self.words(text)?;
+        words.truncate(MAX_WORDS);
+        self.understand(&self.reader.searcher(), &words)
     }
 
     /// How many distinct words of `text` a search would look for (little words dropped), before

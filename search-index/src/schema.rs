@@ -3,7 +3,7 @@
 
 use tantivy::TantivyDocument;
 use tantivy::schema::{
-    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TEXT,
+    FAST, Facet, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions,
 };
 
@@ -44,17 +44,20 @@ pub(crate) fn build() -> Schema {
     let mut builder = Schema::builder();
     builder.add_text_field("id", STRING | STORED);
     // The title as written (exact words and typos) and by English stems ("drivers" is "driver");
-    // skills and descriptions by stems only.
-    let stemmed = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer("en_stem")
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
-    builder.add_text_field("title", TEXT | STORED);
-    builder.add_text_field("title_stem", stemmed.clone());
-    builder.add_text_field("description", stemmed.clone().set_stored());
-    builder.add_text_field("skills", stemmed);
-    builder.add_text_field("employer_name", TEXT);
+    // skills and descriptions by stems only. No query asks where in a field a word is, so no
+    // field keeps positions.
+    let text = |tokenizer: &str| {
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(tokenizer)
+                .set_index_option(IndexRecordOption::WithFreqs),
+        )
+    };
+    builder.add_text_field("title", text("default").set_stored());
+    builder.add_text_field("title_stem", text("en_stem"));
+    builder.add_text_field("description", text("en_stem").set_stored());
+    builder.add_text_field("skills", text("en_stem"));
+    builder.add_text_field("employer_name", text("default"));
     // Keywords filter through their terms and are counted through their fast columns.
     for keyword in [
         "status",

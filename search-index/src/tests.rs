@@ -435,6 +435,48 @@ fn newest_and_best_paid_sorts() {
 }
 
 #[test]
+fn newest_without_words_pages_exactly_like_a_full_sort() {
+    // 300 vacancies over 300 days, two to each second posted, a third closed: the page is taken
+    // in a window of days widened until it holds the page, and must equal sorting every match.
+    const DAY: i64 = 86_400;
+    let mut docs = Vec::new();
+    for i in 0..300i64 {
+        let mut doc = vacancy(&format!("v{i:03}"), "Cleaner");
+        doc.posted_at = Some(1_700_000_000 + (i / 2) * DAY * 2);
+        if i % 3 == 0 {
+            doc.status = "CLOSED".into();
+        }
+        docs.push(doc);
+    }
+    let index = index_of(&docs);
+    let open = |offset: usize, limit: usize, count_facets: bool| {
+        index
+            .search(&SearchRequest {
+                filters: Filters {
+                    statuses: vec!["OPEN".into()],
+                    ..Default::default()
+                },
+                sort: Sort::Newest,
+                offset,
+                limit,
+                count_facets,
+                ..Default::default()
+            })
+            .expect("search")
+    };
+    for (offset, limit) in [(0, 20), (20, 20), (150, 30), (190, 20)] {
+        let windowed = open(offset, limit, false);
+        // Counting facets takes the path that sorts every match.
+        let full = open(offset, limit, true);
+        assert_eq!(windowed.total, 200);
+        assert_eq!(ids(&windowed), ids(&full), "offset {offset}");
+        assert_eq!(windowed.hits.len(), limit.min(200 - offset.min(200)));
+    }
+    // A page of one in the newest second (shared by two vacancies): the same tie-break.
+    assert_eq!(ids(&open(0, 1, false)), ids(&open(0, 1, true)));
+}
+
+#[test]
 fn hits_carry_highlighted_snippets() {
     let mut doc = vacancy("1", "Warehouse operative <nights>");
     doc.description =

@@ -467,6 +467,8 @@ struct SizeReport {
     suggestions: usize,
     rss_steady_mb: f64,
     rss_peak_mb: f64,
+    /// Reading a worded query's words as occupations (the first step of its search), each run.
+    understanding: Stats,
     /// nDCG@10, typo recall@10 and zero results on the judged set: the index, SQLite FTS5, and
     /// PostgreSQL full-text search.
     relevance: Vec<(&'static str, relevance::Relevance)>,
@@ -485,9 +487,14 @@ async fn run(options: Options) -> anyhow::Result<()> {
     let mut reports = Vec::new();
     for &size in &options.sizes {
         eprintln!("— {size} vacancies —");
-        let report = bench_size(&options, &long_tail, &cases, size).await?;
+        let Some(report) = bench_size(&options, &long_tail, &cases, size).await? else {
+            continue;
+        };
         print_report(&report, &cases, options.runs);
         reports.push(report);
+    }
+    if options.relevance_only {
+        return Ok(());
     }
     let json = json!({
         "seed": options.seed,
@@ -542,7 +549,7 @@ async fn bench_size(
     long_tail: &[ipsmatch::demo::vacancies::Title],
     cases: &[Case],
     size: usize,
-) -> anyhow::Result<SizeReport> {
+) -> anyhow::Result<Option<SizeReport>> {
     let folder = tempfile::tempdir()?;
     let settings = Settings::with_data_dir(folder.path());
     let db = ipsmatch::startup::prepare_database(&settings).await?;
@@ -603,7 +610,7 @@ async fn bench_size(
                 .collect::<Vec<_>>()
                 .join(" · ")
         );
-        std::process::exit(0);
+        return Ok(None);
     }
 
     eprintln!("  tantivy ({} segments)…", index.segment_count());
@@ -615,6 +622,15 @@ async fn bench_size(
         Ok(index.search(&case.index_request(true))?.total as u64)
     })
     .await?;
+    let mut samples = Vec::new();
+    for _ in 0..options.runs {
+        for case in cases.iter().filter(|c| !c.text.is_empty()) {
+            let started = Instant::now();
+            index.understand_text(case.text)?;
+            samples.push(started.elapsed());
+        }
+    }
+    let understanding = Stats::of(&samples);
     eprintln!("  matching {CLIENTS} generated clients…");
     let (matching, matching_seconds, suggestions) =
         measure_matching(&db, &index, options.seed).await?;
@@ -664,7 +680,7 @@ async fn bench_size(
         }
         None => None,
     };
-    Ok(SizeReport {
+    Ok(Some(SizeReport {
         size,
         load_seconds,
         rebuild_seconds,
@@ -681,8 +697,9 @@ async fn bench_size(
         suggestions,
         rss_steady_mb,
         rss_peak_mb,
+        understanding,
         relevance,
-    })
+    }))
 }
 
 /// The SOC code of every open vacancy, counted by unit group and by id.
@@ -1334,6 +1351,10 @@ fn print_report(r: &SizeReport, cases: &[Case], runs: usize) {
         r.suggestions
     );
     println!(
+        "reading the words as occupations (part of each worded search above) p50 {:.3} ms, p99 {:.3} ms",
+        r.understanding.p50_ms, r.understanding.p99_ms
+    );
+    println!(
         "commit→searchable p50 {:.1} ms, p99 {:.1} ms ({} writes); server RSS steady {:.0} MB, peak {:.0} MB",
         r.commit_to_searchable.p50_ms,
         r.commit_to_searchable.p99_ms,
@@ -1475,6 +1496,7 @@ fn report_json(r: &SizeReport) -> Json {
         "sqlite_fts5_build_seconds": round3(r.sqlite_build_seconds),
         "postgresql_fts": r.postgres.as_ref().map(|(t, _)| timings_json(t)),
         "postgresql_build_seconds": r.postgres.as_ref().map(|(_, b)| round3(*b)),
+        "understanding_ms": { "p50": round3(r.understanding.p50_ms), "p99": round3(r.understanding.p99_ms) },
         "relevance": r.relevance.iter().map(|(system, rel)| json!({
             "system": system,
             "ndcg_at_10": round3(rel.ndcg),
