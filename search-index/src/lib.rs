@@ -326,7 +326,8 @@ pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
 pub struct VacancyIndex {
     index: Index,
     fields: Fields,
-    writer: Mutex<IndexWriter>,
+    /// `None` only while the writer is being replaced (see [`VacancyIndex::start_rebuild`]).
+    writer: Mutex<Option<IndexWriter>>,
     reader: IndexReader,
 }
 
@@ -334,6 +335,8 @@ impl VacancyIndex {
     /// Opens the index in `dir`, creating it when the folder holds none.
     pub fn open_or_create(dir: &Path) -> Result<Self> {
         std::fs::create_dir_all(dir)?;
+        // Read the occupation data now, so the first search does not wait for it.
+        occupations::occupations();
         let schema = schema::build();
         let directory =
             tantivy::directory::MmapDirectory::open(dir).map_err(tantivy::TantivyError::from)?;
@@ -349,11 +352,7 @@ impl VacancyIndex {
 
     fn from_index(index: Index) -> Result<Self> {
         let fields = Fields::from_schema(&index.schema())?;
-        // One indexing thread per core, up to two: a full rebuild keeps both busy while the
-        // caller reads the next rows.
-        let threads =
-            std::thread::available_parallelism().map_or(1, |n| n.get().min(WRITER_THREADS));
-        let writer = index.writer_with_num_threads(threads, WRITER_MEMORY_BYTES)?;
+        let writer = index.writer_with_num_threads(1, WRITER_MEMORY_BYTES)?;
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
@@ -361,52 +360,85 @@ impl VacancyIndex {
         Ok(Self {
             index,
             fields,
-            writer: Mutex::new(writer),
+            writer: Mutex::new(Some(writer)),
             reader,
         })
     }
 
-    fn writer(&self) -> Result<std::sync::MutexGuard<'_, IndexWriter>> {
-        self.writer.lock().map_err(|_| Error::WriterPoisoned)
+    /// Runs `act` with the writer.
+    fn with_writer<R>(
+        &self,
+        act: impl FnOnce(&mut IndexWriter) -> tantivy::Result<R>,
+    ) -> Result<R> {
+        let mut guard = self.writer.lock().map_err(|_| Error::WriterPoisoned)?;
+        let writer = guard.as_mut().ok_or(Error::WriterPoisoned)?;
+        Ok(act(writer)?)
+    }
+
+    /// Replaces the writer by one with `threads` indexing threads. Anything not committed is lost,
+    /// so it is only called at the start and end of a full rebuild.
+    fn reopen_writer(&self, threads: usize) -> Result<()> {
+        let mut guard = self.writer.lock().map_err(|_| Error::WriterPoisoned)?;
+        // tantivy allows one writer at a time: the old one goes (joining its threads) first.
+        drop(guard.take());
+        *guard = Some(
+            self.index
+                .writer_with_num_threads(threads, WRITER_MEMORY_BYTES)?,
+        );
+        Ok(())
     }
 
     /// Adds or replaces a vacancy (visible after the next commit).
     pub fn upsert(&self, doc: &VacancyDoc) -> Result<()> {
-        let writer = self.writer()?;
-        writer.delete_term(Term::from_field_text(self.fields.id, &doc.id));
-        writer.add_document(self.fields.document(doc))?;
+        let document = self.fields.document(doc);
+        self.with_writer(|writer| {
+            writer.delete_term(Term::from_field_text(self.fields.id, &doc.id));
+            writer.add_document(document)
+        })?;
         Ok(())
     }
 
-    /// Removes every vacancy (after the next commit): the start of a full rebuild.
-    pub fn clear(&self) -> Result<()> {
-        self.writer()?.delete_all_documents()?;
+    /// Starts a full rebuild: every vacancy is removed (after the next commit), and until
+    /// [`VacancyIndex::finish_rebuild`] the writer indexes on one thread per core (up to two) while
+    /// the caller reads the next rows. Day to day one thread is enough, and each holds memory.
+    pub fn start_rebuild(&self) -> Result<()> {
+        let threads =
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(WRITER_THREADS));
+        self.reopen_writer(threads)?;
+        self.with_writer(|writer| writer.delete_all_documents())?;
         Ok(())
     }
 
-    /// Adds a vacancy known not to be in the index (after [`VacancyIndex::clear`]): no delete is
-    /// queued for it, which makes a full rebuild cheaper than upserting every row.
+    /// Commits a full rebuild (as [`VacancyIndex::commit`]) and goes back to one indexing thread.
+    pub fn finish_rebuild(&self, last_seq: i64) -> Result<()> {
+        self.commit(last_seq)?;
+        self.reopen_writer(1)
+    }
+
+    /// Adds a vacancy known not to be in the index (during a rebuild): no delete is queued for
+    /// it, which makes a full rebuild cheaper than upserting every row.
     pub fn add_new(&self, doc: &VacancyDoc) -> Result<()> {
-        self.writer()?.add_document(self.fields.document(doc))?;
+        let document = self.fields.document(doc);
+        self.with_writer(|writer| writer.add_document(document))?;
         Ok(())
     }
 
     /// Removes a vacancy (after the next commit).
     pub fn delete(&self, id: &str) -> Result<()> {
-        self.writer()?
-            .delete_term(Term::from_field_text(self.fields.id, id));
+        self.with_writer(|writer| {
+            Ok(writer.delete_term(Term::from_field_text(self.fields.id, id)))
+        })?;
         Ok(())
     }
 
     /// Commits everything applied so far, recording `last_seq` (the change-log sequence the index
     /// is now true to), and makes it searchable.
     pub fn commit(&self, last_seq: i64) -> Result<()> {
-        {
-            let mut writer = self.writer()?;
+        self.with_writer(|writer| {
             let mut prepared = writer.prepare_commit()?;
             prepared.set_payload(&last_seq.to_string());
-            prepared.commit()?;
-        }
+            prepared.commit()
+        })?;
         self.reader.reload()?;
         Ok(())
     }
@@ -460,9 +492,6 @@ impl VacancyIndex {
         };
         let (page, total, counts): (Vec<(Score, DocAddress)>, usize, facets::Counts) =
             match (request.sort, near) {
-                (Sort::Newest, _) if words.is_empty() && !request.count_facets => {
-                    self.newest_without_text(&searcher, &*query, near, stop, limit, offset)?
-                }
                 (Sort::Newest, _) => {
                     let top = TopDocs::with_limit(limit).and_offset(offset).tweak_score(
                         |segment: &SegmentReader| {
@@ -697,60 +726,6 @@ impl VacancyIndex {
         Ok(lat
             .zip(lon)
             .map(|point| distance_km((near.latitude, near.longitude), point)))
-    }
-
-    /// The newest vacancies the filters let through, without sorting every match: the total is
-    /// counted on its own (tantivy's cheapest pass), then the page is taken among the vacancies
-    /// opened in the last day before the newest, a window eight times wider on each retry until it
-    /// holds the page. Every vacancy outside the window is older than every one inside, so the
-    /// page is the one a full sort gives, ties and all.
-    fn newest_without_text(
-        &self,
-        searcher: &Searcher,
-        query: &dyn Query,
-        near: Option<Near>,
-        stop: &Stop,
-        limit: usize,
-        offset: usize,
-    ) -> Result<(Vec<(Score, DocAddress)>, usize, facets::Counts)> {
-        let total = run(searcher, query, near, stop, Count)?;
-        let newest = searcher
-            .segment_readers()
-            .iter()
-            .filter_map(|segment| segment.fast_fields().i64("posted_at").ok())
-            .filter(|column| column.num_docs() > 0)
-            .map(|column| column.max_value())
-            .max()
-            .unwrap_or(0);
-        let top = || {
-            TopDocs::with_limit(limit)
-                .and_offset(offset)
-                .tweak_score(|segment: &SegmentReader| {
-                    let posted = i64_column(segment, "posted_at");
-                    move |doc: DocId, score: Score| (posted(doc), score)
-                })
-        };
-        let mut span: i64 = 86_400;
-        while total > offset + limit && span < i64::MAX / 16 {
-            let since = newest.saturating_sub(span);
-            let windowed = BooleanQuery::new(vec![
-                (Occur::Must, query.box_clone()),
-                (
-                    Occur::Must,
-                    Box::new(RangeQuery::new(
-                        Bound::Included(Term::from_field_i64(self.fields.posted_at, since)),
-                        Bound::Unbounded,
-                    )),
-                ),
-            ]);
-            let (page, in_window) = run(searcher, &windowed, near, stop, (top(), Count))?;
-            if in_window >= offset + limit || in_window >= total {
-                return Ok((unkey(page), total, facets::Counts::default()));
-            }
-            span = span.saturating_mul(8);
-        }
-        let page = run(searcher, query, near, stop, top())?;
-        Ok((unkey(page), total, facets::Counts::default()))
     }
 
     /// What a search for `text` reads its words as (the first step of every worded search: the

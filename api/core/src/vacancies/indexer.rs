@@ -253,7 +253,7 @@ pub async fn rebuild(
     let employers = employer_names(db).await?;
     let total = vacancy::Entity::find().count(db).await?;
     // Whatever the index held goes; every row is then added once, with no per-row delete.
-    index.clear()?;
+    index.start_rebuild()?;
     let mut after: Option<Uuid> = None;
     let mut count = 0u64;
     loop {
@@ -274,7 +274,7 @@ pub async fn rebuild(
         progress(count, total);
         after = Some(last);
     }
-    index.commit(upto)?;
+    index.finish_rebuild(upto)?;
     tracing::info!(vacancies = count, upto, "search index rebuilt");
     Ok(count)
 }
