@@ -652,27 +652,31 @@ impl Occupations {
 
         // Every title holding a matched stem, scored by how much of the search it explains and
         // how much of itself the search covers.
-        let mut per_title: HashMap<u32, Vec<(usize, f32, bool, u32)>> = HashMap::new();
+        // One flat list of (title, word, quality, needs context, spelling), grouped by title:
+        // a search with a common word touches thousands of titles, and one allocation for them
+        // all keeps memory flat on every search thread.
+        let mut hits: Vec<(u32, usize, f32, bool, u32)> = Vec::new();
         for &i in &meaning {
             for m in &matches[i] {
                 for &t in &self.titles_of_stem[m.stem as usize] {
-                    per_title
-                        .entry(t)
-                        .or_default()
-                        .push((i, m.quality, m.needs_context, m.word));
+                    hits.push((t, i, m.quality, m.needs_context, m.word));
                 }
             }
         }
+        hits.sort_unstable_by_key(|hit| (hit.0, hit.1, hit.4));
         let lay_mask: u64 = lay_readings.iter().fold(0, |acc, (m, _)| acc | m);
         let mut best: HashMap<u32, (f32, u64)> = HashMap::new();
         let mut respell: HashMap<usize, Vec<String>> = HashMap::new();
-        for (t, hits) in &per_title {
-            let title = &self.titles[*t as usize];
+        let mut quality = vec![0f32; words.len()];
+        for group in hits.chunk_by(|a, b| a.0 == b.0) {
+            let title = &self.titles[group[0].0 as usize];
             // A word's best match in this title; a short word's one-edit match counts only when
             // another word of the search matched the title properly.
-            let context = hits.iter().any(|(_, _, needs_context, _)| !needs_context);
-            let mut quality = vec![0f32; words.len()];
-            for (i, q, needs_context, _) in hits {
+            let context = group
+                .iter()
+                .any(|(_, _, _, needs_context, _)| !needs_context);
+            quality.fill(0.0);
+            for (_, i, q, needs_context, _) in group {
                 if !needs_context || context {
                     quality[*i] = quality[*i].max(*q);
                 }
@@ -689,7 +693,7 @@ impl Occupations {
                 continue;
             }
             if context {
-                for (i, _, needs_context, word) in hits {
+                for (_, i, _, needs_context, word) in group {
                     if *needs_context && mask & (1 << i) != 0 {
                         let spelled = &self.words[*word as usize].0;
                         let list = respell.entry(*i).or_default();

@@ -274,7 +274,7 @@ pub async fn rebuild(
         progress(count, total);
         after = Some(last);
     }
-    index.finish_rebuild(upto)?;
+    index.commit(upto)?;
     tracing::info!(vacancies = count, upto, "search index rebuilt");
     Ok(count)
 }
