@@ -63,8 +63,6 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 /// Memory the one index writer may use before it flushes a segment.
 const WRITER_MEMORY_BYTES: usize = 50_000_000;
-/// English words too common to narrow a job search.
-const STOP_WORDS: &[&str] = occupations::LITTLE_WORDS;
 /// What a matched word of work adds to a vacancy's score: more than everything else a word can
 /// add, so vacancies matching more words always rank first.
 const WORD: Score = 1000.0;
@@ -584,7 +582,7 @@ impl VacancyIndex {
                         IndexRecordOption::Basic,
                     )),
                     Box::new(TermQuery::new(
-                        Term::from_field_text(f.title_stem, &occupations.stem(word)),
+                        Term::from_field_text(f.title_stem, &understanding.stems[*i]),
                         IndexRecordOption::Basic,
                     )),
                 ];
@@ -732,8 +730,11 @@ impl VacancyIndex {
         }
         // "help in a shop" means help and shop: little words match nearly every vacancy and only
         // cost time, unless they are all there is.
-        if words.iter().any(|w| !STOP_WORDS.contains(&w.as_str())) {
-            words.retain(|w| !STOP_WORDS.contains(&w.as_str()));
+        if words
+            .iter()
+            .any(|w| !occupations::LITTLE_WORDS.contains(&w.as_str()))
+        {
+            words.retain(|w| !occupations::LITTLE_WORDS.contains(&w.as_str()));
         }
         Ok(words)
     }
@@ -921,7 +922,11 @@ impl VacancyIndex {
                 WORD
             };
             let budget = occupations::typo_budget(word.chars().count());
-            let stem = occupations.stem(word);
+            let stem = understanding
+                .stems
+                .get(i)
+                .cloned()
+                .unwrap_or_else(|| occupations.stem(word));
             let mut alternatives = vec![
                 exact(f.title, word, base + 30.0),
                 exact(f.title_stem, &stem, base + 28.0),

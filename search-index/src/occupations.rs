@@ -22,7 +22,7 @@ const STRUCTURE: &str = include_str!("../data/soc2010-structure.csv");
 const LAY_TERMS: &str = include_str!("../data/lay-terms.csv");
 
 /// Words that never name an occupation (the index's little words).
-pub const LITTLE_WORDS: &[&str] = &[
+pub(crate) const LITTLE_WORDS: &[&str] = &[
     "a",
     "an",
     "and",
@@ -55,6 +55,16 @@ pub const LITTLE_WORDS: &[&str] = &[
     "any",
     "anything",
 ];
+
+/// The words of `text` as [`Occupations::read`] takes them: split on anything but letters and
+/// digits, lower-cased, little words dropped.
+pub fn words_of(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .filter(|w| !LITTLE_WORDS.contains(&w.as_str()))
+        .collect()
+}
 
 /// Edits forgiven in a word of this many letters, by Meilisearch's rule: none under five, one up
 /// to eight, two from nine.
@@ -127,6 +137,8 @@ pub struct Understanding {
     /// Bit `i` is set when word `i` states a condition (hours, shift, pay) rather than a kind of
     /// work.
     pub conditions: u64,
+    /// The English stem of each word, as the stemmed fields index it.
+    pub stems: Vec<String>,
     /// Bit `i` is set when word `i` is in the titles' vocabulary (as written, by stem, or
     /// misspelt); a town's name, say, is not.
     pub known: u64,
@@ -189,7 +201,6 @@ pub struct Occupations {
     /// Words of seven letters or more by length, with their letter counts (for two-edit typos).
     by_length: Vec<Vec<(u32, [u8; 27])>>,
     lay: Vec<LayTerm>,
-    analyzer: std::sync::Mutex<TextAnalyzer>,
 }
 
 /// The classification, read once.
@@ -500,7 +511,6 @@ impl Occupations {
             word_titles,
             by_length,
             lay,
-            analyzer: std::sync::Mutex::new(analyzer),
         }
     }
 
@@ -521,19 +531,19 @@ impl Occupations {
 
     /// The English stem of one lower-cased word, as the index's stemmed fields hold it.
     pub fn stem(&self, word: &str) -> String {
-        match self.analyzer.lock() {
-            Ok(mut analyzer) => stem_of(&mut analyzer, word),
-            Err(_) => stem_of(&mut stemming_analyzer(), word),
+        thread_local! {
+            static ANALYZER: std::cell::RefCell<TextAnalyzer> =
+                std::cell::RefCell::new(stemming_analyzer());
         }
+        ANALYZER.with_borrow_mut(|analyzer| stem_of(analyzer, word))
     }
 
     /// The stems the vocabulary holds for `word`: its own stem exactly, then misspellings within
     /// the word's typo budget (and, for a word of three or four letters, one edit that needs a
     /// second word of the same title to count).
-    fn matches(&self, word: &str) -> Vec<WordMatch> {
+    fn matches(&self, word: &str, stem: &str) -> Vec<WordMatch> {
         let mut out: Vec<WordMatch> = Vec::new();
-        let stem = self.stem(word);
-        let exact_stem = self.stem_ids.get(&stem).copied();
+        let exact_stem = self.stem_ids.get(stem).copied();
         if let Some(stem) = exact_stem {
             let word_id = self.word_ids.get(word).copied().unwrap_or(u32::MAX);
             out.push(WordMatch {
@@ -607,8 +617,16 @@ impl Occupations {
     /// Reads a search's words (lower-cased, little words dropped, at most 64) as occupations.
     pub fn read(&self, words: &[String]) -> Understanding {
         let words = &words[..words.len().min(64)];
-        let matches: Vec<Vec<WordMatch>> = words.iter().map(|w| self.matches(w)).collect();
-        let mut understanding = Understanding::default();
+        let stems: Vec<String> = words.iter().map(|w| self.stem(w)).collect();
+        let matches: Vec<Vec<WordMatch>> = words
+            .iter()
+            .zip(&stems)
+            .map(|(word, stem)| self.matches(word, stem))
+            .collect();
+        let mut understanding = Understanding {
+            stems,
+            ..Understanding::default()
+        };
         for (i, m) in matches.iter().enumerate() {
             if !m.is_empty() {
                 understanding.known |= 1 << i;
@@ -851,39 +869,36 @@ impl Occupations {
         if words.is_empty() && prefix.is_none_or(str::is_empty) {
             return Vec::new();
         }
-        // Titles holding every whole word (or a spelling one typo away).
+        // Titles holding every whole word (or a spelling one typo away) and a word starting with
+        // the unfinished one.
+        let narrow = |candidates: Option<HashSet<u32>>, stems: HashSet<u32>| {
+            let titles: HashSet<u32> = stems
+                .iter()
+                .flat_map(|s| self.titles_of_stem[*s as usize].iter().copied())
+                .collect();
+            Some(match candidates {
+                Some(c) => c.intersection(&titles).copied().collect(),
+                None => titles,
+            })
+        };
         let mut candidates: Option<HashSet<u32>> = None;
         for word in &words {
-            let stems: HashSet<u32> = self
-                .matches(word)
+            let stems = self
+                .matches(word, &self.stem(word))
                 .into_iter()
                 .filter(|m| m.quality >= 0.75)
                 .map(|m| m.stem)
                 .collect();
-            let titles: HashSet<u32> = stems
-                .iter()
-                .flat_map(|s| self.titles_of_stem[*s as usize].iter().copied())
-                .collect();
-            candidates = Some(match candidates {
-                Some(c) => c.intersection(&titles).copied().collect(),
-                None => titles,
-            });
+            candidates = narrow(candidates, stems);
         }
         if let Some(prefix) = prefix {
             let start = self.words.partition_point(|(w, _)| w.as_str() < prefix);
-            let stems: HashSet<u32> = self.words[start..]
+            let stems = self.words[start..]
                 .iter()
                 .take_while(|(w, _)| w.starts_with(prefix))
                 .map(|(_, stem)| *stem)
                 .collect();
-            let titles: HashSet<u32> = stems
-                .iter()
-                .flat_map(|s| self.titles_of_stem[*s as usize].iter().copied())
-                .collect();
-            candidates = Some(match candidates {
-                Some(c) => c.intersection(&titles).copied().collect(),
-                None => titles,
-            });
+            candidates = narrow(candidates, stems);
         }
         let mut found: Vec<&Title> = candidates
             .unwrap_or_default()
@@ -965,16 +980,9 @@ fn stem_of(analyzer: &mut TextAnalyzer, word: &str) -> String {
 mod tests {
     use super::*;
 
-    fn words(text: &str) -> Vec<String> {
-        text.split_whitespace()
-            .map(str::to_lowercase)
-            .filter(|w| !LITTLE_WORDS.contains(&w.as_str()))
-            .collect()
-    }
-
     fn top(text: &str) -> Option<String> {
         occupations()
-            .read(&words(text))
+            .read(&words_of(text))
             .readings
             .first()
             .map(|r| r.code.clone())
@@ -1022,7 +1030,7 @@ mod tests {
         assert_eq!(top("looking after older people").as_deref(), Some("6145"));
         assert_eq!(top("hoospital porter").as_deref(), Some("9271"));
         // "staf" is too short for the index's typo tolerance; beside "bar" it is bar staff.
-        let read = occupations().read(&words("bar staf"));
+        let read = occupations().read(&words_of("bar staf"));
         assert_eq!(read.readings.first().map(|r| r.code.as_str()), Some("9274"));
         assert!(
             read.respellings
@@ -1030,12 +1038,12 @@ mod tests {
                 .any(|(i, w)| *i == 1 && w.contains(&"staff".to_string()))
         );
         // Alone it reads as nothing.
-        assert!(occupations().read(&words("staf")).respellings.is_empty());
+        assert!(occupations().read(&words_of("staf")).respellings.is_empty());
     }
 
     #[test]
     fn condition_words_are_not_read_as_work() {
-        let read = occupations().read(&words("part time cleaner nights"));
+        let read = occupations().read(&words_of("part time cleaner nights"));
         assert_eq!(read.conditions, 0b1011);
     }
 

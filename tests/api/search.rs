@@ -17,7 +17,7 @@ const BRADFORD: (f64, f64) = (53.79391, -1.75206);
 const YORK: (f64, f64) = (53.95763, -1.08271);
 
 /// Creates an open vacancy; `wait` makes the call return only once it is searchable.
-async fn vacancy(app: &TestApp, token: &str, fields: Value, wait: bool) -> String {
+pub(crate) async fn vacancy(app: &TestApp, token: &str, fields: Value, wait: bool) -> String {
     let mut input = json!({ "title": "Cleaner", "employerName": "Search Test Ltd", "contractType": "PERMANENT", "status": "OPEN",
         "source": { "kind": "FEED", "feed": "test-feed" }, "externalId": uuid::Uuid::now_v7().to_string(), "waitUntilSearchable": wait });
     for (k, v) in fields.as_object().into_iter().flatten() {
@@ -38,7 +38,7 @@ async fn search(app: &TestApp, token: &str, variables: Value) -> Value {
         .clone()
 }
 
-fn titles(result: &Value) -> Vec<String> {
+pub(crate) fn titles(result: &Value) -> Vec<String> {
     result["edges"]
         .as_array()
         .expect("edges")

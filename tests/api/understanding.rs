@@ -6,24 +6,22 @@
 use serde_json::{Value, json};
 
 use crate::helpers::{TestApp, on_each_database};
+use crate::search::{titles, vacancy};
 
-const CREATE: &str = "mutation($input: VacancyCreateInput!) { vacancyCreate(input: $input) { vacancy { id } userErrors { field code message } } }";
 const SEARCH: &str = "query($text: String) { vacancySearch(text: $text, first: 20) {
     totalCount didYouMean understoodAs { socCode title confidence }
     edges { node { vacancy { title occupation { code } } } } } }";
 const SUGGEST: &str = "query($text: String!, $first: Int) { occupationSuggest(text: $text, first: $first) { title qualifier socCode groupTitle } }";
 
-/// Creates open vacancies (title, SOC code or none); the last call waits until all are searchable.
+/// Creates open vacancies (title, SOC code or none) through the search tests' helper; the last
+/// call waits until all are searchable.
 async fn vacancies(app: &TestApp, token: &str, rows: &[(&str, Option<&str>)]) {
     for (i, (title, code)) in rows.iter().enumerate() {
-        let mut input = json!({ "title": title, "employerName": "Understanding Test Ltd", "contractType": "PERMANENT",
-            "status": "OPEN", "source": { "kind": "FEED", "feed": "test-feed" }, "externalId": uuid::Uuid::now_v7().to_string(),
-            "waitUntilSearchable": i + 1 == rows.len() });
+        let mut fields = json!({ "title": title });
         if let Some(code) = code {
-            input["occupation"] = json!({ "code": code });
+            fields["occupation"] = json!({ "code": code });
         }
-        let r = app.ok(token, CREATE, json!({ "input": input })).await;
-        assert_eq!(r.user_errors("vacancyCreate"), vec![], "{}", r.body);
+        vacancy(app, token, fields, i + 1 == rows.len()).await;
     }
 }
 
@@ -32,20 +30,6 @@ async fn search(app: &TestApp, token: &str, text: &str) -> Value {
         .await
         .data("vacancySearch")
         .clone()
-}
-
-fn titles(result: &Value) -> Vec<String> {
-    result["edges"]
-        .as_array()
-        .expect("edges")
-        .iter()
-        .map(|e| {
-            e["node"]["vacancy"]["title"]
-                .as_str()
-                .expect("title")
-                .to_string()
-        })
-        .collect()
 }
 
 #[tokio::test]

@@ -111,23 +111,29 @@ pub struct Relevance {
     pub zero_queries: Vec<String>,
 }
 
+/// The grades of a query's first [`K`] hits and their nDCG against the corpus's ideal ranking.
+fn graded(query: &Judged, corpus: &Corpus, hits: &[Option<String>]) -> (Vec<u32>, f64) {
+    let grades: Vec<u32> = hits
+        .iter()
+        .take(K)
+        .map(|c| grade(&query.unit, c.as_deref()))
+        .collect();
+    let ideal = dcg(&corpus.ideal(&query.unit));
+    let ndcg = if ideal > 0.0 {
+        dcg(&grades) / ideal
+    } else {
+        0.0
+    };
+    (grades, ndcg)
+}
+
 /// Scores `ranked` (for each query, the SOC codes of its first hits, in order).
 pub fn score(queries: &[Judged], corpus: &Corpus, ranked: &[Vec<Option<String>>]) -> Relevance {
     let mut kinds: Vec<(String, f64, usize)> = Vec::new();
     let (mut ndcg_sum, mut typo_sum, mut typos) = (0.0, 0.0, 0usize);
     let mut zero_queries = Vec::new();
     for (query, hits) in queries.iter().zip(ranked) {
-        let grades: Vec<u32> = hits
-            .iter()
-            .take(K)
-            .map(|c| grade(&query.unit, c.as_deref()))
-            .collect();
-        let ideal = dcg(&corpus.ideal(&query.unit));
-        let ndcg = if ideal > 0.0 {
-            dcg(&grades) / ideal
-        } else {
-            0.0
-        };
+        let (grades, ndcg) = graded(query, corpus, hits);
         ndcg_sum += ndcg;
         if hits.is_empty() {
             zero_queries.push(query.query.clone());
@@ -173,17 +179,7 @@ pub fn print_each(
         .zip(ranked)
         .zip(notes)
         .map(|((query, hits), note)| {
-            let grades: Vec<u32> = hits
-                .iter()
-                .take(K)
-                .map(|c| grade(&query.unit, c.as_deref()))
-                .collect();
-            let ideal = dcg(&corpus.ideal(&query.unit));
-            let ndcg = if ideal > 0.0 {
-                dcg(&grades) / ideal
-            } else {
-                0.0
-            };
+            let (_, ndcg) = graded(query, corpus, hits);
             let shown: Vec<String> = hits
                 .iter()
                 .take(K)

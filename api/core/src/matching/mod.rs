@@ -217,13 +217,10 @@ fn read_titles(titles: &str) -> Vec<(String, f64)> {
     let occupations = search_index::occupations::occupations();
     let mut out: Vec<(String, f64)> = Vec::new();
     for line in titles.lines().filter(|l| !l.trim().is_empty()) {
-        let line_words: Vec<String> = line
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .map(str::to_lowercase)
-            .filter(|w| !search_index::occupations::LITTLE_WORDS.contains(&w.as_str()))
-            .collect();
-        for reading in occupations.read(&line_words).readings {
+        for reading in occupations
+            .read(&search_index::occupations::words_of(line))
+            .readings
+        {
             let confidence = f64::from(reading.weight);
             match out.iter_mut().find(|(code, _)| *code == reading.code) {
                 Some(known) => known.1 = known.1.max(confidence),
