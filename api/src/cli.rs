@@ -388,6 +388,7 @@ async fn admin_create(settings: &Settings, name: String, email: String) -> anyho
         role: Role::Admin,
         fte: 1.0,
         team_id: None,
+        treatment_team_id: None,
     };
     let admin = crate::staff::service::create_staff(&db, input)
         .await
@@ -574,7 +575,12 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
             // Only in a demo database (the demo's integrator is written with its staff), and
             // only for the demo's own people: never a token for someone real.
             let is_demo = crate::demo::demo_integrator(&db).await?.is_some();
-            for role in [Role::Admin, Role::TeamLead, Role::Specialist] {
+            for role in [
+                Role::Admin,
+                Role::TeamLead,
+                Role::Specialist,
+                Role::Keyworker,
+            ] {
                 if !is_demo {
                     break;
                 }
@@ -608,7 +614,7 @@ async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
         }
     } else {
         println!(
-            "Get a token: `ipsmatch token --role admin|team-lead|specialist` (or `--subject <staff id>`)."
+            "Get a token: `ipsmatch token --role admin|team-lead|specialist|keyworker` (or `--subject <staff id>`)."
         );
         println!(
             "A new installation starts with `ipsmatch admin-create --name … --email …`; `serve --demo` loads demo data and prints tokens."

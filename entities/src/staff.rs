@@ -1,4 +1,5 @@
-//! A member of staff who signs in: admin, team lead or employment specialist.
+//! A member of staff who signs in: admin, team lead, employment specialist, or a treatment team's
+//! keyworker.
 
 use sea_orm::entity::prelude::*;
 
@@ -12,7 +13,7 @@ pub struct Model {
     pub name: String,
     /// Lower-cased e-mail address; unique.
     pub email: String,
-    /// `ADMIN`, `TEAM_LEAD` or `SPECIALIST`.
+    /// `ADMIN`, `TEAM_LEAD`, `SPECIALIST` or `KEYWORKER`.
     pub role: String,
     /// Full-time equivalent, 0 < fte <= 1.
     pub fte: f64,
@@ -20,6 +21,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub deactivated_at: Option<DateTimeUtc>,
     pub version: i32,
+    /// A keyworker's treatment team (null for everyone else).
+    pub treatment_team_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,7 @@ mod m20261126_000008_employment_at_referral;
 mod m20261202_000009_trusted_logs;
 mod m20261202_000010_consent_employer_name;
 mod m20261203_000011_list_orders;
+mod m20261204_000012_referrals;
 
 /// Applies all migrations in order.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000009_trusted_logs::Migration),
             Box::new(m20261202_000010_consent_employer_name::Migration),
             Box::new(m20261203_000011_list_orders::Migration),
+            Box::new(m20261204_000012_referrals::Migration),
         ]
     }
 }

@@ -27,11 +27,12 @@ async fn the_demo_data_set_answers_the_readme_query() {
         assert!(first["contacts"].as_array().is_some_and(|c| !c.is_empty()));
 
         let r = app
-            .ok(&token, "{ viewer { team { members { name } } } engagements(filter: {modes: [FACE_TO_FACE]}) { totalCount } staffMembers { totalCount } }", json!({}))
+            .ok(&token, "{ viewer { team { members { name } } } engagements(filter: {modes: [FACE_TO_FACE]}) { totalCount } staffMembers(filter: {roles: [ADMIN, TEAM_LEAD, SPECIALIST]}) { totalCount } keyworkers: staffMembers(filter: {roles: [KEYWORKER]}) { totalCount } }", json!({}))
             .await;
         assert!(r.data("engagements.totalCount").as_u64().is_some_and(|n| n > 500), "{}", r.body);
         assert_eq!(r.data("viewer.team.members").as_array().map(Vec::len), Some(5));
         assert_eq!(r.data("staffMembers.totalCount"), 16);
+        assert_eq!(r.data("keyworkers.totalCount"), 18, "two keyworkers in each of nine treatment teams");
 
         // A living caseload: a year of referrals (some since discharged), with preferences that
         // find matches.
@@ -99,6 +100,7 @@ async fn the_demo_data_set_answers_the_readme_query() {
         }
 
         fidelity_has_both_sides(&app).await;
+        referrals_from_keyworkers(&app).await;
     })
     .await;
 }
@@ -228,4 +230,78 @@ async fn serve_demo_on_a_database_with_real_staff_prints_no_tokens() {
         );
     })
     .await;
+}
+
+/// Keyworkers refer (one team at each hub rarely), see their referrals and, for about half the
+/// clients they referred, progress shared with consent; a team lead's funnel shows every
+/// treatment team.
+async fn referrals_from_keyworkers(app: &crate::helpers::TestApp) {
+    use entities::staff;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let keyworker = ipsmatch::demo::first_demo_with_role(&app.db, ipsmatch::auth::Role::Keyworker)
+        .await
+        .expect("query")
+        .expect("a keyworker");
+    let r = app
+        .ok(
+            &app.token_for(keyworker.id),
+            "{ referrals(first: 100) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert!(
+        r.data("referrals.totalCount")
+            .as_u64()
+            .is_some_and(|n| n > 0),
+        "the printed keyworker has referrals: {}",
+        r.body
+    );
+    let mut shared = 0;
+    let mut states = std::collections::HashSet::new();
+    for k in staff::Entity::find()
+        .filter(staff::Column::Role.eq("KEYWORKER"))
+        .all(&app.db)
+        .await
+        .expect("keyworkers")
+    {
+        let r = app
+            .ok(
+                &app.token_for(k.id),
+                "{ referrals(first: 100) { nodes { state progress { status } } } }",
+                json!({}),
+            )
+            .await;
+        for n in r.data("referrals.nodes").as_array().expect("nodes") {
+            states.insert(n["state"].as_str().unwrap_or_default().to_string());
+            shared += usize::from(!n["progress"].is_null());
+        }
+    }
+    assert_eq!(states.len(), 5, "referrals in every state: {states:?}");
+    assert!(
+        shared >= 20,
+        "progress shared under consent for some: {shared}"
+    );
+    let lead = ipsmatch::demo::first_with_role(&app.db, ipsmatch::auth::Role::TeamLead)
+        .await
+        .expect("query")
+        .expect("a lead");
+    let today = chrono::Utc::now().date_naive();
+    let r = app.ok(&app.token_for(lead.id), "query($from: Date!, $to: Date!) { referralFunnel(from: $from, to: $to) { total byTreatmentTeam { name referrals } } }",
+        json!({ "from": (today - chrono::Duration::days(364)).to_string(), "to": today.to_string() })).await;
+    let teams = r
+        .data("referralFunnel.byTreatmentTeam")
+        .as_array()
+        .expect("teams")
+        .clone();
+    assert_eq!(teams.len(), 3, "{}", r.body);
+    let mut counts: Vec<u64> = teams
+        .iter()
+        .filter_map(|t| t["referrals"].as_u64())
+        .collect();
+    counts.sort_unstable();
+    assert!(
+        counts[0] * 3 < counts[2],
+        "one treatment team rarely refers: {}",
+        r.body
+    );
 }

@@ -20,7 +20,7 @@ const GATED: [&str; 7] = [
 ];
 
 /// Mutations that tell no employer anything about a client, and why.
-const NOT_GATED: [(&str, &str); 32] = [
+const NOT_GATED: [(&str, &str); 41] = [
     ("teamCreate", "staff administration"),
     ("staffCreate", "staff administration"),
     ("staffUpdate", "staff administration"),
@@ -57,6 +57,18 @@ const NOT_GATED: [(&str, &str); 32] = [
     ("integratorRegister", "administration"),
     ("integratorUpdate", "administration"),
     ("outreachAttemptRecord", "contact with the client"),
+    ("treatmentTeamCreate", "administration"),
+    ("treatmentTeamSpecialistAttach", "administration"),
+    ("treatmentTeamSpecialistDetach", "administration"),
+    ("referralCreate", "the treatment team telling the service"),
+    ("referralAdvance", "the service's own record"),
+    ("referralRegister", "the service's own record"),
+    ("referralNotTakenUp", "the service's own record"),
+    (
+        "keyworkerConsentGrant",
+        "the client's own decision; the keyworker's reads pass their own gate",
+    ),
+    ("keyworkerConsentRevoke", "the client's own decision"),
     ("vacanciesUpsert", "integrator API: no client exists in it"),
     ("employersUpsert", "integrator API: no client exists in it"),
 ];

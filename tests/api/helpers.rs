@@ -167,6 +167,7 @@ pub async fn spawn_app_with(backend: Backend, adjust: impl FnOnce(&mut Settings)
             role: ipsmatch::auth::Role::Admin,
             fte: 1.0,
             team_id: None,
+            treatment_team_id: None,
         },
     )
     .await

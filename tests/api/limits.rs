@@ -281,6 +281,7 @@ async fn specialist_token(app: &TestApp) -> String {
             role: ipsmatch::auth::Role::Specialist,
             fte: 1.0,
             team_id: Some(global_id("Team", team.id).into()),
+            treatment_team_id: None,
         },
     )
     .await

@@ -23,6 +23,7 @@ mod logs;
 mod matching;
 mod pipeline;
 mod reach;
+mod referrals;
 mod replicas;
 mod report;
 mod search;

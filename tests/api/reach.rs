@@ -97,6 +97,10 @@ fn mentions(haystack: &str, needles: &[String]) -> Vec<String> {
 
 struct World {
     specialist: String,
+    /// A keyworker who referred X2, and a specialist of team A who never supported either: both
+    /// still see X2's referral, and neither reaches X2.
+    keyworker: String,
+    other_specialist: String,
     lead_b: String,
     team_b: String,
     employer: String,
@@ -126,7 +130,31 @@ async fn world(app: &TestApp) -> World {
         today - Days::days(60),
     )
     .await;
-    let x2 = register(app, &specialist, "Xavier Movedaway", today - Days::days(50)).await;
+    // X2 came by referral from a treatment team team A serves: the referral stays visible to the
+    // team (and to the keyworker who made it) after X2 leaves the specialist's reach.
+    let r = app.ok(&lead_a, "mutation($input: TreatmentTeamCreateInput!) { treatmentTeamCreate(input: $input) { treatmentTeam { id } } }",
+        json!({ "input": { "name": "Reach Recovery", "site": "Leeds" } })).await;
+    let treatment_team = r
+        .data("treatmentTeamCreate.treatmentTeam.id")
+        .as_str()
+        .expect("treatment team")
+        .to_string();
+    let (_, keyworker) = crate::referrals::keyworker(app, &treatment_team, "Kay Reach").await;
+    let (_, _, other_specialist) = app.create_staff("SPECIALIST", Some(&team_a)).await;
+    let r = app.ok(&keyworker, "mutation($input: ReferralCreateInput!) { referralCreate(input: $input) { referral { id } } }",
+        json!({ "input": { "personName": "Xavier Movedaway", "referredOn": (today - Days::days(50)).to_string(), "howTold": "IN_PERSON", "contactPreference": "PHONE" } })).await;
+    let referral = r
+        .data("referralCreate.referral.id")
+        .as_str()
+        .expect("referral")
+        .to_string();
+    let r = app.ok(&specialist, "mutation($id: ID!, $on: Date!) { referralRegister(input: { id: $id, version: 1, on: $on }) { referral { client { id } } userErrors { message } } }",
+        json!({ "id": referral, "on": (today - Days::days(50)).to_string() })).await;
+    let x2 = r
+        .data("referralRegister.referral.client.id")
+        .as_str()
+        .unwrap_or_else(|| panic!("registered: {}", r.body))
+        .to_string();
     let employer = app
         .create_employer(&specialist, "Reach Foods", "MANUFACTURING")
         .await;
@@ -184,6 +212,8 @@ async fn world(app: &TestApp) -> World {
     ];
     let w = World {
         specialist,
+        keyworker,
+        other_specialist,
         lead_b,
         team_b: team_b.clone(),
         employer,
@@ -277,6 +307,8 @@ fn probes(w: &World, scope: &Value, from: &str, to: &str) -> Vec<(String, Value)
         // Application.client (through Query.applications; Client.applications and node() reach it
         // only through a reached client)
         ("{ applications(first: 100) { nodes { client { id name } } edges { node { client { id name } } } } }".into(), json!({})),
+        // Referral.client (the referral stays in the team's sight; the client need not)
+        ("{ referrals(first: 50) { nodes { personName client { id name } } } }".into(), json!({})),
         // ConsentAlert.client
         ("{ consentAlerts { client { id name } reason } }".into(), json!({})),
         // FidelityMeasure.clientsPastTarget, SeriesPoint.label, SpecialistFidelity
@@ -286,7 +318,7 @@ fn probes(w: &World, scope: &Value, from: &str, to: &str) -> Vec<(String, Value)
 }
 
 /// Every path the walk may find, and where it is probed.
-const PROBED: [&str; 10] = [
+const PROBED: [&str; 11] = [
     "Query.client",
     "Query.node",
     "Query.nodes",
@@ -297,6 +329,7 @@ const PROBED: [&str; 10] = [
     "Application.client",
     "ConsentAlert.client",
     "FidelityMeasure.clientsPastTarget",
+    "Referral.client",
 ];
 
 #[tokio::test]
@@ -323,6 +356,14 @@ async fn a_client_out_of_reach_is_on_no_path_the_schema_has() {
         assert_eq!(mentions(&as_specialist, &forbidden), Vec::<String>::new(), "the specialist still reaches them: {as_specialist}");
         let as_lead = probe_text(&app, &w, &w.lead_b, true).await;
         assert_eq!(mentions(&as_lead, &forbidden), Vec::<String>::new(), "the new team's lead reaches them: {as_lead}");
+        // Those who still see X2's referral (and so its name) reach no client object, id or
+        // reference through it or anywhere else.
+        let ids_only: Vec<String> = forbidden.iter().filter(|n| !n.contains(' ')).cloned().collect();
+        for (who, token) in [("the referring keyworker", &w.keyworker), ("another specialist of the team", &w.other_specialist)] {
+            let seen = probe_text(&app, &w, token, false).await;
+            assert!(seen.contains("Xavier Movedaway"), "{who} should still see the referral: {seen}");
+            assert_eq!(mentions(&seen, &ids_only), Vec::<String>::new(), "{who} reaches a client: {seen}");
+        }
         // The work is still counted by assignment history: X1 is past the target.
         let r = app.ok(&w.specialist, "query($from: Date!, $to: Date!) { fidelity(scope: {}, from: $from, to: $to) { measures { key clientsPastTargetCount series { label } } } }",
             json!({ "from": (chrono::Utc::now().date_naive() - Days::days(120)).to_string(), "to": chrono::Utc::now().date_naive().to_string() })).await;

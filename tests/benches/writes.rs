@@ -101,6 +101,7 @@ async fn measure(label: &str, settings: &Settings) -> anyhow::Result<Tail> {
             role: ipsmatch::auth::Role::Admin,
             fte: 1.0,
             team_id: None,
+            treatment_team_id: None,
         },
     )
     .await

@@ -16,6 +16,9 @@ pub enum Role {
     TeamLead,
     /// An employment specialist working a caseload and employer relationships.
     Specialist,
+    /// A treatment team's keyworker: refers clients and sees their referrals, and a referred
+    /// client's progress where the client agreed; nothing else (`keyworker_fence`).
+    Keyworker,
 }
 
 impl Role {
@@ -25,6 +28,7 @@ impl Role {
             Role::Admin => "ADMIN",
             Role::TeamLead => "TEAM_LEAD",
             Role::Specialist => "SPECIALIST",
+            Role::Keyworker => "KEYWORKER",
         }
     }
 
@@ -34,20 +38,22 @@ impl Role {
             "ADMIN" => Some(Role::Admin),
             "TEAM_LEAD" => Some(Role::TeamLead),
             "SPECIALIST" => Some(Role::Specialist),
+            "KEYWORKER" => Some(Role::Keyworker),
             _ => None,
         }
     }
 
-    /// The command-line spelling: `admin`, `team-lead`, `specialist`.
+    /// The command-line spelling: `admin`, `team-lead`, `specialist`, `keyworker`.
     pub fn cli_name(self) -> &'static str {
         match self {
             Role::Admin => "admin",
             Role::TeamLead => "team-lead",
             Role::Specialist => "specialist",
+            Role::Keyworker => "keyworker",
         }
     }
 
-    /// Parses a command-line spelling: `admin`, `team-lead`/`team_lead`, `specialist`.
+    /// Parses a command-line spelling: `admin`, `team-lead`/`team_lead`, `specialist`, `keyworker`.
     pub fn parse_cli(value: &str) -> Option<Self> {
         Self::from_db(&value.trim().replace('-', "_").to_ascii_uppercase())
     }
@@ -94,7 +100,12 @@ mod tests {
         assert_eq!(Role::parse_cli("team-lead"), Some(Role::TeamLead));
         assert_eq!(Role::parse_cli("Specialist"), Some(Role::Specialist));
         assert_eq!(Role::parse_cli("boss"), None);
-        for role in [Role::Admin, Role::TeamLead, Role::Specialist] {
+        for role in [
+            Role::Admin,
+            Role::TeamLead,
+            Role::Specialist,
+            Role::Keyworker,
+        ] {
             assert_eq!(Role::parse_cli(role.cli_name()), Some(role));
         }
     }

@@ -32,6 +32,9 @@ pub enum AuditAction {
     StaffChange,
     /// A consent was granted, changed or revoked (detail: consent, version, status, level).
     ConsentWrite,
+    /// A client's progress was shared with their keyworker under their consent (detail: the
+    /// consent version and what was shared, never the values).
+    SharedWithKeyworker,
 }
 
 impl AuditAction {
@@ -43,6 +46,7 @@ impl AuditAction {
             AuditAction::SensitiveReadRefused => "SENSITIVE_READ_REFUSED",
             AuditAction::StaffChange => "STAFF_CHANGE",
             AuditAction::ConsentWrite => "CONSENT_WRITE",
+            AuditAction::SharedWithKeyworker => "SHARED_WITH_KEYWORKER",
         }
     }
 }

@@ -32,6 +32,12 @@ pub enum Kind {
     ConsentSeries,
     /// A registered integrator.
     Integrator,
+    /// A team in the treatment service.
+    TreatmentTeam,
+    /// A referral from the treatment service.
+    Referral,
+    /// One version of a client's consent to share their progress with a keyworker.
+    KeyworkerConsent,
 }
 
 impl Kind {
@@ -49,6 +55,9 @@ impl Kind {
             Kind::Consent => "Consent",
             Kind::ConsentSeries => "ConsentSeries",
             Kind::Integrator => "Integrator",
+            Kind::TreatmentTeam => "TreatmentTeam",
+            Kind::Referral => "Referral",
+            Kind::KeyworkerConsent => "KeyworkerConsent",
         }
     }
 
@@ -66,6 +75,9 @@ impl Kind {
             Kind::Consent,
             Kind::ConsentSeries,
             Kind::Integrator,
+            Kind::TreatmentTeam,
+            Kind::Referral,
+            Kind::KeyworkerConsent,
         ]
         .into_iter()
         .find(|k| k.tag() == tag)

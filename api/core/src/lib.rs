@@ -26,6 +26,7 @@ pub mod pagination;
 pub mod patch;
 pub mod pipeline;
 pub mod private;
+pub mod referrals;
 pub mod staff;
 pub mod stored_enum;
 pub mod vacancies;

@@ -7,7 +7,7 @@ use async_graphql::dataloader::{DataLoader, Loader};
 use sea_orm::{DatabaseConnection, DbErr, EntityTrait};
 use uuid::Uuid;
 
-use entities::{employer, employer_contact, employer_location, staff, team};
+use entities::{employer, employer_contact, employer_location, staff, team, treatment_team};
 
 use crate::error::ApiError;
 
@@ -67,6 +67,8 @@ pub struct Loaders {
     pub staff: DataLoader<RowsById<staff::Entity>>,
     /// Teams by id.
     pub teams: DataLoader<RowsById<team::Entity>>,
+    /// Treatment teams by id.
+    pub treatment_teams: DataLoader<RowsById<treatment_team::Entity>>,
     /// Employers by id.
     pub employers: DataLoader<RowsById<employer::Entity>>,
     /// Employer contacts by id.
@@ -101,6 +103,11 @@ impl Loaders {
         Self {
             staff: by_id(db, staff::Column::Id, |r: &staff::Model| r.id),
             teams: by_id(db, team::Column::Id, |r: &team::Model| r.id),
+            treatment_teams: by_id(
+                db,
+                treatment_team::Column::Id,
+                |r: &treatment_team::Model| r.id,
+            ),
             employers: by_id(db, employer::Column::Id, |r: &employer::Model| r.id),
             contacts: by_id(
                 db,

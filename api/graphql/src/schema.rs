@@ -61,6 +61,10 @@ pub enum Node {
     Consent(crate::consent::types::Consent),
     /// A registered integrator (admins only).
     Integrator(crate::integrations::registry::IntegratorRecord),
+    /// A treatment team.
+    TreatmentTeam(crate::staff::types::TreatmentTeam),
+    /// A referral (only one you see).
+    Referral(crate::referrals::types::Referral),
 }
 
 /// `node` and `nodes`.
@@ -75,6 +79,9 @@ async fn load_node(
     let Some((kind, uuid)) = ids::decode(id) else {
         return Ok(None);
     };
+    if !crate::keyworker_fence::may_fetch(me, kind, uuid) {
+        return Ok(None);
+    }
     Ok(match kind {
         Kind::Team => crate::staff::service::find_team(db, uuid)
             .await?
@@ -111,8 +118,15 @@ async fn load_node(
                 .await?
                 .map(|m| Node::Integrator(crate::integrations::registry::IntegratorRecord(m)))
         }
-        // A series is not an object (its versions are); integrators are for admins.
-        Kind::ConsentSeries | Kind::Integrator => None,
+        Kind::TreatmentTeam => crate::referrals::service::find_treatment_team(db, uuid)
+            .await?
+            .map(|m| Node::TreatmentTeam(crate::staff::types::TreatmentTeam(m))),
+        Kind::Referral => crate::referrals::access::find_referral(db, me, uuid)
+            .await?
+            .map(|m| Node::Referral(crate::referrals::types::Referral(m))),
+        // A series is not an object (its versions are); integrators are for admins; a keyworker
+        // consent is reached through its client.
+        Kind::ConsentSeries | Kind::Integrator | Kind::KeyworkerConsent => None,
     })
 }
 
@@ -162,6 +176,7 @@ pub struct QueryRoot(
     crate::fidelity::query::FidelityQuery,
     crate::fidelity::query::OutcomeQuery,
     crate::integrations::registry::IntegratorQuery,
+    crate::referrals::query::ReferralQuery,
 );
 
 /// Every mutation.
@@ -176,6 +191,8 @@ pub struct MutationRoot(
     crate::consent::mutation::ConsentMutation,
     crate::integrations::registry::IntegratorMutation,
     crate::clients::outreach::OutreachMutation,
+    crate::referrals::mutation::ReferralMutation,
+    crate::consent::keyworker::KeyworkerConsentMutation,
 );
 
 /// The limits both schemas run within (from the service's settings).
@@ -217,6 +234,7 @@ pub fn build_schema(limits: &Limits, services: StaffServices) -> StaffSchema {
         .data(services.thresholds)
         .extension(crate::rate_limit::RateLimit(services.limiter))
         .extension(crate::limits::IntLiterals)
+        .extension(crate::keyworker_fence::KeyworkerFence)
         .limit_depth(limits.max_depth)
         .limit_complexity(limits.max_complexity)
         .limit_recursive_depth(32)

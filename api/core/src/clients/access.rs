@@ -1,6 +1,7 @@
 //! Who may reach which client, decided here and applied to every query that touches clients: a
 //! specialist reaches the clients on their current caseload, a team lead the clients of their team,
-//! an admin none (admins manage staff, not people in treatment). A client out of reach is treated
+//! an admin or a keyworker none (admins manage staff, not people in treatment; keyworkers see only
+//! what a client agreed to share with them). A client out of reach is treated
 //! exactly like one that does not exist.
 
 use std::collections::HashSet;
@@ -31,7 +32,9 @@ impl ClientScope {
     /// The scope of `viewer`'s role and relationships, as the database holds them now.
     pub fn of(viewer: &Viewer) -> Self {
         match viewer.role {
-            Role::Admin => ClientScope::Nobody,
+            // Keyworkers reach no client: what they may see of the people they referred goes
+            // through the keyworker consent (`consent::keyworker`), never a client object.
+            Role::Admin | Role::Keyworker => ClientScope::Nobody,
             Role::Specialist => ClientScope::Caseload(viewer.id()),
             Role::TeamLead => ClientScope::Teams(viewer.staff.team_id.into_iter().collect()),
         }

@@ -40,9 +40,10 @@ fn not_found(field: &str) -> ServiceError {
     ServiceError::user(field, UserErrorCode::NotFound, "no such client")
 }
 
-fn forbidden_for_admin(viewer: &Viewer) -> Result<(), ServiceError> {
-    if viewer.role == Role::Admin {
-        // Admins manage staff; client records belong to specialists and team leads.
+fn forbidden_unless_client_work(viewer: &Viewer) -> Result<(), ServiceError> {
+    if matches!(viewer.role, Role::Admin | Role::Keyworker) {
+        // Admins manage staff, keyworkers refer; client records belong to specialists and team
+        // leads.
         return Err(ServiceError::Api(ApiError::Forbidden));
     }
     Ok(())
@@ -137,7 +138,21 @@ pub async fn register_client(
     viewer: &Viewer,
     input: ClientRegisterInput,
 ) -> Result<client::Model, ServiceError> {
-    forbidden_for_admin(viewer)?;
+    forbidden_unless_client_work(viewer)?;
+    let txn = crate::db::begin_write(db).await?;
+    let created = register_within(&txn, viewer, input).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// [`register_client`] inside the caller's write transaction (a referral's registration links
+/// the referral in the same commit).
+pub(crate) async fn register_within(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    input: ClientRegisterInput,
+) -> Result<client::Model, ServiceError> {
+    forbidden_unless_client_work(viewer)?;
     let mut checks = Checks::new();
     let name = checks.required_text("name", &input.name, SHORT_TEXT);
     let phone = checks.optional_text("phone", input.phone.as_deref(), SHORT_TEXT);
@@ -198,8 +213,8 @@ pub async fn register_client(
     };
 
     let at = now();
-    let txn = crate::db::begin_write(db).await?;
-    still_holds_caseloads(&txn, specialist.id, team_id).await?;
+    let txn = db;
+    still_holds_caseloads(txn, specialist.id, team_id).await?;
     let created = client::ActiveModel {
         id: Set(Uuid::now_v7()),
         team_id: Set(team_id),
@@ -220,7 +235,7 @@ pub async fn register_client(
         updated_at: Set(at),
         version: Set(1),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     client_status_episode::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -233,7 +248,7 @@ pub async fn register_client(
         recorded_by_id: Set(viewer.id()),
         recorded_at: Set(at),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     caseload_assignment::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -244,9 +259,8 @@ pub async fn register_client(
         reason: Set(Some("registered".into())),
         assigned_by_id: Set(viewer.id()),
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
-    txn.commit().await?;
     Ok(created)
 }
 

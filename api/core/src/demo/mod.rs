@@ -22,6 +22,7 @@ use search_index::distance_km;
 
 pub mod clients;
 pub mod practice;
+pub mod referrals;
 pub mod seeds;
 pub mod vacancies;
 use seeds::{FIRST_NAMES, SURNAMES};
@@ -224,6 +225,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
         created_at: created,
         deactivated_at: None,
         version: 1,
+        treatment_team_id: None,
     }];
     // Per specialist: how many engagements a week, and the share face to face (some above the
     // fidelity standard of six face-to-face contacts a week, some well below).
@@ -274,6 +276,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
                 created_at: created,
                 deactivated_at: None,
                 version: 1,
+                treatment_team_id: None,
             });
             // Specialists who meet the standard of six face-to-face employer contacts a week
             // make about eight; the others three or four.
@@ -618,6 +621,21 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
         .collect();
     let client_count =
         clients::load(&txn, &mut rng, &caseholders, &places, &rows, &employers).await?;
+    let hubs_of_teams: Vec<referrals::Hub> = teams
+        .iter()
+        .enumerate()
+        .map(|(t, (team, _))| referrals::Hub {
+            team_id: team.id,
+            town: hubs[t].0.to_string(),
+            specialists: workers
+                .iter()
+                .filter(|w| w.team == t && w.practice.is_some())
+                .map(|w| w.id)
+                .collect(),
+        })
+        .collect();
+    let keyworkers =
+        referrals::load(&txn, &mut rng, &hubs_of_teams, &mut used_names, created).await?;
     // A registered integrator, so the integrator API can be tried at once.
     entities::integrator::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -637,7 +655,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
     tracing::info!(
         clients = client_count,
         teams = teams.len(),
-        staff = staff_rows.len(),
+        staff = staff_rows.len() + keyworkers.len(),
         employers = employers.len(),
         contacts = contacts.len(),
         engagements = engagements.len(),

@@ -135,7 +135,12 @@ async fn resolve_owner(
         None => None,
     };
     match found {
-        Some(s) if s.active && s.role != Role::Admin.as_db() => Ok(Some(s.id)),
+        Some(s)
+            if s.active
+                && (s.role == Role::Specialist.as_db() || s.role == Role::TeamLead.as_db()) =>
+        {
+            Ok(Some(s.id))
+        }
         _ => {
             checks.fail(
                 "ownerId",

@@ -133,7 +133,7 @@ pub async fn follow_ups_due(
 fn require_recorder(viewer: &Viewer) -> Result<(), ApiError> {
     match viewer.role {
         Role::Specialist | Role::TeamLead => Ok(()),
-        Role::Admin => Err(ApiError::Forbidden),
+        Role::Admin | Role::Keyworker => Err(ApiError::Forbidden),
     }
 }
 

@@ -11,6 +11,7 @@ pub mod ips_grow;
 pub mod measure;
 pub mod outcomes;
 pub mod practice;
+pub mod referrals;
 pub mod scope;
 pub mod service;
 pub mod thresholds;

@@ -132,7 +132,7 @@ pub async fn resolve_scope(
 ) -> Result<Scope, ApiError> {
     let reach = ClientScope::of(me);
     match (me.role, &scope.specialist_id, &scope.team_id) {
-        (Role::Admin, _, _) => Err(ApiError::Forbidden),
+        (Role::Admin | Role::Keyworker, _, _) => Err(ApiError::Forbidden),
         (_, Some(_), Some(_)) => Err(ApiError::BadUserInput(
             "give `specialistId` or `teamId`, not both".into(),
         )),

@@ -26,6 +26,8 @@ pub struct StaffCreateInput {
     pub fte: f64,
     /// Their team; required for team leads and specialists.
     pub team_id: Option<GlobalId>,
+    /// A keyworker's treatment team; required for keyworkers, and only for them.
+    pub treatment_team_id: Option<GlobalId>,
 }
 
 /// Changes to a member of staff; absent fields stay as they are.

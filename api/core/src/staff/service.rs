@@ -64,6 +64,17 @@ pub async fn find_staff(
     Ok(staff::Entity::find_by_id(id).one(db).await?)
 }
 
+/// Members of staff by id (active or not).
+pub async fn staff_by_id(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<Vec<staff::Model>, ApiError> {
+    Ok(staff::Entity::find()
+        .filter(staff::Column::Id.is_in(ids))
+        .all(db)
+        .await?)
+}
+
 /// Active members of a team, by name.
 pub async fn active_members(
     db: &DatabaseConnection,
@@ -165,7 +176,8 @@ fn duplicate_email(e: sea_orm::DbErr) -> ServiceError {
     }
 }
 
-/// Adds a member of staff; team leads and specialists belong to a team.
+/// Adds a member of staff; team leads and specialists belong to a team, keyworkers to a treatment
+/// team.
 pub async fn create_staff(
     db: &DatabaseConnection,
     input: StaffCreateInput,
@@ -175,13 +187,54 @@ pub async fn create_staff(
     let email = checks.required_email("email", &input.email);
     check_fte(&mut checks, input.fte);
     let team_id = resolve_team(db, &mut checks, input.team_id.as_deref()).await?;
-    if input.role != Role::Admin && input.team_id.is_none() {
+    let works_in_a_team = matches!(input.role, Role::TeamLead | Role::Specialist);
+    if works_in_a_team && input.team_id.is_none() {
         checks.fail(
             "teamId",
             UserErrorCode::Required,
             "team leads and specialists need a team",
         );
     }
+    if input.role == Role::Keyworker && input.team_id.is_some() {
+        checks.fail(
+            "teamId",
+            UserErrorCode::Invalid,
+            "a keyworker belongs to a treatment team, not a team of specialists",
+        );
+    }
+    let treatment_team_id = match (&input.treatment_team_id, input.role) {
+        (Some(id), Role::Keyworker) => {
+            let found = match ids::decode_as(id, Kind::TreatmentTeam) {
+                Some(uuid) => crate::referrals::service::find_treatment_team(db, uuid).await?,
+                None => None,
+            };
+            if found.is_none() {
+                checks.fail(
+                    "treatmentTeamId",
+                    UserErrorCode::NotFound,
+                    "no such treatment team",
+                );
+            }
+            found.map(|t| t.id)
+        }
+        (None, Role::Keyworker) => {
+            checks.fail(
+                "treatmentTeamId",
+                UserErrorCode::Required,
+                "a keyworker needs a treatment team",
+            );
+            None
+        }
+        (Some(_), _) => {
+            checks.fail(
+                "treatmentTeamId",
+                UserErrorCode::Invalid,
+                "only keyworkers belong to a treatment team",
+            );
+            None
+        }
+        (None, _) => None,
+    };
     checks.finish()?;
     let row = staff::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -194,6 +247,7 @@ pub async fn create_staff(
         created_at: Set(now()),
         deactivated_at: Set(None),
         version: Set(1),
+        treatment_team_id: Set(treatment_team_id),
     };
     row.insert(db).await.map_err(duplicate_email)
 }
@@ -247,7 +301,23 @@ pub async fn update_staff(
     }
     let role_before = Role::from_db(&current.role);
     let role = input.role.or(role_before);
-    if role != Some(Role::Admin) && team_after.is_none() {
+    if role != role_before
+        && (role == Some(Role::Keyworker) || role_before == Some(Role::Keyworker))
+    {
+        checks.fail(
+            "role",
+            UserErrorCode::Invalid,
+            "a keyworker's account is of another kind: create one rather than change a role",
+        );
+    }
+    if role == Some(Role::Keyworker) && input.team_id.is_some() {
+        checks.fail(
+            "teamId",
+            UserErrorCode::Invalid,
+            "a keyworker belongs to a treatment team, not a team of specialists",
+        );
+    }
+    if matches!(role, Some(Role::TeamLead | Role::Specialist)) && team_after.is_none() {
         checks.fail(
             "teamId",
             UserErrorCode::Required,

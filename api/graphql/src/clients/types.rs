@@ -293,6 +293,20 @@ impl Client {
             .collect())
     }
 
+    /// The client's consents to share their progress with a keyworker, newest version of each,
+    /// newest first.
+    async fn keyworker_consents(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::consent::keyworker::KeyworkerConsent>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        Ok(ipsmatch_core::consent::keyworker::for_client(db, &self.0)
+            .await?
+            .into_iter()
+            .map(crate::consent::keyworker::KeyworkerConsent)
+            .collect())
+    }
+
     /// Attempts to re-engage the client, oldest first.
     async fn outreach_attempts(
         &self,

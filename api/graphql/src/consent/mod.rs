@@ -2,6 +2,7 @@
 
 pub use ipsmatch_core::consent::*;
 
+pub mod keyworker;
 pub mod mutation;
 pub mod query;
 pub mod types;

@@ -6,7 +6,8 @@ use crate::ids::{self, Kind};
 use crate::loaders::{load_failed, loaders};
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
-use entities::{staff, team};
+use entities::{staff, team, treatment_team};
+use sea_orm::DatabaseConnection;
 
 pub use super::inputs::{
     StaffCreateInput, StaffDeactivateInput, StaffFilter, StaffUpdateInput, TeamCreateInput,
@@ -50,11 +51,88 @@ impl Team {
     }
 }
 
-/// A member of staff who signs in: admin, team lead or employment specialist.
+/// A team in the treatment service (keyworkers at a site), served by one team of specialists.
+#[derive(Clone)]
+pub struct TreatmentTeam(pub treatment_team::Model);
+
+/// A team in the treatment service (keyworkers at a site), served by one team of specialists.
+#[Object]
+impl TreatmentTeam {
+    /// Opaque global id.
+    pub async fn id(&self) -> ID {
+        ids::encode(Kind::TreatmentTeam, self.0.id)
+    }
+
+    /// The team's name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The treatment service site it works from.
+    async fn site(&self) -> &str {
+        &self.0.site
+    }
+
+    /// The team of employment specialists that serves it.
+    async fn team(&self, ctx: &Context<'_>) -> Result<Team> {
+        loaders(ctx)?
+            .teams
+            .load_one(self.0.team_id)
+            .await
+            .map_err(load_failed)?
+            .map(Team)
+            .ok_or_else(|| crate::loaders::missing_row("treatment_team.team_id"))
+    }
+
+    /// The specialists attached to it (each to at most two treatment teams), by name.
+    async fn specialists(&self, ctx: &Context<'_>) -> Result<Vec<Staff>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        Ok(
+            ipsmatch_core::referrals::service::attached_specialists(db, self.0.id)
+                .await?
+                .into_iter()
+                .map(Staff)
+                .collect(),
+        )
+    }
+
+    /// Its active keyworkers, by name.
+    async fn keyworkers(&self, ctx: &Context<'_>) -> Result<Vec<Staff>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        Ok(
+            ipsmatch_core::referrals::service::keyworkers_of(db, self.0.id)
+                .await?
+                .into_iter()
+                .map(Staff)
+                .collect(),
+        )
+    }
+
+    /// When it was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+/// A treatment team by id, through the request's loader.
+pub async fn treatment_team_by_id(
+    ctx: &Context<'_>,
+    id: uuid::Uuid,
+) -> Result<Option<TreatmentTeam>> {
+    Ok(loaders(ctx)?
+        .treatment_teams
+        .load_one(id)
+        .await
+        .map_err(load_failed)?
+        .map(TreatmentTeam))
+}
+
+/// A member of staff who signs in: admin, team lead, employment specialist or keyworker.
 #[derive(Clone)]
 pub struct Staff(pub staff::Model);
 
-/// A member of staff who signs in: admin, team lead or employment specialist.
+/// A member of staff who signs in: admin, team lead, employment specialist, or a treatment team's
+/// keyworker.
 #[Object]
 impl Staff {
     /// Opaque global id.
@@ -99,6 +177,26 @@ impl Staff {
             .await
             .map_err(load_failed)?;
         Ok(team.map(Team))
+    }
+
+    /// A keyworker's treatment team; null for everyone else.
+    async fn treatment_team(&self, ctx: &Context<'_>) -> Result<Option<TreatmentTeam>> {
+        match self.0.treatment_team_id {
+            Some(id) => treatment_team_by_id(ctx, id).await,
+            None => Ok(None),
+        }
+    }
+
+    /// The treatment teams a specialist is attached to (at most two), by name.
+    async fn attached_treatment_teams(&self, ctx: &Context<'_>) -> Result<Vec<TreatmentTeam>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        Ok(
+            ipsmatch_core::referrals::service::treatment_teams_of(db, self.0.id)
+                .await?
+                .into_iter()
+                .map(TreatmentTeam)
+                .collect(),
+        )
     }
 
     /// When the record was created.
