@@ -5,11 +5,14 @@
 pub mod application;
 pub mod application_stage;
 pub mod audit_event;
+pub mod better_off_check;
 pub mod caseload_assignment;
 pub mod change_log;
 pub mod client;
 pub mod client_sensitive;
 pub mod client_status_episode;
+pub mod diary_entry;
+pub mod diary_entry_client;
 pub mod disclosure_consent;
 pub mod disclosure_discussion;
 pub mod disclosure_event;

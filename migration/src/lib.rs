@@ -15,6 +15,7 @@ mod m20261202_000009_trusted_logs;
 mod m20261202_000010_consent_employer_name;
 mod m20261203_000011_list_orders;
 mod m20261204_000012_referrals;
+mod m20261204_000013_diary;
 
 /// Applies all migrations in order.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000010_consent_employer_name::Migration),
             Box::new(m20261203_000011_list_orders::Migration),
             Box::new(m20261204_000012_referrals::Migration),
+            Box::new(m20261204_000013_diary::Migration),
         ]
     }
 }

@@ -101,6 +101,7 @@ async fn the_demo_data_set_answers_the_readme_query() {
 
         fidelity_has_both_sides(&app).await;
         referrals_from_keyworkers(&app).await;
+        work_queues_hold_every_kind(&app).await;
     })
     .await;
 }
@@ -156,7 +157,7 @@ async fn fidelity_has_both_sides(app: &crate::helpers::TestApp) {
             }
         }
     }
-    assert_eq!(sides.len(), 10, "{sides:?}");
+    assert_eq!(sides.len(), 16, "{sides:?}");
     for (key, (at_target, short)) in &sides {
         eprintln!(
             "{key}: {} at the target, {} short",
@@ -304,4 +305,47 @@ async fn referrals_from_keyworkers(app: &crate::helpers::TestApp) {
         "one treatment team rarely refers: {}",
         r.body
     );
+}
+
+/// Every demo specialist's work queue holds an item of every kind.
+async fn work_queues_hold_every_kind(app: &crate::helpers::TestApp) {
+    use entities::staff;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let kinds = [
+        "FIRST_EMPLOYER_CONTACT",
+        "IN_WORK_SUPPORT",
+        "CONTACT_AFTER_JOB_END",
+        "MISSED_APPOINTMENT",
+        "NO_RECENT_CONTACT",
+        "CONSENT_EXPIRING",
+        "BETTER_OFF_CHECK",
+    ];
+    for s in staff::Entity::find()
+        .filter(staff::Column::Role.eq("SPECIALIST"))
+        .all(&app.db)
+        .await
+        .expect("specialists")
+    {
+        let r = app
+            .ok(&app.token_for(s.id), "{ workQueue { kind } }", json!({}))
+            .await;
+        let held: std::collections::BTreeSet<String> = r
+            .data("workQueue")
+            .as_array()
+            .expect("queue")
+            .iter()
+            .filter_map(|i| i["kind"].as_str().map(str::to_string))
+            .collect();
+        let missing: Vec<&str> = kinds
+            .iter()
+            .copied()
+            .filter(|k| !held.contains(*k))
+            .collect();
+        eprintln!(
+            "{}: {} items, missing {missing:?}",
+            s.name,
+            r.data("workQueue").as_array().map_or(0, Vec::len)
+        );
+        assert!(missing.is_empty(), "{}'s queue lacks {missing:?}", s.name);
+    }
 }

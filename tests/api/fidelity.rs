@@ -6,10 +6,15 @@ use serde_json::{Value, json};
 
 use crate::helpers::{Response, TestApp, on_each_database};
 
-const REPORT: &str = "query($scope: FidelityScopeInput!, $from: Date!, $to: Date!) { fidelity(scope: $scope, from: $from, to: $to) {
+pub(crate) const REPORT: &str = "query($scope: FidelityScopeInput!, $from: Date!, $to: Date!) { fidelity(scope: $scope, from: $from, to: $to) {
     scope measures { key value anchor target better bounds series { label value } rolling { label value } clientsPastTarget { name } } } }";
 
-async fn register(app: &TestApp, token: &str, name: &str, referred: NaiveDate) -> String {
+pub(crate) async fn register(
+    app: &TestApp,
+    token: &str,
+    name: &str,
+    referred: NaiveDate,
+) -> String {
     let r = app
         .ok(token, "mutation($input: ClientRegisterInput!) { clientRegister(input: $input) { client { id } userErrors { field code } } }",
             json!({ "input": { "name": name, "referralDate": referred.to_string(), "referralSource": "TREATMENT_KEYWORKER" } }))
@@ -20,7 +25,7 @@ async fn register(app: &TestApp, token: &str, name: &str, referred: NaiveDate) -
         .to_string()
 }
 
-async fn engage(
+pub(crate) async fn engage(
     app: &TestApp,
     token: &str,
     employer: &str,
@@ -39,7 +44,7 @@ async fn engage(
         .to_string()
 }
 
-fn measure<'a>(report: &'a Value, key: &str) -> &'a Value {
+pub(crate) fn measure<'a>(report: &'a Value, key: &str) -> &'a Value {
     report["measures"]
         .as_array()
         .expect("measures")
@@ -162,7 +167,7 @@ async fn fidelity_measures_come_out_as_worked_out_by_hand() {
     .await;
 }
 
-async fn job(app: &TestApp, token: &str, client: &str, fields: Value) -> String {
+pub(crate) async fn job(app: &TestApp, token: &str, client: &str, fields: Value) -> String {
     let mut input = json!({ "clientId": client, "hoursPerWeek": 16.0, "hourlyPay": 12.5, "contractType": "PERMANENT" });
     for (k, v) in fields.as_object().expect("fields") {
         input[k] = v.clone();
@@ -176,11 +181,26 @@ async fn job(app: &TestApp, token: &str, client: &str, fields: Value) -> String 
         .to_string()
 }
 
-async fn support(app: &TestApp, token: &str, client: &str, days: &[NaiveDate]) {
-    for day in days {
+/// Support contacts with the client: in person before the start (`n < 0`), by phone after,
+/// unless `phone_before` says the ones before were by phone too.
+async fn support(
+    app: &TestApp,
+    token: &str,
+    client: &str,
+    start: NaiveDate,
+    offsets: &[i64],
+    phone_before: &[i64],
+) {
+    for n in offsets {
+        let day = start + Duration::days(*n);
+        let mode = if *n < 0 && !phone_before.contains(n) {
+            "FACE_TO_FACE"
+        } else {
+            "PHONE"
+        };
         let r = app
             .ok(token, "mutation($input: SupportContactRecordInput!) { supportContactRecord(input: $input) { userErrors { field code message } } }",
-                json!({ "input": { "clientId": client, "withWhom": "CLIENT", "mode": "PHONE", "occurredAt": format!("{day}T12:00:00Z") } }))
+                json!({ "input": { "clientId": client, "withWhom": "CLIENT", "mode": mode, "occurredAt": format!("{day}T12:00:00Z") } }))
             .await;
         assert_eq!(
             r.data("supportContactRecord.userErrors"),
@@ -231,19 +251,19 @@ async fn job_support_and_disclosure_measures_come_out_as_worked_out_by_hand() {
         job(&app, &a, c3, json!({ "title": "Cleaner", "socCode": "9233", "employerId": employer, "startDate": ago(80).to_string(), "competitive": false })).await;
         job(&app, &a, c4, json!({ "title": "Warehouse operative", "employerName": "Depot Ltd", "startDate": ago(20).to_string() })).await;
 
-        // Support (S = the start day):
+        // Support (S = the start day; before the start in person, after it by phone):
         //   J1: S−5, S+1, then weeks S+8, S+15, S+22, then S+40 and S+70 for the 30-day windows
         //       S+28..S+57 and S+58..S+87 (S+88..S+117 ends after today) → kept;
         //   J2: S−3, S+2, S+9, S+16, nothing in S+21..S+27 (it ended on S+50) → not kept; a contact
         //       two days after it ended → prompt;
         //   J3: nothing → not kept;
-        //   J4: S−7, S+3, S+10, S+17 (S+14..S+20 has passed: today is S+20) → kept.
-        let s1 = ago(100);
-        support(&app, &a, c1, &[-5, 1, 8, 15, 22, 40, 70].map(|n| s1 + Duration::days(n))).await;
-        let s2 = ago(90);
-        support(&app, &a, c2, &[-3, 2, 9, 16, 52].map(|n| s2 + Duration::days(n))).await;
-        let s4 = ago(20);
-        support(&app, &a, c4, &[-7, 3, 10, 17].map(|n| s4 + Duration::days(n))).await;
+        //   J4: in person on S−10, a phone call on S−7, then S+3, S+10, S+17 → not kept: the
+        //       scale asks for a face-to-face contact in the week before the start (S−7..S−1), and
+        //       S−10 is outside it while S−7 was by phone. (Under the old two-week window that
+        //       counted any contact, J4 was kept.)
+        support(&app, &a, c1, ago(100), &[-5, 1, 8, 15, 22, 40, 70], &[]).await;
+        support(&app, &a, c2, ago(90), &[-3, 2, 9, 16, 52], &[]).await;
+        support(&app, &a, c4, ago(20), &[-10, -7, 3, 10, 17], &[-7]).await;
 
         // Disclosure: C1 discussed twice (days −117 and −110) before its first employer contact on
         // day −105; C2 once (day −117) before its first on day −104. C3 and C4 have no contact.
@@ -276,8 +296,8 @@ async fn job_support_and_disclosure_measures_come_out_as_worked_out_by_hand() {
         assert_eq!(value("employer_diversity"), (Some(75.0), Some(4)));
         // Competitive: 3 of 4 = 75 %, anchor 3 (75–84).
         assert_eq!(value("competitive_jobs"), (Some(75.0), Some(3)));
-        // Support rhythm: J1 and J4 of 4 = 50 %, anchor 2 (50–64).
-        assert_eq!(value("in_work_support_rhythm"), (Some(50.0), Some(2)));
+        // Support rhythm: J1 of 4 = 25 %, anchor 1 (below 50).
+        assert_eq!(value("in_work_support_rhythm"), (Some(25.0), Some(1)));
         // After a job ends: J2 only, contacted on day 2 = 100 %, anchor 5.
         assert_eq!(value("contact_after_job_end"), (Some(100.0), Some(5)));
         // Disclosure discussed twice before the first contact: C1 of C1 and C2 = 50 %, anchor 2.

@@ -20,7 +20,7 @@ const GATED: [&str; 7] = [
 ];
 
 /// Mutations that tell no employer anything about a client, and why.
-const NOT_GATED: [(&str, &str); 41] = [
+const NOT_GATED: [(&str, &str); 44] = [
     ("teamCreate", "staff administration"),
     ("staffCreate", "staff administration"),
     ("staffUpdate", "staff administration"),
@@ -69,6 +69,9 @@ const NOT_GATED: [(&str, &str); 41] = [
         "the client's own decision; the keyworker's reads pass their own gate",
     ),
     ("keyworkerConsentRevoke", "the client's own decision"),
+    ("diaryEntryRecord", "the specialist's own diary"),
+    ("diaryEntryOutcome", "the specialist's own diary"),
+    ("betterOffCheckRecord", "the service's own record"),
     ("vacanciesUpsert", "integrator API: no client exists in it"),
     ("employersUpsert", "integrator API: no client exists in it"),
 ];

@@ -22,6 +22,7 @@ mod limits;
 mod logs;
 mod matching;
 mod pipeline;
+mod practice;
 mod reach;
 mod referrals;
 mod replicas;

@@ -185,6 +185,10 @@ async fn world(app: &TestApp) -> World {
         json!({ "input": { "clientId": x2, "primarySubstanceGroup": "OPIATES" } })).await;
     app.ok(&specialist, "mutation($id: ID!) { consentRevoke(input: { id: $id, capturedHow: PHONE_VERBAL }) { userErrors { code } } }", json!({ "id": consent })).await;
 
+    let r = app.ok(&specialist, "mutation($input: DiaryEntryRecordInput!) { diaryEntryRecord(input: $input) { userErrors { field code } } }",
+        json!({ "input": { "withWhom": "CLIENT", "clientIds": [x2], "at": format!("{}T10:00:00Z", today - Days::days(2)), "attendance": "ATTENDED",
+            "place": "COMMUNITY", "minutes": 30, "note": "Coffee with Xavier Movedaway" } })).await;
+    assert_eq!(r.user_errors("diaryEntryRecord"), vec![], "{}", r.body);
     let reference = |id: String| {
         let specialist = specialist.clone();
         async move {
@@ -307,6 +311,12 @@ fn probes(w: &World, scope: &Value, from: &str, to: &str) -> Vec<(String, Value)
         // Application.client (through Query.applications; Client.applications and node() reach it
         // only through a reached client)
         ("{ applications(first: 100) { nodes { client { id name } } edges { node { client { id name } } } } }".into(), json!({})),
+        // DiaryEntry.clients (the specialist's own diary keeps the entry; the client and the note
+        // go), through Query.diary by range and by client
+        ("{ diary { note clients { id name } } }".into(), json!({})),
+        ("query($id: ID!) { diary(clientId: $id) { note clients { id name } } }".into(), json!({ "id": w.x2 })),
+        // WorkItem.client (a queue holds only clients reached now)
+        ("{ workQueue { client { id name } subjectId } }".into(), json!({})),
         // Referral.client (the referral stays in the team's sight; the client need not)
         ("{ referrals(first: 50) { nodes { personName client { id name } } } }".into(), json!({})),
         // ConsentAlert.client
@@ -318,7 +328,7 @@ fn probes(w: &World, scope: &Value, from: &str, to: &str) -> Vec<(String, Value)
 }
 
 /// Every path the walk may find, and where it is probed.
-const PROBED: [&str; 11] = [
+const PROBED: [&str; 13] = [
     "Query.client",
     "Query.node",
     "Query.nodes",
@@ -330,6 +340,8 @@ const PROBED: [&str; 11] = [
     "ConsentAlert.client",
     "FidelityMeasure.clientsPastTarget",
     "Referral.client",
+    "DiaryEntry.clients",
+    "WorkItem.client",
 ];
 
 #[tokio::test]

@@ -127,6 +127,8 @@ async fn the_fidelity_report_renders_from_the_demo_data_in_headless_chromium() {
             "days-to-first-contact",
             "caseload",
             "shares",
+            "treatment_team_meetings_per_week",
+            "work_coach_contacts_per_month",
         ] {
             assert!(
                 dom.contains(&format!("data-chart=\"{chart}\"")),
@@ -159,7 +161,14 @@ async fn the_fidelity_report_renders_from_the_demo_data_in_headless_chromium() {
             dom.matches("class=\"bar\"").count() > 52,
             "a year of weekly bars and more"
         );
-        assert_eq!(dom.matches("class=\"target\"").count(), 4);
+        assert_eq!(dom.matches("class=\"target\"").count(), 6);
+        // The referral funnel: the team's three treatment teams and their six keyworkers, each a
+        // row, with the one that rarely refers among them.
+        assert!(dom.contains("id=\"referrals\""), "{dom}");
+        let funnel = &dom[dom.find("id=\"referrals\"").expect("funnel")..];
+        let funnel = &funnel[..funnel.find("</section>").unwrap_or(funnel.len())];
+        assert_eq!(funnel.matches("<tr>").count(), 2 + 3 + 6, "{funnel}");
+        assert!(funnel.contains("Criminal Justice Team"), "{funnel}");
         assert!(dom.contains("class=\"rolling\""));
         assert!(dom.contains("IPS fidelity: ") && dom.contains("<table class=\"summary\">"));
         // The demo keeps a copy of the screenshot for people to look at (target/, not committed).

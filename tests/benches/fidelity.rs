@@ -101,6 +101,7 @@ async fn measure(label: &str, settings: &Settings) -> anyhow::Result<()> {
     let scope = Scope {
         label: format!("{} specialists", specialists.len()),
         specialists,
+        team: Some(team_id),
         reach: ipsmatch::clients::access::ClientScope::of(&viewer),
     };
     let thresholds = Thresholds::load(None)?;

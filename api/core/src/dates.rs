@@ -1,4 +1,5 @@
-//! The `Date` scalar: a calendar date without a time, written `2026-11-26` (ISO 8601).
+//! The `Date` scalar: a calendar date without a time, written `2026-11-26` (ISO 8601); and the
+//! first and last second of a day, for ranges of days read as instants.
 
 use chrono::NaiveDate;
 
@@ -34,4 +35,16 @@ mod graphql {
             Value::String(self.0.format("%Y-%m-%d").to_string())
         }
     }
+}
+
+/// The last second of `day`.
+pub fn end_of(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    day.and_hms_opt(23, 59, 59)
+        .map_or_else(crate::clock::now, |t| t.and_utc())
+}
+
+/// The first second of `day`.
+pub fn start_of(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    day.and_hms_opt(0, 0, 0)
+        .map_or_else(crate::clock::now, |t| t.and_utc())
 }

@@ -38,6 +38,10 @@ pub enum Kind {
     Referral,
     /// One version of a client's consent to share their progress with a keyworker.
     KeyworkerConsent,
+    /// An entry in a specialist's diary.
+    DiaryEntry,
+    /// A better-off check.
+    BetterOffCheck,
 }
 
 impl Kind {
@@ -58,6 +62,8 @@ impl Kind {
             Kind::TreatmentTeam => "TreatmentTeam",
             Kind::Referral => "Referral",
             Kind::KeyworkerConsent => "KeyworkerConsent",
+            Kind::DiaryEntry => "DiaryEntry",
+            Kind::BetterOffCheck => "BetterOffCheck",
         }
     }
 
@@ -78,6 +84,8 @@ impl Kind {
             Kind::TreatmentTeam,
             Kind::Referral,
             Kind::KeyworkerConsent,
+            Kind::DiaryEntry,
+            Kind::BetterOffCheck,
         ]
         .into_iter()
         .find(|k| k.tag() == tag)

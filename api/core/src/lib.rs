@@ -13,6 +13,7 @@ pub mod consent;
 pub mod dates;
 pub mod db;
 pub mod demo;
+pub mod diary;
 pub mod employers;
 pub mod engagements;
 pub mod error;

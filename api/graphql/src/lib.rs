@@ -11,6 +11,7 @@ pub use ipsmatch_core::{
 pub mod auth;
 pub mod clients;
 pub mod consent;
+pub mod diary;
 pub mod employers;
 pub mod fidelity;
 pub mod ids;

@@ -124,9 +124,13 @@ async fn load_node(
         Kind::Referral => crate::referrals::access::find_referral(db, me, uuid)
             .await?
             .map(|m| Node::Referral(crate::referrals::types::Referral(m))),
-        // A series is not an object (its versions are); integrators are for admins; a keyworker
-        // consent is reached through its client.
-        Kind::ConsentSeries | Kind::Integrator | Kind::KeyworkerConsent => None,
+        // A series is not an object (its versions are); integrators are for admins; keyworker
+        // consents, diary entries and better-off checks are reached through their client.
+        Kind::ConsentSeries
+        | Kind::Integrator
+        | Kind::KeyworkerConsent
+        | Kind::DiaryEntry
+        | Kind::BetterOffCheck => None,
     })
 }
 
@@ -177,6 +181,8 @@ pub struct QueryRoot(
     crate::fidelity::query::OutcomeQuery,
     crate::integrations::registry::IntegratorQuery,
     crate::referrals::query::ReferralQuery,
+    crate::diary::types::DiaryQuery,
+    crate::fidelity::work_queue::WorkQueueQuery,
 );
 
 /// Every mutation.
@@ -193,6 +199,7 @@ pub struct MutationRoot(
     crate::clients::outreach::OutreachMutation,
     crate::referrals::mutation::ReferralMutation,
     crate::consent::keyworker::KeyworkerConsentMutation,
+    crate::diary::types::DiaryMutation,
 );
 
 /// The limits both schemas run within (from the service's settings).

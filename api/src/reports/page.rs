@@ -1,8 +1,9 @@
 //! The printable fidelity report as HTML: the same measures as the `fidelity` query, rendered on
 //! the server with an SVG chart for each (weekly face-to-face employer contacts against the line at
 //! 6, the spread of days to first employer contact against 30, caseload per specialist against 20,
-//! and each share against its target), each specialist's anchors (for a team), then the four
-//! outcomes with their quarters, suppressed as in the API. No script; it prints on A4 and reads on
+//! and each share against its target), each specialist's anchors (for a team), integration with
+//! treatment (team meetings and Jobcentre Plus contacts by specialist), the referral funnel, then
+//! the four outcomes with their quarters, suppressed as in the API. No script; it prints on A4 and reads on
 //! a phone. Written with maud: every value spliced into the page is escaped by the compiler's
 //! template, so no text from the records can become markup.
 
@@ -14,6 +15,7 @@ use maud::{DOCTYPE, Markup, PreEscaped, html};
 use crate::error::ApiError;
 use crate::fidelity::measure::{FidelityMeasure, SeriesPoint};
 use crate::fidelity::outcomes::{Computed, OutcomeDefinition, outcomes};
+use crate::fidelity::referrals::{ReferralFunnel, funnel_of};
 use crate::fidelity::service::{Scope, by_specialist, fidelity};
 use crate::fidelity::thresholds::{Better, Thresholds};
 
@@ -214,6 +216,8 @@ pub struct Report {
     pub by_specialist: Vec<(String, Vec<FidelityMeasure>)>,
     /// The outcomes over the scope.
     pub outcomes: Vec<(OutcomeDefinition, Computed)>,
+    /// Referrals from the treatment teams in scope over the range.
+    pub funnel: ReferralFunnel,
 }
 
 impl Report {
@@ -238,6 +242,7 @@ impl Report {
             let outcome = outcomes(db, viewer, scope, definition, None, from, to).await?;
             computed.push((definition, outcome));
         }
+        let funnel = funnel_of(db, scope, from, to).await?;
         Ok(Self {
             scope: scope.label.clone(),
             from,
@@ -245,6 +250,7 @@ impl Report {
             measures,
             by_specialist,
             outcomes: computed,
+            funnel,
         })
     }
 }
@@ -275,6 +281,42 @@ fn specialists_table(
                                 td {
                                     (anchor_badge(own.iter().find(|o| o.key == m.key).and_then(|o| o.anchor)))
                                 }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The referral funnel: referrals over the range by state, by treatment team (every one in scope,
+/// noughts included, so a team that does not refer shows) and by keyworker. Counts only.
+fn funnel_section(f: &ReferralFunnel) -> Markup {
+    html! {
+        section id="referrals" {
+            h2 { "Referrals from treatment teams" }
+            p {
+                (f.total) " referral(s) in the range; "
+                (f.registered_percent.map_or_else(|| "none".into(), |p| format!("{} %", number(p))))
+                " registered; median "
+                (f.median_days_to_first_meeting.map_or_else(|| "–".into(), number))
+                " days from referral to first meeting."
+            }
+            p class="legend" {
+                @for (i, s) in f.by_state.iter().enumerate() {
+                    @if i > 0 { " · " }
+                    (format!("{:?}", s.state).to_lowercase()) ": " (s.count)
+                }
+            }
+            @for (title, rows) in [("Treatment team", &f.by_treatment_team), ("Keyworker", &f.by_keyworker)] {
+                table class="funnel" data-funnel=(title) {
+                    thead { tr { th { (title) } th { "Referrals" } th { "First meetings" } th { "Registered" } th { "Not taken up" } } }
+                    tbody {
+                        @for r in rows.iter() {
+                            tr {
+                                td { (r.name) @if title == "Keyworker" { " (" (r.treatment_team_name) ")" } }
+                                td { (r.referrals) } td { (r.first_meetings) } td { (r.registered) } td { (r.not_taken_up) }
                             }
                         }
                     }
@@ -381,6 +423,19 @@ pub fn render(report: &Report) -> String {
                         }
                     }
                 }
+                @for key in ["treatment_team_meetings_per_week", "work_coach_contacts_per_month"] {
+                    @if let Some(m) = by_key.get(key) {
+                        (measure_section(m, bar_chart(
+                            key,
+                            &m.label,
+                            &m.series,
+                            m.target,
+                            &format!("target {}", number(m.target)),
+                            &[],
+                        )))
+                    }
+                }
+                (funnel_section(&report.funnel))
                 @if !report.outcomes.is_empty() {
                     (outcomes_table(&report.outcomes))
                 }
@@ -438,6 +493,24 @@ mod tests {
             measures: vec![measure.clone()],
             by_specialist: vec![(hostile.into(), vec![measure])],
             outcomes: vec![],
+            funnel: ReferralFunnel {
+                label: hostile.into(),
+                from: crate::dates::Date(NaiveDate::from_ymd_opt(2026, 1, 1).expect("date")),
+                to: crate::dates::Date(NaiveDate::from_ymd_opt(2026, 3, 31).expect("date")),
+                total: 1,
+                by_state: vec![],
+                by_treatment_team: vec![],
+                by_keyworker: vec![crate::fidelity::referrals::ReferralSourceCounts {
+                    name: hostile.into(),
+                    treatment_team_name: hostile.into(),
+                    referrals: 1,
+                    first_meetings: 0,
+                    registered: 0,
+                    not_taken_up: 0,
+                }],
+                median_days_to_first_meeting: None,
+                registered_percent: None,
+            },
         };
         let html = render(&report);
         assert!(!html.contains("<script>"), "{html}");

@@ -828,7 +828,11 @@ async fn applications<'v>(
                     client_id: id,
                     job_start_id: Some(job_id),
                     with_whom: "CLIENT".into(),
-                    mode: (*rng.pick(&["FACE_TO_FACE", "PHONE", "PHONE", "TEXT_MESSAGE"])).into(),
+                    // The contact before a start is a meeting (the scale asks for it in person).
+                    mode: match *rng.pick(&["FACE_TO_FACE", "PHONE", "PHONE", "TEXT_MESSAGE"]) {
+                        _ if on < start => "FACE_TO_FACE".into(),
+                        mode => mode.into(),
+                    },
                     occurred_at: day_time(on, 16),
                     notes: notes.into(),
                     recorded_by_id: holder.id,

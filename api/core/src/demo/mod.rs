@@ -21,6 +21,7 @@ use crate::validate::name_key;
 use search_index::distance_km;
 
 pub mod clients;
+pub mod diary;
 pub mod practice;
 pub mod referrals;
 pub mod seeds;
@@ -632,10 +633,16 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
                 .filter(|w| w.team == t && w.practice.is_some())
                 .map(|w| w.id)
                 .collect(),
+            own_teams: workers
+                .iter()
+                .filter(|w| w.team == t)
+                .filter_map(|w| w.practice.map(|p| p.works_with_own_teams))
+                .collect(),
         })
         .collect();
     let keyworkers =
         referrals::load(&txn, &mut rng, &hubs_of_teams, &mut used_names, created).await?;
+    let diary_entries = diary::load(&txn, &mut rng, &caseholders, &rows, created).await?;
     // A registered integrator, so the integrator API can be tried at once.
     entities::integrator::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -659,6 +666,7 @@ pub async fn load_if_empty(db: &DatabaseConnection) -> anyhow::Result<bool> {
         employers = employers.len(),
         contacts = contacts.len(),
         engagements = engagements.len(),
+        diary_entries,
         vacancies = vacancy_count,
         "loaded the demo data set"
     );

@@ -25,6 +25,18 @@ pub struct Practice {
     pub discusses_disclosure: bool,
     /// Reaches out at least twice before a discharge.
     pub reaches_out: bool,
+    /// Meets clients out of the office (two thirds of the time or more).
+    pub meets_in_the_community: bool,
+    /// Takes referrals from their own treatment teams (nine in ten or more).
+    pub works_with_own_teams: bool,
+    /// Attends their treatment teams' meetings every week.
+    pub attends_team_meetings: bool,
+    /// Works with Jobcentre Plus work coaches every week.
+    pub works_with_jobcentre: bool,
+    /// Does a better-off check before every start.
+    pub plans_work_incentives: bool,
+    /// Follows up a missed appointment within a day or two.
+    pub follows_up_missed: bool,
 }
 
 impl Practice {
@@ -43,6 +55,12 @@ impl Practice {
             calls_after_job_end: meets(7),
             discusses_disclosure: meets(8),
             reaches_out: meets(9),
+            meets_in_the_community: meets(10),
+            works_with_own_teams: meets(11),
+            attends_team_meetings: meets(12),
+            works_with_jobcentre: meets(13),
+            plans_work_incentives: meets(14),
+            follows_up_missed: meets(15),
         }
     }
 }
@@ -54,7 +72,7 @@ mod tests {
     #[test]
     fn every_habit_is_kept_by_some_specialists_and_missed_by_others() {
         let all: Vec<Practice> = (0..12).map(Practice::of).collect();
-        let habits: [fn(&Practice) -> bool; 10] = [
+        let habits: [fn(&Practice) -> bool; 16] = [
             |p| p.small_caseload,
             |p| p.visits_employers,
             |p| p.prompt_first_contact,
@@ -65,6 +83,12 @@ mod tests {
             |p| p.calls_after_job_end,
             |p| p.discusses_disclosure,
             |p| p.reaches_out,
+            |p| p.meets_in_the_community,
+            |p| p.works_with_own_teams,
+            |p| p.attends_team_meetings,
+            |p| p.works_with_jobcentre,
+            |p| p.plans_work_incentives,
+            |p| p.follows_up_missed,
         ];
         for habit in habits {
             let kept = all.iter().filter(|p| habit(p)).count();

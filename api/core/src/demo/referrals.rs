@@ -1,7 +1,7 @@
 //! The demo's treatment teams, keyworkers and referrals: three treatment teams at each hub (one
 //! that rarely refers), two keyworkers in each, every specialist attached to one or two of their
 //! hub's teams, a referral behind each client a keyworker referred (mostly from the specialist's
-//! own teams), open referrals at every stage from the last ten weeks, some not taken up, and the
+//! own teams, more or less so as their habits go), open referrals at every stage from the last ten weeks, some not taken up, and the
 //! consents of about half the referred clients to share their progress with their keyworker.
 
 use std::collections::HashSet;
@@ -28,6 +28,8 @@ pub struct Hub {
     pub town: String,
     /// Its specialists, in the order they were made.
     pub specialists: Vec<Uuid>,
+    /// Whether each of them takes nearly all their referrals from their own treatment teams.
+    pub own_teams: Vec<bool>,
 }
 
 /// The kinds of treatment team at each hub; the last rarely refers.
@@ -147,11 +149,14 @@ pub async fn load(
                 .filter(|a| a.client_id == c.id)
                 .min_by_key(|a| a.assigned_from)
                 .map(|a| a.specialist_id);
-            let own = holder
-                .and_then(|h| hub.specialists.iter().position(|s| *s == h))
-                .map(|i| attached[i].clone())
-                .unwrap_or_else(|| vec![0]);
-            let t = if rng.chance(12) {
+            let slot = holder.and_then(|h| hub.specialists.iter().position(|s| *s == h));
+            let own = slot.map(|i| attached[i].clone()).unwrap_or_else(|| vec![0]);
+            let strays = if slot.is_some_and(|i| hub.own_teams[i]) {
+                3
+            } else {
+                35
+            };
+            let t = if rng.chance(strays) {
                 (own[0] + 1) % 2
             } else if own.len() > 1 && rng.chance(10) {
                 own[1]

@@ -14,7 +14,7 @@ use entities::{referral, treatment_team};
 use super::inputs::FidelityScopeInput;
 use super::scope::Scope;
 use super::service::resolve_scope;
-use crate::access::{Role, Viewer};
+use crate::access::Viewer;
 use crate::dates::Date;
 use crate::error::ApiError;
 use crate::referrals::model::ReferralState;
@@ -73,8 +73,7 @@ pub struct ReferralFunnel {
 }
 
 /// The funnel `viewer` may see for `scope` (as `fidelity` resolves it: a specialist their own, a
-/// team lead their team's or one of its specialists') over a range of at most two years. A team's
-/// funnel covers the treatment teams the team serves; a specialist's, those they are attached to.
+/// team lead their team's or one of its specialists') over a range of at most two years.
 pub async fn funnel_for(
     db: &DatabaseConnection,
     viewer: &Viewer,
@@ -88,28 +87,23 @@ pub async fn funnel_for(
         ));
     }
     let resolved = resolve_scope(db, viewer, scope).await?;
-    let teams = treatment_teams_in(db, viewer, scope, &resolved).await?;
-    referral_funnel(db, resolved.label.clone(), &teams, from, to).await
+    funnel_of(db, &resolved, from, to).await
 }
 
-/// The treatment teams a funnel covers: those the team serves, or those the one specialist of a
-/// specialist's scope is attached to.
-async fn treatment_teams_in(
+/// The funnel of a resolved scope: a team's covers the treatment teams the team serves; a
+/// specialist's, those they are attached to.
+pub async fn funnel_of(
     db: &DatabaseConnection,
-    viewer: &Viewer,
-    input: &FidelityScopeInput,
     scope: &Scope,
-) -> Result<Vec<treatment_team::Model>, ApiError> {
-    let team_scope = viewer.role == Role::TeamLead && input.specialist_id.is_none();
-    match (
-        team_scope,
-        viewer.staff.team_id,
-        scope.specialists.as_slice(),
-    ) {
-        (true, Some(team), _) => treatment_teams_served_by(db, team).await,
-        (false, _, [one]) => treatment_teams_of(db, one.id).await,
-        _ => Ok(Vec::new()),
-    }
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<ReferralFunnel, ApiError> {
+    let teams = match (scope.team, scope.specialists.as_slice()) {
+        (Some(team), _) => treatment_teams_served_by(db, team).await?,
+        (None, [one]) => treatment_teams_of(db, one.id).await?,
+        (None, _) => Vec::new(),
+    };
+    referral_funnel(db, scope.label.clone(), &teams, from, to).await
 }
 
 fn counts(name: String, team: &str, rows: &[&referral::Model]) -> ReferralSourceCounts {

@@ -72,18 +72,27 @@ async fn compute(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Vec<FidelityMeasure>, ApiError> {
-    let (caseload, caseload_clients) =
-        super::practice::caseload::measure_of(db, thresholds, scope, to).await?;
+    let (caseload, held) = super::practice::caseload::measure_of(db, thresholds, scope, to).await?;
+    let caseload_clients = &held.ever;
     let contacts = super::practice::contacts::measure_of(db, thresholds, scope, from, to).await?;
     let first_contact =
-        super::practice::first_contact::measure_of(db, thresholds, &caseload_clients, from, to)
+        super::practice::first_contact::measure_of(db, thresholds, caseload_clients, from, to)
+            .await?;
+    let specialists: Vec<uuid::Uuid> = scope.specialists.iter().map(|s| s.id).collect();
+    let diary =
+        crate::diary::service::entries_between(db, &specialists, start_of(from), end_of(to))
             .await?;
     let mut all = vec![caseload, contacts, first_contact];
+    all.push(super::practice::community::measure_of(thresholds, &diary)?);
+    all.push(super::practice::integration::own_teams_measure(db, thresholds, &held.at_end).await?);
+    all.extend(super::practice::integration::team_contact_measures(
+        thresholds, scope, &diary, from, to,
+    )?);
     all.extend(
         super::work::measures(
             db,
             thresholds,
-            &caseload_clients,
+            caseload_clients,
             from,
             to,
             crate::clock::today(),
@@ -110,6 +119,7 @@ pub async fn by_specialist(
     let mut out = Vec::new();
     for specialist in specialists {
         let one = Scope {
+            team: None,
             label: specialist.name.clone(),
             specialists: vec![specialist.clone()],
             reach: scope.reach.clone(),
@@ -137,12 +147,14 @@ pub async fn resolve_scope(
             "give `specialistId` or `teamId`, not both".into(),
         )),
         (Role::Specialist, None, None) => Ok(Scope {
+            team: None,
             label: me.staff.name.clone(),
             specialists: vec![me.staff.clone()],
             reach,
         }),
         (Role::Specialist, Some(id), None) if ids::decode_as(id, Kind::Staff) == Some(me.id()) => {
             Ok(Scope {
+                team: None,
                 label: me.staff.name.clone(),
                 specialists: vec![me.staff.clone()],
                 reach,
@@ -156,6 +168,7 @@ pub async fn resolve_scope(
             };
             match found {
                 Some(s) if s.team_id.is_some() && s.team_id == me.staff.team_id => Ok(Scope {
+                    team: None,
                     label: s.name.clone(),
                     specialists: vec![s],
                     reach,
@@ -182,6 +195,7 @@ pub async fn resolve_scope(
                 .filter(holds_caseload)
                 .collect();
             Ok(Scope {
+                team: team_id,
                 label: team.map_or_else(|| "team".into(), |t| t.name),
                 specialists,
                 reach,

@@ -62,6 +62,18 @@ crate::stored_enum! {
         DisclosureDiscussedBeforeEmployerContact = "disclosure_discussed_before_employer_contact",
         /// Outreach before a discharge for disengagement.
         OutreachBeforeDischarge = "outreach_before_discharge",
+        /// Client-facing time spent outside the office.
+        TimeInCommunity = "time_in_community",
+        /// Caseload referred by the specialist's own treatment teams.
+        CaseloadFromOwnTreatmentTeams = "caseload_from_own_treatment_teams",
+        /// Treatment-team meetings attended per week.
+        TreatmentTeamMeetingsPerWeek = "treatment_team_meetings_per_week",
+        /// Contacts with Jobcentre Plus work coaches.
+        WorkCoachContactsPerMonth = "work_coach_contacts_per_month",
+        /// Job starts with a better-off check before them.
+        BetterOffCheckBeforeStart = "better_off_check_before_start",
+        /// Missed appointments followed up promptly (assertive engagement).
+        MissedAppointmentsFollowedUp = "missed_appointments_followed_up",
     }
 }
 

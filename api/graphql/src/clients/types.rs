@@ -307,6 +307,19 @@ impl Client {
             .collect())
     }
 
+    /// Better-off checks with the client, newest first.
+    async fn better_off_checks(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Vec<crate::pipeline::types::BetterOffCheck>> {
+        let db = ctx.data::<DatabaseConnection>()?;
+        Ok(ipsmatch_core::pipeline::better_off::of_client(db, &self.0)
+            .await?
+            .into_iter()
+            .map(crate::pipeline::types::BetterOffCheck)
+            .collect())
+    }
+
     /// Attempts to re-engage the client, oldest first.
     async fn outreach_attempts(
         &self,

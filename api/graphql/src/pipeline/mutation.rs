@@ -77,4 +77,19 @@ impl PipelineMutation {
             SupportContact,
         )
     }
+
+    /// Records a better-off check with a client before a job start (or an offer) or a change of
+    /// hours.
+    async fn better_off_check_record(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The check.")] input: BetterOffCheckRecordInput,
+    ) -> Result<BetterOffCheckRecordPayload> {
+        let me = viewer(ctx)?;
+        let db = ctx.data::<DatabaseConnection>()?;
+        BetterOffCheckRecordPayload::from_result(
+            ipsmatch_core::pipeline::better_off::record(db, me, input).await,
+            BetterOffCheck,
+        )
+    }
 }

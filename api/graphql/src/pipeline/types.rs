@@ -15,7 +15,7 @@ use crate::vacancies::model::ContractType;
 use crate::vacancies::types::Vacancy;
 use async_graphql::{Context, ID, Object, Result};
 use chrono::{DateTime, Utc};
-use entities::{application, application_stage, job_start, support_contact};
+use entities::{application, application_stage, better_off_check, job_start, support_contact};
 use sea_orm::DatabaseConnection;
 
 /// A client's application to one vacancy.
@@ -256,3 +256,63 @@ crate::mutation_payload!(JobStartRecordPayload, job: JobStart, "Result of `jobSt
 crate::mutation_payload!(JobEndRecordPayload, job: JobStart, "Result of `jobEndRecord`.");
 
 crate::mutation_payload!(SupportContactRecordPayload, contact: SupportContact, "Result of `supportContactRecord`.");
+
+/// A better-off check with a client before a job start or a change of hours.
+pub struct BetterOffCheck(pub better_off_check::Model);
+
+/// A better-off check with a client before a job start or a change of hours (work-incentives
+/// planning).
+#[Object]
+impl BetterOffCheck {
+    /// Opaque id.
+    async fn id(&self) -> ID {
+        ids::encode(Kind::BetterOffCheck, self.0.id)
+    }
+
+    /// The day of the check.
+    async fn checked_on(&self) -> Date {
+        Date(self.0.checked_on)
+    }
+
+    /// Who did it.
+    async fn checked_by(&self, ctx: &Context<'_>) -> Result<Staff> {
+        required_staff(ctx, self.0.checked_by_id, "better_off_check.checked_by_id").await
+    }
+
+    /// The id of the application (the job offer) it was for.
+    async fn application_id(&self) -> Option<ID> {
+        self.0
+            .application_id
+            .map(|id| ids::encode(Kind::Application, id))
+    }
+
+    /// The id of the job start it was for.
+    async fn job_start_id(&self) -> Option<ID> {
+        self.0
+            .job_start_id
+            .map(|id| ids::encode(Kind::JobStart, id))
+    }
+
+    /// For a change of hours: the hours a week it was worked out for.
+    async fn hours_change_to(&self) -> Option<f64> {
+        self.0.hours_change_to
+    }
+
+    /// What it found.
+    async fn outcome(&self) -> Result<BetterOffOutcome> {
+        Ok(BetterOffOutcome::from_db(&self.0.outcome)?)
+    }
+
+    /// Whether the client was referred to a welfare-rights adviser.
+    async fn referred_to_welfare_rights(&self) -> bool {
+        self.0.referred_to_welfare_rights
+    }
+}
+
+pub use ipsmatch_core::pipeline::better_off::{BetterOffCheckRecordInput, BetterOffOutcome};
+
+crate::mutation_payload!(
+    BetterOffCheckRecordPayload,
+    check: BetterOffCheck,
+    "Result of `betterOffCheckRecord`."
+);

@@ -1,7 +1,7 @@
 //! Caseload per full-time specialist: clients assigned and not discharged on the last day of the
 //! range.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
@@ -14,14 +14,22 @@ use crate::fidelity::measure::{FidelityMeasure, SeriesPoint, measure};
 use crate::fidelity::scope::{Scope, end_of};
 use crate::fidelity::thresholds::Thresholds;
 
-/// The measure, and every client assigned to the scope's specialists by the end of the range (the
-/// caseload the other measures look at).
+/// Who the scope's caseloads hold.
+pub struct Caseload {
+    /// Every client assigned to the scope's specialists by the end of the range (the caseload the
+    /// other measures look at).
+    pub ever: HashSet<Uuid>,
+    /// The clients on a caseload on the range's last day (not discharged), with their specialist.
+    pub at_end: HashMap<Uuid, Uuid>,
+}
+
+/// The measure, and who the caseloads hold.
 pub async fn measure_of(
     db: &DatabaseConnection,
     thresholds: &Thresholds,
     scope: &Scope,
     to: NaiveDate,
-) -> Result<(FidelityMeasure, HashSet<Uuid>), ApiError> {
+) -> Result<(FidelityMeasure, Caseload), ApiError> {
     let ids: Vec<Uuid> = scope.specialists.iter().map(|s| s.id).collect();
     let to_t = end_of(to);
     // 1. Caseload per full-time specialist: clients assigned and not discharged on the last day
@@ -73,6 +81,11 @@ pub async fn measure_of(
         (fte > 0.0).then(|| clients as f64 / fte),
         per_specialist,
     )?;
-    let caseload_clients: HashSet<Uuid> = assignments.iter().map(|a| a.client_id).collect();
-    Ok((caseload, caseload_clients))
+    let ever: HashSet<Uuid> = assignments.iter().map(|a| a.client_id).collect();
+    let at_end = assignments
+        .iter()
+        .filter(open_at_end)
+        .map(|a| (a.client_id, a.specialist_id))
+        .collect();
+    Ok((caseload, Caseload { ever, at_end }))
 }

@@ -1,5 +1,5 @@
-//! Face-to-face employer contacts per specialist per week (weeks from Monday), with the 4-week
-//! rolling mean.
+//! Face-to-face employer contacts per full-time specialist per week (weeks from Monday), leaving
+//! out in-work support visits, with the 4-week rolling mean.
 
 use std::collections::HashSet;
 
@@ -50,12 +50,14 @@ pub async fn measure_of(
 ) -> Result<FidelityMeasure, ApiError> {
     let ids: Vec<Uuid> = scope.specialists.iter().map(|s| s.id).collect();
     let (from_t, to_t) = (start_of(from), end_of(to));
-    // 2. Face-to-face employer contacts per specialist per week (weeks from Monday).
+    // 2. Face-to-face employer contacts per full-time specialist per week (weeks from Monday).
     let engagements = current_engagements(db, &ids, from_t, to_t).await?;
+    // Visits for in-work support are the support item's; this one counts job development.
     let face_to_face: Vec<&engagement::Model> = engagements
         .iter()
-        .filter(|e| e.mode == "FACE_TO_FACE")
+        .filter(|e| e.mode == "FACE_TO_FACE" && e.purpose != "IN_WORK_SUPPORT")
         .collect();
+    let posts: f64 = scope.specialists.iter().map(|s| s.fte).sum();
     let first_monday = from - Duration::days(i64::from(from.weekday().num_days_from_monday()));
     let mut weeks = Vec::new();
     let mut monday = first_monday;
@@ -71,7 +73,7 @@ pub async fn measure_of(
         let iso = monday.iso_week();
         weeks.push(SeriesPoint::new(
             format!("{}-W{:02}", iso.year(), iso.week()),
-            n as f64 / scope.specialists.len().max(1) as f64,
+            if posts > 0.0 { n as f64 / posts } else { 0.0 },
         ));
         monday += Duration::days(7);
     }
@@ -92,7 +94,7 @@ pub async fn measure_of(
     let mut contacts = measure(
         thresholds,
         "face_to_face_employer_contacts_per_week",
-        "Face-to-face employer contacts per specialist per week",
+        "Face-to-face employer contacts per full-time specialist per week (not counting in-work support visits)",
         mean,
         weeks,
     )?;

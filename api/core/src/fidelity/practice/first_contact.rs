@@ -1,14 +1,14 @@
-//! Days from referral to the first face-to-face employer contact on the client's behalf, for
-//! clients referred in the range and on the scope's caseloads; and who is past the target with
-//! none yet.
+//! Days from referral to the first face-to-face employer contact on the client's behalf (or the
+//! client's own, an interview), for clients referred in the range and on the scope's caseloads;
+//! and who is past the target with none yet.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use entities::{client, engagement, engagement_client};
+use entities::client;
 
 use crate::error::ApiError;
 use crate::fidelity::measure::{FidelityMeasure, SeriesPoint, measure};
@@ -29,29 +29,7 @@ pub async fn measure_of(
         .filter(client::Column::ReferralDate.between(from, to))
         .all(db)
         .await?;
-    let links = engagement_client::Entity::find()
-        .filter(engagement_client::Column::ClientId.is_in(referred.iter().map(|c| c.id)))
-        .all(db)
-        .await?;
-    let linked: Vec<Uuid> = links.iter().map(|l| l.engagement_id).collect();
-    // Current entries only: a correction's date replaces the original's.
-    let superseded: HashSet<Uuid> = engagement::Entity::find()
-        .filter(engagement::Column::SupersedesId.is_in(linked.clone()))
-        .all(db)
-        .await?
-        .into_iter()
-        .filter_map(|e| e.supersedes_id)
-        .collect();
-    let named: HashMap<Uuid, engagement::Model> = engagement::Entity::find()
-        .filter(engagement::Column::Id.is_in(linked))
-        .filter(engagement::Column::Mode.eq("FACE_TO_FACE"))
-        .filter(engagement::Column::RetractionReason.is_null())
-        .all(db)
-        .await?
-        .into_iter()
-        .filter(|e| !superseded.contains(&e.id))
-        .map(|e| (e.id, e))
-        .collect();
+    let first_contacts = crate::fidelity::rules::first_employer_contacts(db, &referred).await?;
     let mut days = Vec::new();
     let mut waiting = Vec::new();
     let target = thresholds
@@ -59,14 +37,7 @@ pub async fn measure_of(
         .map_or(30.0, |t| t.target);
     let today = crate::clock::today().min(to);
     for c in &referred {
-        let first = links
-            .iter()
-            .filter(|l| l.client_id == c.id)
-            .filter_map(|l| named.get(&l.engagement_id))
-            .map(|e| e.occurred_at.date_naive())
-            .filter(|d| *d >= c.referral_date)
-            .min();
-        match first {
+        match first_contacts.get(&c.id).copied() {
             Some(day) => days.push(SeriesPoint::of_client(
                 c,
                 (day - c.referral_date).num_days() as f64,
@@ -82,7 +53,7 @@ pub async fn measure_of(
     let mut first_contact = measure(
         thresholds,
         "days_to_first_employer_contact",
-        "Days from referral to the first face-to-face employer contact on the client's behalf",
+        "Days from referral to the first face-to-face employer contact (the specialist's on the client's behalf, or the client's own interview)",
         mean_days,
         days,
     )?;

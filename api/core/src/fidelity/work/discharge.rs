@@ -1,4 +1,5 @@
-//! Whether discharges followed outreach (no discharge for missed appointments alone).
+//! Whether discharges followed outreach (no discharge for missed appointments alone): outreach
+//! attempts, and the diary's follow-ups of missed appointments.
 
 use std::collections::{HashMap, HashSet};
 
@@ -34,10 +35,21 @@ pub(super) async fn measure_of(
         .filter(client_status_episode::Column::StartedOn.between(from, to))
         .all(db)
         .await?;
-    let attempts = outreach_attempt::Entity::find()
+    // Outreach: the attempts recorded as such, and the diary's follow-ups of missed appointments.
+    let mut attempts: Vec<(Uuid, NaiveDate)> = outreach_attempt::Entity::find()
         .filter(outreach_attempt::Column::ClientId.is_in(clients.iter().copied()))
         .all(db)
-        .await?;
+        .await?
+        .into_iter()
+        .map(|a| (a.client_id, a.attempted_on))
+        .collect();
+    for (entry, named) in
+        crate::diary::service::entries_of_clients(db, clients.iter().copied()).await?
+    {
+        if entry.follows_up_id.is_some() {
+            attempts.extend(named.iter().map(|c| (*c, entry.at.date_naive())));
+        }
+    }
     let mut outreach: Vec<SeriesPoint> = discharges
         .iter()
         .map(|d| SeriesPoint {
@@ -45,10 +57,10 @@ pub(super) async fn measure_of(
             client: Some(d.client_id),
             value: attempts
                 .iter()
-                .filter(|a| {
-                    a.client_id == d.client_id
-                        && a.attempted_on <= d.started_on
-                        && a.attempted_on >= d.started_on - Duration::days(OUTREACH_WINDOW_DAYS)
+                .filter(|(client, on)| {
+                    *client == d.client_id
+                        && *on <= d.started_on
+                        && *on >= d.started_on - Duration::days(OUTREACH_WINDOW_DAYS)
                 })
                 .count() as f64,
         })

@@ -1,12 +1,15 @@
 //! Fidelity measures of the work with clients once jobs come: diversity of job types and of
 //! employers, competitive jobs, the rhythm of in-work support, contact after a job ends, whether
-//! disclosure was discussed more than once before the first employer contact, and whether
-//! discharges followed outreach. Shares are percentages
+//! disclosure was discussed more than once before the first employer contact, whether discharges
+//! followed outreach, better-off checks before starts, and missed appointments followed up. Shares
+//! are percentages
 //! of the cases the range holds; a measure with no cases has no value.
 
 mod discharge;
 mod disclosure;
 mod diversity;
+mod engagement;
+mod incentives;
 mod jobs;
 mod support;
 
@@ -19,7 +22,7 @@ use uuid::Uuid;
 use super::measure::FidelityMeasure;
 use super::thresholds::Thresholds;
 use crate::error::ApiError;
-pub use support::followed_rhythm;
+pub use crate::fidelity::rules::followed_rhythm;
 
 /// The measures of job starts, support and disclosure discussions for the clients on the scope's
 /// caseloads (`clients`), from `from` to `to`, one file each.
@@ -36,5 +39,7 @@ pub async fn measures(
     all.extend(support::measures(db, thresholds, clients, &jobs, today).await?);
     all.push(disclosure::measure_of(db, thresholds, clients, &jobs.names, from, to).await?);
     all.push(discharge::measure_of(db, thresholds, clients, &jobs.names, from, to).await?);
+    all.push(incentives::measure_of(db, thresholds, &jobs).await?);
+    all.push(engagement::measure_of(db, thresholds, clients, &jobs.names, from, to, today).await?);
     Ok(all)
 }
