@@ -61,7 +61,8 @@ impl Probe {
 #[tokio::test]
 async fn no_special_category_detail_leaks_to_employers_errors_logs_or_the_index() {
     on_each_database(|mut app| async move {
-        let (_, _, specialist) = app.specialist().await;
+        let (team, _, specialist) = app.specialist().await;
+        let admin = app.admin_token();
         let employer = app.create_employer(&specialist, "Marker Test Foods", "MANUFACTURING").await;
         let (_, integrator) = app.integrator("leak-feed").await;
         let log_path = app.settings.data_dir.join("server.log");
@@ -93,13 +94,30 @@ async fn no_special_category_detail_leaks_to_employers_errors_logs_or_the_index(
                 tokio::time::sleep(std::time::Duration::from_millis(50)).await;
             }
 
+            let r = probe.call_at("/graphql", &admin, "treatment team", "mutation($input: TreatmentTeamCreateInput!) { treatmentTeamCreate(input: $input) { treatmentTeam { id } } }",
+                json!({ "input": { "name": "Leak Recovery", "site": "Leeds", "teamId": team } })).await;
+            let treatment_team = r["data"]["treatmentTeamCreate"]["treatmentTeam"]["id"].as_str().expect("treatment team").to_string();
             let mut clients: Vec<String> = Vec::new();
             for n in 0..CLIENTS {
+                // The referral's notes, the diary's note: staff-facing text, never logged or indexed.
+                let r = probe.call("referral", "mutation($input: ReferralCreateInput!) { referralCreate(input: $input) { referral { id } userErrors { message } } }",
+                    json!({ "input": { "treatmentTeamId": treatment_team, "personName": format!("Leak Referral {n}"), "howTold": "IN_PERSON",
+                        "contactPreference": "PHONE", "contactNotes": marker(n, "refnotes") } })).await;
+                assert!(r["data"]["referralCreate"]["referral"]["id"].is_string(), "{r}");
                 let r = probe.call("register", "mutation($input: ClientRegisterInput!) { clientRegister(input: $input) { client { id } userErrors { message } } }",
                     json!({ "input": { "name": format!("Leak Test {n}"), "referralDate": "2026-09-01", "referralSource": "TREATMENT_KEYWORKER",
                         "keyworkerName": marker(n, "keyworker"), "keyworkerContact": marker(n, "kwcontact") } })).await;
                 let client = r["data"]["clientRegister"]["client"]["id"].as_str().expect("client").to_string();
                 clients.push(client.clone());
+                let r = probe.call("diary", "mutation($input: DiaryEntryRecordInput!) { diaryEntryRecord(input: $input) { entry { id } userErrors { message } } }",
+                    json!({ "input": { "withWhom": "CLIENT", "clientIds": [client], "at": "2026-11-20T10:00:00Z", "attendance": "ATTENDED",
+                        "place": "COMMUNITY", "minutes": 30, "note": marker(n, "diarynote") } })).await;
+                assert!(r["data"]["diaryEntryRecord"]["entry"]["id"].is_string(), "{r}");
+                // Bad diary input: the error names the field, never the note.
+                let r = probe.call("bad diary", "mutation($input: DiaryEntryRecordInput!) { diaryEntryRecord(input: $input) { userErrors { field code message } } }",
+                    json!({ "input": { "withWhom": "CLIENT", "clientIds": [client], "at": "2026-11-20T10:00:00Z", "place": "COMMUNITY", "minutes": 9999,
+                        "note": format!("{} {}", marker(n, "diarynote"), "x".repeat(600)) } })).await;
+                probe.seen.push(("bad diary".into(), r["data"].to_string()));
                 probe.call("sensitive", "mutation($input: ClientSensitiveRecordInput!) { clientSensitiveRecord(input: $input) { client { id } } }",
                     json!({ "input": { "clientId": client, "primarySubstanceGroup": "OPIATES", "treatmentStatus": "IN_TREATMENT", "criminalRecordStatus": "UNSPENT", "benefitsStatus": "ESA" } })).await;
                 probe.call("profile", "mutation($input: VocationalProfileRecordInput!) { vocationalProfileRecord(input: $input) { profile { version } } }",
@@ -166,7 +184,7 @@ async fn no_special_category_detail_leaks_to_employers_errors_logs_or_the_index(
             child.kill().expect("stop the server");
             let _ = child.wait();
 
-            let planted = ["keyworker", "kwcontact", "goal", "history", "skill", "qual", "barrier", "keyword", "window", "when", "discuss", "wording", "supportnote", "occupation"];
+            let planted = ["keyworker", "kwcontact", "goal", "history", "skill", "qual", "barrier", "keyword", "window", "when", "discuss", "wording", "supportnote", "occupation", "refnotes", "diarynote"];
             let leaks = |text: &str| -> Vec<String> {
                 (0..CLIENTS)
                     .flat_map(|n| planted.iter().map(move |f| marker(n, f)))

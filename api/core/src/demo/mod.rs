@@ -1,7 +1,9 @@
 //! The demo data set behind `serve --demo`: three West Yorkshire teams, their specialists, ~200
 //! employers with contacts and sites in real towns (GeoNames, CC BY 4.0), and a year of engagements
-//! and clients, each specialist with habits of their own (`practice`). Generated from a fixed seed,
-//! so every demo database holds the same story.
+//! and clients, each specialist with habits of their own (`practice`); treatment teams, keyworkers
+//! and their referrals (`referrals`); diaries, better-off checks and a work queue of every kind for
+//! each specialist (`diary`). Generated from a fixed seed, so every demo database holds the same
+//! story.
 
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use sea_orm::{
