@@ -435,7 +435,31 @@ async fn a_diary_entry_names_only_clients_you_reach_and_only_a_planned_appointme
         assert_eq!(r.data("diary"), &json!([{ "attendance": "DID_NOT_ATTEND" }]));
         let r = app.ok(&other, "query($id: ID!) { diary(clientId: $id) { attendance } }", json!({ "id": client })).await;
         assert_eq!(r.data("diary"), &json!([]), "a client out of reach has no diary to read");
-        let _ = team;
+        // At most 50 clients to an entry, refused before any is looked up.
+        let many: Vec<String> = (0..51).map(|_| client.clone()).collect();
+        assert_eq!(record(json!({ "withWhom": "TREATMENT_TEAM_MEETING", "clientIds": many, "at": at, "place": "OFFICE" })).await,
+            vec![e("clientIds", "INVALID")]);
+
+        // A treatment-team meeting the lead records about Nell and Mo (another specialist's client
+        // in the team): Nell's specialist reads the entry through Nell, but not its note, which
+        // may be about Mo; the lead, who reaches both, reads it all.
+        let (_, _, lead) = app.create_staff("TEAM_LEAD", Some(&team)).await;
+        let (_, _, colleague) = app.create_staff("SPECIALIST", Some(&team)).await;
+        let mo = register(&app, &colleague, "Mo", day(-20)).await;
+        let r = app.ok(&lead, "mutation { treatmentTeamCreate(input: { name: \"Note Recovery\", site: \"Leeds\" }) { treatmentTeam { id } } }", json!({})).await;
+        let tt = r.data("treatmentTeamCreate.treatmentTeam.id").as_str().expect("tt").to_string();
+        diary(&app, &lead, json!({ "withWhom": "TREATMENT_TEAM_MEETING", "treatmentTeamId": tt, "clientIds": [client, mo], "at": at,
+            "attendance": "ATTENDED", "place": "OFFICE", "minutes": 60, "note": "Mo is struggling this week" })).await;
+        let note_of = |token: String| {
+            let app = &app;
+            let client = client.clone();
+            async move {
+                let r = app.ok(&token, "query($id: ID!) { diary(clientId: $id) { withWhom note clients { name } } }", json!({ "id": client })).await;
+                r.data("diary").as_array().expect("diary").iter().find(|e| e["withWhom"] == "TREATMENT_TEAM_MEETING").cloned().expect("the meeting")
+            }
+        };
+        assert_eq!(note_of(s.clone()).await, json!({ "withWhom": "TREATMENT_TEAM_MEETING", "note": null, "clients": [{ "name": "Nell" }] }));
+        assert_eq!(note_of(lead.clone()).await["note"], "Mo is struggling this week");
     })
     .await;
 }

@@ -308,22 +308,28 @@ async fn a_keyworker_sees_progress_only_under_the_clients_consent_naming_them_an
         assert_eq!(r.user_errors("clientStatusChange"), vec![], "{}", r.body);
         let seen = progress(s.keyworker.clone()).await;
         assert_eq!((&seen["status"], &seen["since"], &seen["employerNames"]), (&json!("IN_WORK"), &json!((today() - Days::days(3)).to_string()), &json!([])), "{seen}");
+        // A new consent replaces the one before (the earlier is revoked in the same commit)...
         let with_names = grant(&app, &s.specialist, &client, &s.keyworker_id, &["PROGRESS", "EMPLOYER_NAMES"], -1, 90).await;
         assert_eq!(progress(s.keyworker.clone()).await["employerNames"], json!(["Harbour Bakery"]));
+        // ...so a client can narrow it again: progress only, no names.
+        let narrower = grant(&app, &s.specialist, &client, &s.keyworker_id, &["PROGRESS"], -1, 90).await;
+        assert_eq!(progress(s.keyworker.clone()).await["employerNames"], json!([]), "the later, narrower consent holds");
+        let r = app.graphql(Some(&s.specialist), "mutation($input: KeyworkerConsentRevokeInput!) { keyworkerConsentRevoke(input: $input) { userErrors { field code } } }",
+            json!({ "input": { "id": with_names } })).await;
+        assert_eq!(r.user_errors("keyworkerConsentRevoke"), vec![("input.id".to_string(), "INVALID".to_string())], "already replaced: {}", r.body);
+        let _ = consent;
 
-        // Revoked, both: nothing again, at once.
-        for id in [&consent, &with_names] {
-            let r = app.ok(&s.specialist, "mutation($input: KeyworkerConsentRevokeInput!) { keyworkerConsentRevoke(input: $input) { consent { status version inForce } userErrors { code } } }",
-                json!({ "input": { "id": id, "note": "changed their mind" } })).await;
-            assert_eq!(r.data("keyworkerConsentRevoke.consent"), &json!({ "status": "REVOKED", "version": 2, "inForce": false }), "{}", r.body);
-        }
+        // Revoked: nothing again, at once.
+        let r = app.ok(&s.specialist, "mutation($input: KeyworkerConsentRevokeInput!) { keyworkerConsentRevoke(input: $input) { consent { status version inForce } userErrors { code } } }",
+            json!({ "input": { "id": narrower, "note": "changed their mind" } })).await;
+        assert_eq!(r.data("keyworkerConsentRevoke.consent"), &json!({ "status": "REVOKED", "version": 2, "inForce": false }), "{}", r.body);
         let logged = shares_logged(&app).await;
         assert_eq!(progress(s.keyworker.clone()).await, Value::Null);
         assert_eq!(shares_logged(&app).await, logged);
         // The specialist sees the client's keyworker consents; the keyworker's own view is the
         // referral only (the progress field is theirs alone: null for the specialist).
         let r = app.ok(&s.specialist, "query($id: ID!) { client(id: $id) { keyworkerConsents { status items keyworker { name } } } }", json!({ "id": client })).await;
-        assert_eq!(r.data("client.keyworkerConsents").as_array().map(Vec::len), Some(5), "{}", r.body);
+        assert_eq!(r.data("client.keyworkerConsents").as_array().map(Vec::len), Some(6), "{}", r.body);
         assert_eq!(progress(s.specialist.clone()).await, Value::Null);
     })
     .await;
@@ -642,6 +648,13 @@ async fn specialists_are_attached_to_at_most_two_treatment_teams_their_team_serv
         let (_, _, other_lead) = app.create_staff("TEAM_LEAD", Some(&other)).await;
         let r = attach(third.clone(), s.specialist_id.clone(), other_lead).await;
         assert!(r.user_errors("treatmentTeamSpecialistAttach").contains(&("input.treatmentTeamId".to_string(), "NOT_FOUND".to_string())), "{}", r.body);
+        // Moving to another team leaves the old team's treatment teams behind.
+        let version = app.ok(&app.admin_token(), "query($id: ID!) { node(id: $id) { ... on Staff { version } } }", json!({ "id": s.specialist_id })).await.data("node.version").clone();
+        let r = app.ok(&app.admin_token(), "mutation($input: StaffUpdateInput!) { staffUpdate(input: $input) { userErrors { field code message } } }",
+            json!({ "input": { "id": s.specialist_id, "version": version, "teamId": other } })).await;
+        assert_eq!(r.user_errors("staffUpdate"), vec![], "{}", r.body);
+        let r = app.ok(&s.specialist, "{ viewer { attachedTreatmentTeams { name } } }", json!({})).await;
+        assert_eq!(r.data("viewer.attachedTreatmentTeams"), &json!([]), "{}", r.body);
     })
     .await;
 }

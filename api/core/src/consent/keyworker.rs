@@ -183,6 +183,22 @@ pub async fn grant(
             "no such keyworker",
         ));
     };
+    // A new consent to the same keyworker replaces the one before (the client may be narrowing
+    // it): the earlier ones in force are revoked in the same commit.
+    for earlier in newest_of(&txn, client.id, keyworker.id).await? {
+        if !in_force(&earlier, at) {
+            continue;
+        }
+        let mut row: keyworker_consent::ActiveModel = earlier.clone().into();
+        row.id = Set(Uuid::now_v7());
+        row.version = Set(earlier.version + 1);
+        row.status = Set(ConsentStatus::Revoked.as_db().into());
+        row.note = Set(Some("replaced by a later consent".into()));
+        row.captured_by_id = Set(viewer.id());
+        row.captured_at = Set(at);
+        let revoked = row.insert(&txn).await?;
+        audit_write(&txn, viewer, &revoked, "replaced").await?;
+    }
     let saved = keyworker_consent::ActiveModel {
         id: Set(Uuid::now_v7()),
         consent_id: Set(Uuid::now_v7()),
@@ -298,14 +314,12 @@ pub async fn for_client(
     Ok(out)
 }
 
-/// The newest version in force now of a consent from `client` naming `keyworker`, with the
-/// widest items (any version that shares employer names wins).
-async fn in_force_for(
+/// The newest version of each consent from `client` naming `keyworker`.
+async fn newest_of(
     db: &impl ConnectionTrait,
     client: Uuid,
     keyworker: Uuid,
-    at: DateTime<Utc>,
-) -> Result<Option<keyworker_consent::Model>, ApiError> {
+) -> Result<Vec<keyworker_consent::Model>, ApiError> {
     let rows = keyworker_consent::Entity::find()
         .filter(keyworker_consent::Column::ClientId.eq(client))
         .filter(keyworker_consent::Column::KeyworkerId.eq(keyworker))
@@ -316,16 +330,23 @@ async fn in_force_for(
     for row in rows {
         newest.entry(row.consent_id).or_insert(row);
     }
-    Ok(newest
-        .into_values()
+    Ok(newest.into_values().collect())
+}
+
+/// The consent from `client` naming `keyworker` that holds now: of those in force, the one granted
+/// last (a later grant replaces an earlier one, so a client can narrow what is shared).
+async fn in_force_for(
+    db: &impl ConnectionTrait,
+    client: Uuid,
+    keyworker: Uuid,
+    at: DateTime<Utc>,
+) -> Result<Option<keyworker_consent::Model>, ApiError> {
+    Ok(newest_of(db, client, keyworker)
+        .await?
+        .into_iter()
         .filter(|row| in_force(row, at))
         .filter(|row| items_of(row).contains(&KeyworkerShareItem::Progress))
-        .max_by_key(|row| {
-            (
-                items_of(row).contains(&KeyworkerShareItem::EmployerNames),
-                row.captured_at,
-            )
-        }))
+        .max_by_key(|row| (row.effective_from, row.captured_at)))
 }
 
 /// The progress of the client `referral` registered, as its keyworker may see it: only to the

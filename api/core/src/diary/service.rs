@@ -54,15 +54,18 @@ pub async fn record(
     input: DiaryEntryRecordInput,
 ) -> Result<diary_entry::Model, ServiceError> {
     keeps_a_diary(viewer)?;
+    if input.client_ids.len() > MEETING_CLIENTS {
+        // Refused before any lookup or lock: a long list must not hold the writer.
+        return Err(ServiceError::user(
+            "clientIds",
+            UserErrorCode::Invalid,
+            format!("an entry lists at most {MEETING_CLIENTS} clients"),
+        ));
+    }
     let txn = crate::db::begin_write(db).await?;
     let mut checks = Checks::new();
     let meeting = input.with_whom == DiaryParty::TreatmentTeamMeeting;
     match (meeting, input.client_ids.len()) {
-        (true, n) if n > MEETING_CLIENTS => checks.fail(
-            "clientIds",
-            UserErrorCode::Invalid,
-            format!("a meeting lists at most {MEETING_CLIENTS} clients"),
-        ),
         (false, n) if n != 1 => checks.fail(
             "clientIds",
             UserErrorCode::Invalid,
@@ -136,8 +139,12 @@ pub async fn record(
             "an appointment still to come has no attendance yet",
         );
     }
-    if at > moment + Duration::days(366) {
-        checks.fail("at", UserErrorCode::Invalid, "at most a year ahead");
+    if at > moment + Duration::days(366) || at < moment - Duration::days(366) {
+        checks.fail(
+            "at",
+            UserErrorCode::Invalid,
+            "within a year of today, ahead or back",
+        );
     }
     if input.attendance == Some(Attendance::DidNotAttend)
         && !(input.planned && input.with_whom == DiaryParty::Client)
@@ -320,7 +327,7 @@ pub async fn diary_for(
             None => None,
         };
         return match found {
-            Some(c) => of_client(db, &c).await,
+            Some(c) => redact_notes(db, viewer, of_client(db, &c).await?).await,
             None => Ok(Vec::new()),
         };
     }
@@ -385,9 +392,17 @@ pub async fn diary_of(
             }
         }
     };
-    let mut entries = entries_between(db, &[whose], start_of(from), end_of(to)).await?;
-    // An entry about clients the caller no longer reaches keeps its time and place but not its
-    // note, which may name them.
+    let entries = entries_between(db, &[whose], start_of(from), end_of(to)).await?;
+    redact_notes(db, viewer, entries).await
+}
+
+/// An entry naming any client the caller does not reach now keeps its time and place but not its
+/// note, which may be about them. Every path that hands out entries passes through here.
+async fn redact_notes(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    mut entries: Vec<diary_entry::Model>,
+) -> Result<Vec<diary_entry::Model>, ApiError> {
     let ids: Vec<Uuid> = entries.iter().map(|e| e.id).collect();
     let named = clients_of(db, &ids).await?;
     let reached = crate::clients::access::ClientScope::of(viewer)
@@ -396,7 +411,7 @@ pub async fn diary_of(
     for e in &mut entries {
         if named
             .get(&e.id)
-            .is_some_and(|clients| !clients.iter().any(|c| reached.contains(c)))
+            .is_some_and(|clients| clients.iter().any(|c| !reached.contains(c)))
         {
             e.note = None;
         }

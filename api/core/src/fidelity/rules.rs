@@ -156,22 +156,31 @@ pub fn is_missed(entry: &diary_entry::Model) -> bool {
         && entry.attendance.as_deref() == Some(Attendance::DidNotAttend.as_db())
 }
 
-/// The first day `missed` (with `client`) was followed up: an entry that says it follows it up,
-/// a later attended contact with the client, or an outreach attempt from that day on.
+/// The first day `missed` (with `client`) was followed up: an entry that says it follows it up
+/// and took place (attended, or tried and missed — not cancelled, not still to come), a later
+/// attended contact with the client or their keyworker about them, or an outreach attempt from
+/// that day on. A meeting that only lists the client follows up nothing.
 pub fn followed_up_on(
     missed: &diary_entry::Model,
     client: Uuid,
     diary: &[(diary_entry::Model, Vec<Uuid>)],
     outreach: &[outreach_attempt::Model],
 ) -> Option<NaiveDate> {
+    let attended =
+        |e: &diary_entry::Model| e.attendance.as_deref() == Some(Attendance::Attended.as_db());
     let by_diary = diary
         .iter()
         .filter(|(e, clients)| {
+            let happened = matches!(
+                e.attendance.as_deref(),
+                Some(a) if a != Attendance::Cancelled.as_db()
+            );
+            let with_them = e.with_whom == DiaryParty::Client.as_db()
+                || e.with_whom == DiaryParty::Keyworker.as_db();
             e.id != missed.id
                 && clients.contains(&client)
                 && e.at > missed.at
-                && (e.follows_up_id == Some(missed.id)
-                    || e.attendance.as_deref() == Some(Attendance::Attended.as_db()))
+                && ((e.follows_up_id == Some(missed.id) && happened) || (with_them && attended(e)))
         })
         .map(|(e, _)| e.at.date_naive())
         .min();
@@ -296,6 +305,68 @@ mod tests {
         let mut later_phone = met(&[d(10), d(16), d(22), d(29), d(36)]);
         later_phone[2].face_to_face = false;
         assert!(followed_rhythm(&later_phone, d(15), d(40)));
+    }
+
+    fn entry(
+        with_whom: &str,
+        day: u32,
+        attendance: Option<&str>,
+        follows_up: Option<Uuid>,
+    ) -> diary_entry::Model {
+        diary_entry::Model {
+            id: Uuid::now_v7(),
+            specialist_id: Uuid::nil(),
+            with_whom: with_whom.into(),
+            treatment_team_id: None,
+            at: d(day).and_hms_opt(10, 0, 0).expect("time").and_utc(),
+            planned: true,
+            attendance: attendance.map(Into::into),
+            place: "OFFICE".into(),
+            minutes: None,
+            note: None,
+            follows_up_id: follows_up,
+            recorded_by_id: Uuid::nil(),
+            recorded_at: d(day).and_hms_opt(10, 0, 0).expect("time").and_utc(),
+            version: 1,
+        }
+    }
+
+    #[test]
+    fn a_missed_appointment_is_followed_up_by_a_contact_not_by_a_listing() {
+        let client = Uuid::now_v7();
+        let missed = entry("CLIENT", 10, Some("DID_NOT_ATTEND"), None);
+        let follow = |e: diary_entry::Model| {
+            let diary = vec![(missed.clone(), vec![client]), (e, vec![client])];
+            followed_up_on(&missed, client, &diary, &[])
+        };
+        // A call that says it follows it up; an attended visit; their keyworker about them.
+        assert_eq!(
+            follow(entry("CLIENT", 11, Some("ATTENDED"), Some(missed.id))),
+            Some(d(11))
+        );
+        assert_eq!(
+            follow(entry("CLIENT", 12, Some("DID_NOT_ATTEND"), Some(missed.id))),
+            Some(d(12)),
+            "tried counts"
+        );
+        assert_eq!(
+            follow(entry("KEYWORKER", 13, Some("ATTENDED"), None)),
+            Some(d(13))
+        );
+        // Not: a cancelled or still-to-come follow-up, a meeting that lists them, a work coach.
+        assert_eq!(
+            follow(entry("CLIENT", 11, Some("CANCELLED"), Some(missed.id))),
+            None
+        );
+        assert_eq!(follow(entry("CLIENT", 11, None, Some(missed.id))), None);
+        assert_eq!(
+            follow(entry("TREATMENT_TEAM_MEETING", 11, Some("ATTENDED"), None)),
+            None
+        );
+        assert_eq!(
+            follow(entry("WORK_COACH", 11, Some("ATTENDED"), None)),
+            None
+        );
     }
 
     #[test]

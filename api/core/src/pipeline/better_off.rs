@@ -73,6 +73,12 @@ pub async fn record(
             UserErrorCode::Invalid,
             "this cannot be in the future",
         );
+    } else if on < today - chrono::Duration::days(366) || on < client.referral_date {
+        checks.fail(
+            "checkedOn",
+            UserErrorCode::Invalid,
+            "this cannot be before the referral or more than a year ago",
+        );
     }
     let named = [
         input.application_id.is_some(),

@@ -59,14 +59,55 @@ impl ReferralScope {
     }
 }
 
-/// One referral, if `viewer` may see it; `None` alike for missing and out of reach.
+/// One referral, if `viewer` may see it; `None` alike for missing and out of reach. Its person's
+/// details as [`redact`] leaves them.
 pub async fn find_referral(
     db: &impl ConnectionTrait,
     viewer: &Viewer,
     id: Uuid,
 ) -> Result<Option<referral::Model>, ApiError> {
-    Ok(ReferralScope::of(viewer)
+    let found = ReferralScope::of(viewer)
         .apply(referral::Entity::find_by_id(id))
         .one(db)
-        .await?)
+        .await?;
+    Ok(redact(db, viewer, found.into_iter().collect()).await?.pop())
+}
+
+/// What a referral says of the person once they are a client that the reader no longer reaches:
+/// nothing but this. A referral stays in its team's sight after registration, but the person's
+/// name and contact details then go only where the client does (`ClientScope`), as every
+/// client name does; the keyworker who made it keeps what they wrote.
+pub const OUT_OF_REACH_NAME: &str = "a client outside your reach";
+
+/// Blanks the person's name, contact details and notes on registered referrals whose client
+/// `viewer` does not reach now (the referring keyworker excepted). Every path that hands out
+/// referrals passes through here.
+pub async fn redact(
+    db: &impl ConnectionTrait,
+    viewer: &Viewer,
+    mut rows: Vec<referral::Model>,
+) -> Result<Vec<referral::Model>, ApiError> {
+    let clients: Vec<Uuid> = rows
+        .iter()
+        .filter(|r| r.keyworker_id != Some(viewer.id()))
+        .filter_map(|r| r.client_id)
+        .collect();
+    let reached = crate::clients::access::ClientScope::of(viewer)
+        .reached(db, clients)
+        .await?;
+    for r in &mut rows {
+        if r.keyworker_id == Some(viewer.id()) {
+            continue;
+        }
+        if let Some(client) = r.client_id
+            && !reached.contains(&client)
+        {
+            r.person_name = OUT_OF_REACH_NAME.into();
+            r.name_key = String::new();
+            r.phone = None;
+            r.email = None;
+            r.contact_notes = None;
+        }
+    }
+    Ok(rows)
 }

@@ -304,6 +304,15 @@ pub async fn attach_specialist(
     Ok(tt)
 }
 
+/// Detaches a member of staff from every treatment team (their team or role changed).
+pub async fn detach_all(conn: &impl ConnectionTrait, specialist: Uuid) -> Result<(), ApiError> {
+    treatment_team_specialist::Entity::delete_many()
+        .filter(treatment_team_specialist::Column::SpecialistId.eq(specialist))
+        .exec(conn)
+        .await?;
+    Ok(())
+}
+
 /// Detaches a specialist from a treatment team; detaching one not attached changes nothing.
 pub async fn detach_specialist(
     db: &DatabaseConnection,
@@ -359,6 +368,13 @@ pub async fn create_referral(
         CONTACT_NOTES,
     );
     let referred_on = check_day(&mut checks, "referredOn", input.referred_on, None);
+    if referred_on.0 < crate::clock::today() - chrono::Duration::days(731) {
+        checks.fail(
+            "referredOn",
+            UserErrorCode::Invalid,
+            "a referral is recorded within two years of it",
+        );
+    }
     let named_team = match &input.treatment_team_id {
         Some(id) => match ids::decode_as(id, Kind::TreatmentTeam) {
             Some(uuid) => find_treatment_team(db, uuid).await?,
@@ -427,7 +443,8 @@ pub async fn create_referral(
                     };
                     match found {
                         Some(k)
-                            if k.role == Role::Keyworker.as_db()
+                            if k.active
+                                && k.role == Role::Keyworker.as_db()
                                 && k.treatment_team_id == Some(tt.id) =>
                         {
                             Some(k.id)
@@ -510,6 +527,15 @@ async fn open_for_work(
     Ok(found)
 }
 
+/// The day of the latest step a referral has taken (closing comes no earlier).
+fn latest_step(r: &referral::Model) -> chrono::NaiveDate {
+    [Some(r.referred_on), r.contacted_on, r.first_meeting_on]
+        .into_iter()
+        .flatten()
+        .max()
+        .unwrap_or(r.referred_on)
+}
+
 /// Writes `row` if the stored version is still `version`.
 async fn save(
     conn: &impl ConnectionTrait,
@@ -586,7 +612,12 @@ pub async fn register_referral(
     let txn = crate::db::begin_write(db).await?;
     let current = open_for_work(&txn, viewer, &input.id, input.version).await?;
     let mut checks = Checks::new();
-    let on = check_day(&mut checks, "on", input.on, Some(Date(current.referred_on)));
+    let on = check_day(
+        &mut checks,
+        "on",
+        input.on,
+        Some(Date(latest_step(&current))),
+    );
     checks.finish()?;
     let keyworker = match current.keyworker_id {
         Some(id) => staff::Entity::find_by_id(id).one(&txn).await?,
@@ -630,7 +661,12 @@ pub async fn close_not_taken_up(
     let txn = crate::db::begin_write(db).await?;
     let current = open_for_work(&txn, viewer, &input.id, input.version).await?;
     let mut checks = Checks::new();
-    let on = check_day(&mut checks, "on", input.on, Some(Date(current.referred_on)));
+    let on = check_day(
+        &mut checks,
+        "on",
+        input.on,
+        Some(Date(latest_step(&current))),
+    );
     checks.finish()?;
     let mut row: referral::ActiveModel = current.clone().into();
     row.state = Set(ReferralState::NotTakenUp.as_db().into());
@@ -664,18 +700,12 @@ pub async fn list_referrals(
         kind: KeyKind::Date,
         key_of: |r: &referral::Model| (SortValue::Date(r.referred_on), r.id),
     };
-    fetch_page(db, select, &keyset, args, want_total).await
-}
-
-/// The referral that registered `client`, if the viewer sees it.
-pub async fn referral_of_client(
-    db: &impl ConnectionTrait,
-    viewer: &Viewer,
-    client: Uuid,
-) -> Result<Option<referral::Model>, ApiError> {
-    Ok(ReferralScope::of(viewer)
-        .apply(referral::Entity::find())
-        .filter(referral::Column::ClientId.eq(client))
-        .one(db)
-        .await?)
+    let page = fetch_page(db, select, &keyset, args, want_total).await?;
+    let (cursors, rows): (Vec<String>, Vec<referral::Model>) = page.items.into_iter().unzip();
+    let rows = super::access::redact(db, viewer, rows).await?;
+    Ok(Page {
+        items: cursors.into_iter().zip(rows).collect(),
+        info: page.info,
+        total: page.total,
+    })
 }

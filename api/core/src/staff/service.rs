@@ -355,6 +355,8 @@ pub async fn update_staff(
             "changed role"
         };
         release_caseload(&txn, &current, hand_over_to.as_ref(), caller, why).await?;
+        // Attachments to treatment teams belong to the team and role left behind.
+        crate::referrals::service::detach_all(&txn, current.id).await?;
     }
     row.version = Set(current.version + 1);
     let result = staff::Entity::update_many()

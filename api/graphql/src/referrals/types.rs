@@ -128,6 +128,7 @@ impl Referral {
     /// What the client agreed their keyworker may be told of their progress: only for the
     /// keyworker who referred them, only under a consent in force, and each sharing is audited.
     /// Null in every other case.
+    #[graphql(complexity = 10)]
     async fn progress(&self, ctx: &Context<'_>) -> Result<Option<SharedProgress>> {
         let me = crate::auth::viewer(ctx)?;
         let db = ctx.data::<DatabaseConnection>()?;
