@@ -190,6 +190,9 @@ async fn each_work_queue_rule_falls_due_as_worked_out_and_recording_what_resolve
         let fay = register(&app, &s, "Fay", day(-20)).await;
         met(&app, &s, &fay, day(-1), "OFFICE", 30).await;
         let offer = apply(&app, &s, &fay, &post, "OFFER", today()).await;
+        // An offer recorded as made 40 days ago and never taken further is stale, not due.
+        let other_post = vacancy(&app, &s, &employer).await;
+        apply(&app, &s, &fay, &other_post, "OFFER", day(-40)).await;
 
         // Most urgent first: by the day each falls due, then in the order of the kinds.
         let expected = vec![

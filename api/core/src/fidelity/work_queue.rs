@@ -12,8 +12,8 @@ use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use entities::{
-    application, caseload_assignment, client, disclosure_consent, job_start, keyworker_consent,
-    outreach_attempt, support_contact,
+    application, application_stage, caseload_assignment, client, disclosure_consent, job_start,
+    keyworker_consent, outreach_attempt, support_contact,
 };
 
 use super::rules::{
@@ -36,8 +36,8 @@ pub const NOTICE_DAYS: i64 = 3;
 /// In-work support shows a week ahead: in month one the rhythm is weekly, so the next contact is
 /// always on the week's list.
 pub const SUPPORT_NOTICE_DAYS: i64 = 7;
-/// Jobs that ended, and missed appointments, older than this drop out of the queue (the measures
-/// still count them).
+/// Jobs that ended, missed appointments and offers older than this drop out of the queue (the
+/// measures still count them).
 const LOOK_BACK_DAYS: i64 = 30;
 
 stored_enum! {
@@ -166,6 +166,8 @@ struct Facts {
     outreach: Vec<outreach_attempt::Model>,
     checks: Vec<entities::better_off_check::Model>,
     offers: Vec<application::Model>,
+    /// The day each offer was made (its OFFER step).
+    offered_on: HashMap<Uuid, NaiveDate>,
     consents: Vec<disclosure_consent::Model>,
     keyworker_consents: Vec<keyworker_consent::Model>,
 }
@@ -190,6 +192,19 @@ impl Facts {
             .filter(keyworker_consent::Column::ClientId.is_in(ids.iter().copied()))
             .all(db)
             .await?;
+        let offers = application::Entity::find()
+            .filter(application::Column::ClientId.is_in(ids.iter().copied()))
+            .filter(application::Column::Stage.eq("OFFER"))
+            .all(db)
+            .await?;
+        let offered_on = application_stage::Entity::find()
+            .filter(application_stage::Column::ApplicationId.is_in(offers.iter().map(|a| a.id)))
+            .filter(application_stage::Column::Stage.eq("OFFER"))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|s| (s.application_id, s.on_date))
+            .collect();
         Ok(Facts {
             first_contact: first_employer_contacts(db, clients).await?,
             contacts: contacts_by_client(&support, &diary),
@@ -200,11 +215,8 @@ impl Facts {
                 .all(db)
                 .await?,
             checks: of_clients(db, ids.iter().copied()).await?,
-            offers: application::Entity::find()
-                .filter(application::Column::ClientId.is_in(ids.iter().copied()))
-                .filter(application::Column::Stage.eq("OFFER"))
-                .all(db)
-                .await?,
+            offers,
+            offered_on,
             consents: crate::consent::service::newest_versions(consents),
             keyworker_consents: newest_keyworker_versions(keyworker_consents),
         })
@@ -323,11 +335,16 @@ fn due_for(c: &client::Model, facts: &Facts, target: i64, today: NaiveDate) -> V
             .jobs
             .iter()
             .any(|j| j.application_id == Some(offer.id));
-        if !checked && !started {
-            let on = offer.updated_at.date_naive();
+        let on = facts
+            .offered_on
+            .get(&offer.id)
+            .copied()
+            .unwrap_or_else(|| offer.updated_at.date_naive());
+        // An offer left at OFFER for over a month is stale, not due.
+        if !checked && !started && on >= today - Duration::days(LOOK_BACK_DAYS) {
             out.push(item(
                 DueKind::BetterOffCheck,
-                on.max(today - Duration::days(LOOK_BACK_DAYS)),
+                on,
                 format!("offered a job on {on}: work out whether they will be better off before they accept"),
                 "betterOffCheckRecord",
                 Some((Kind::Application, offer.id)),
