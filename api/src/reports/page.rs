@@ -306,7 +306,7 @@ fn funnel_section(f: &ReferralFunnel) -> Markup {
             p class="legend" {
                 @for (i, s) in f.by_state.iter().enumerate() {
                     @if i > 0 { " · " }
-                    (format!("{:?}", s.state).to_lowercase()) ": " (s.count)
+                    (s.state.as_db().to_lowercase().replace('_', " ")) ": " (s.count)
                 }
             }
             @for (title, rows) in [("Treatment team", &f.by_treatment_team), ("Keyworker", &f.by_keyworker)] {
