@@ -40,7 +40,7 @@ const REASONS_NOT_PROGRESSED: &[&str] = &[
     "employer chose another candidate",
     "client decided the hours would not fit treatment appointments",
     "no reply from the employer after two follow-ups",
-    "client not ready to start this month",
+    "the start date clashed with a family commitment",
 ];
 
 /// A demo specialist, where their team is, and how they work.
