@@ -239,7 +239,6 @@ async fn each_work_queue_rule_falls_due_as_worked_out_and_recording_what_resolve
         // Every item resolved. Ben's next in-work contact is a week on (month one is weekly),
         // and in-work support shows a week ahead: that one is on the list now.
         assert_eq!(queue(&app, &s).await, vec![row("Ben", "IN_WORK_SUPPORT", 7, "supportContactRecord")]);
-        let _ = decode_global_id(&s_id);
     })
     .await;
 }

@@ -257,7 +257,6 @@ async fn a_keyworker_refers_and_follows_their_referrals_and_a_specialist_takes_t
         let (_, _, other_lead) = app.create_staff("TEAM_LEAD", Some(&other)).await;
         let r = app.ok(&other_lead, "query($id: ID!) { referral(id: $id) { id } referrals(first: 5) { totalCount } }", json!({ "id": referral })).await;
         assert_eq!((r.data("referral"), r.data("referrals.totalCount")), (&Value::Null, &json!(0)), "{}", r.body);
-        let _ = s.lead;
     })
     .await;
 }
@@ -291,7 +290,7 @@ async fn a_keyworker_sees_progress_only_under_the_clients_consent_naming_them_an
         assert_eq!(shares_logged(&app).await, 0, "nothing shared, nothing logged");
 
         // Consent to progress only: status and dates, no employer.
-        let consent = grant(&app, &s.specialist, &client, &s.keyworker_id, &["PROGRESS"], -1, 90).await;
+        grant(&app, &s.specialist, &client, &s.keyworker_id, &["PROGRESS"], -1, 90).await;
         let registered = (today() - Days::days(15)).to_string();
         assert_eq!(progress(s.keyworker.clone()).await,
             json!({ "status": "LOOKING", "since": registered, "registeredOn": registered, "employerNames": [], "consentVersion": 1 }));
@@ -317,7 +316,6 @@ async fn a_keyworker_sees_progress_only_under_the_clients_consent_naming_them_an
         let r = app.graphql(Some(&s.specialist), "mutation($input: KeyworkerConsentRevokeInput!) { keyworkerConsentRevoke(input: $input) { userErrors { field code } } }",
             json!({ "input": { "id": with_names } })).await;
         assert_eq!(r.user_errors("keyworkerConsentRevoke"), vec![("input.id".to_string(), "INVALID".to_string())], "already replaced: {}", r.body);
-        let _ = consent;
 
         // Revoked: nothing again, at once.
         let r = app.ok(&s.specialist, "mutation($input: KeyworkerConsentRevokeInput!) { keyworkerConsentRevoke(input: $input) { consent { status version inForce } userErrors { code } } }",

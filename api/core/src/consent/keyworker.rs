@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
     QueryOrder, Set,
@@ -17,6 +17,7 @@ use uuid::Uuid;
 use entities::{client, client_status_episode, job_start, keyworker_consent, referral, staff};
 
 use super::model::{CaptureMethod, ConsentStatus};
+use super::service::{check_term, join_stored};
 use crate::access::{Role, Viewer};
 use crate::audit::{self, AuditAction, AuditEntry};
 use crate::clients::model::ClientStatus;
@@ -27,9 +28,6 @@ use crate::error::{ApiError, ServiceError, UserErrorCode};
 use crate::ids::{self, GlobalId, Kind};
 use crate::stored_enum;
 use crate::validate::{Checks, LONG_TEXT, SHORT_TEXT};
-
-/// Longest a keyworker consent may run.
-const MAX_TERM_DAYS: i64 = 730;
 
 /// The purpose the audit log records for a sharing.
 pub const PURPOSE: &str = "KEYWORKER_PROGRESS";
@@ -112,13 +110,6 @@ pub struct SharedProgress {
     pub consent_version: i32,
 }
 
-fn join_items(items: &[KeyworkerShareItem]) -> String {
-    let mut names: Vec<&str> = items.iter().map(|i| i.as_db()).collect();
-    names.sort_unstable();
-    names.dedup();
-    names.join(",")
-}
-
 /// The items a stored version lists.
 pub fn items_of(row: &keyworker_consent::Model) -> Vec<KeyworkerShareItem> {
     KeyworkerShareItem::ALL
@@ -161,19 +152,7 @@ pub async fn grant(
     let effective_from = input
         .effective_from
         .map_or(at, crate::db::truncate_to_micros);
-    if input.expires_at <= effective_from {
-        checks.fail(
-            "expiresAt",
-            UserErrorCode::Invalid,
-            "a consent must expire after it takes effect",
-        );
-    } else if input.expires_at - effective_from > Duration::days(MAX_TERM_DAYS) {
-        checks.fail(
-            "expiresAt",
-            UserErrorCode::Invalid,
-            format!("a consent runs at most {MAX_TERM_DAYS} days; ask again then"),
-        );
-    }
+    check_term(&mut checks, effective_from, input.expires_at);
     let wording = checks.required_text("wording", &input.wording, LONG_TEXT);
     checks.finish()?;
     let Some(keyworker) = keyworker else {
@@ -205,7 +184,7 @@ pub async fn grant(
         version: Set(1),
         client_id: Set(client.id),
         keyworker_id: Set(keyworker.id),
-        items: Set(join_items(&input.items)),
+        items: Set(join_stored(input.items.iter().map(|i| i.as_db()))),
         wording: Set(wording),
         captured_how: Set(input.captured_how.as_db().into()),
         captured_by_id: Set(viewer.id()),
@@ -302,16 +281,25 @@ pub async fn for_client(
 ) -> Result<Vec<keyworker_consent::Model>, ApiError> {
     let rows = keyworker_consent::Entity::find()
         .filter(keyworker_consent::Column::ClientId.eq(client.id))
-        .order_by_desc(keyworker_consent::Column::Version)
         .all(db)
         .await?;
-    let mut newest: HashMap<Uuid, keyworker_consent::Model> = HashMap::new();
-    for row in rows {
-        newest.entry(row.consent_id).or_insert(row);
-    }
-    let mut out: Vec<_> = newest.into_values().collect();
+    let mut out = newest_versions(rows);
     out.sort_by(|a, b| b.captured_at.cmp(&a.captured_at).then(b.id.cmp(&a.id)));
     Ok(out)
+}
+
+/// Of `rows`, the newest version of each consent (a series is all the versions of one grant).
+pub fn newest_versions(rows: Vec<keyworker_consent::Model>) -> Vec<keyworker_consent::Model> {
+    let mut newest: HashMap<Uuid, keyworker_consent::Model> = HashMap::new();
+    for row in rows {
+        match newest.get(&row.consent_id) {
+            Some(kept) if kept.version >= row.version => {}
+            _ => {
+                newest.insert(row.consent_id, row);
+            }
+        }
+    }
+    newest.into_values().collect()
 }
 
 /// The newest version of each consent from `client` naming `keyworker`.
@@ -323,14 +311,9 @@ async fn newest_of(
     let rows = keyworker_consent::Entity::find()
         .filter(keyworker_consent::Column::ClientId.eq(client))
         .filter(keyworker_consent::Column::KeyworkerId.eq(keyworker))
-        .order_by_desc(keyworker_consent::Column::Version)
         .all(db)
         .await?;
-    let mut newest: HashMap<Uuid, keyworker_consent::Model> = HashMap::new();
-    for row in rows {
-        newest.entry(row.consent_id).or_insert(row);
-    }
-    Ok(newest.into_values().collect())
+    Ok(newest_versions(rows))
 }
 
 /// The consent from `client` naming `keyworker` that holds now: of those in force, the one granted

@@ -32,10 +32,37 @@ use crate::validate::{Checks, LONG_TEXT};
 const MAX_TERM_DAYS: i64 = 730;
 
 pub(super) fn join_items(items: &[DisclosureItem]) -> String {
-    let mut names: Vec<&str> = items.iter().map(|i| i.as_db()).collect();
+    join_stored(items.iter().map(|i| i.as_db()))
+}
+
+/// Stored names as one comma-separated, sorted, de-duplicated text (how a consent keeps its
+/// items).
+pub(super) fn join_stored<'a>(names: impl IntoIterator<Item = &'a str>) -> String {
+    let mut names: Vec<&str> = names.into_iter().collect();
     names.sort_unstable();
     names.dedup();
     names.join(",")
+}
+
+/// A consent's term: it expires after it takes effect, and at most two years on.
+pub(super) fn check_term(
+    checks: &mut Checks,
+    effective_from: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+) {
+    if expires_at <= effective_from {
+        checks.fail(
+            "expiresAt",
+            UserErrorCode::Invalid,
+            "a consent must expire after it takes effect",
+        );
+    } else if expires_at - effective_from > Duration::days(MAX_TERM_DAYS) {
+        checks.fail(
+            "expiresAt",
+            UserErrorCode::Invalid,
+            format!("a consent runs at most {MAX_TERM_DAYS} days; ask again then"),
+        );
+    }
 }
 
 fn check_terms(
@@ -65,19 +92,7 @@ fn check_terms(
             );
         }
     }
-    if expires_at <= effective_from {
-        checks.fail(
-            "expiresAt",
-            UserErrorCode::Invalid,
-            "a consent must expire after it takes effect",
-        );
-    } else if expires_at - effective_from > Duration::days(MAX_TERM_DAYS) {
-        checks.fail(
-            "expiresAt",
-            UserErrorCode::Invalid,
-            format!("a consent runs at most {MAX_TERM_DAYS} days; ask again then"),
-        );
-    }
+    check_term(checks, effective_from, expires_at);
     checks.required_text("wording", wording, LONG_TEXT)
 }
 

@@ -88,23 +88,9 @@ impl DueItem {
 }
 
 /// The queue of the clients `viewer` reaches now (a specialist: their caseload; a team lead:
-/// their team's, or one specialist's when `specialist` is given), most urgent first.
+/// their team's, or one specialist's when `specialist` is given), most urgent first, with the rows
+/// of the clients it is about.
 pub async fn work_queue(
-    db: &DatabaseConnection,
-    thresholds: &Thresholds,
-    viewer: &Viewer,
-    specialist: Option<Uuid>,
-    today: NaiveDate,
-) -> Result<Vec<DueItem>, ApiError> {
-    Ok(
-        work_queue_with_clients(db, thresholds, viewer, specialist, today)
-            .await?
-            .0,
-    )
-}
-
-/// [`work_queue`], with the rows of the clients it is about (all reached by `viewer`).
-pub async fn work_queue_with_clients(
     db: &DatabaseConnection,
     thresholds: &Thresholds,
     viewer: &Viewer,
@@ -218,22 +204,9 @@ impl Facts {
             offers,
             offered_on,
             consents: crate::consent::service::newest_versions(consents),
-            keyworker_consents: newest_keyworker_versions(keyworker_consents),
+            keyworker_consents: crate::consent::keyworker::newest_versions(keyworker_consents),
         })
     }
-}
-
-fn newest_keyworker_versions(rows: Vec<keyworker_consent::Model>) -> Vec<keyworker_consent::Model> {
-    let mut newest: HashMap<Uuid, keyworker_consent::Model> = HashMap::new();
-    for row in rows {
-        match newest.get(&row.consent_id) {
-            Some(kept) if kept.version >= row.version => {}
-            _ => {
-                newest.insert(row.consent_id, row);
-            }
-        }
-    }
-    newest.into_values().collect()
 }
 
 /// Everything due for one client on `today`.

@@ -3,6 +3,7 @@
 //! the client in the same commit — or to a coded "not taken up". Every query goes through
 //! [`ReferralScope`].
 
+use sea_orm::sea_query::Query;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, Order,
     QueryFilter, QueryOrder, Set,
@@ -110,17 +111,6 @@ pub async fn find_treatment_team(
     Ok(treatment_team::Entity::find_by_id(id).one(db).await?)
 }
 
-/// Treatment teams by id, for a page of referrals.
-pub async fn treatment_teams_by_id(
-    db: &impl ConnectionTrait,
-    ids: impl IntoIterator<Item = Uuid>,
-) -> Result<Vec<treatment_team::Model>, ApiError> {
-    Ok(treatment_team::Entity::find()
-        .filter(treatment_team::Column::Id.is_in(ids))
-        .all(db)
-        .await?)
-}
-
 /// One page of treatment teams by name; only those a team serves when `team` is given.
 pub async fn list_treatment_teams(
     db: &DatabaseConnection,
@@ -159,15 +149,13 @@ pub async fn attached_specialists(
     db: &impl ConnectionTrait,
     treatment_team: Uuid,
 ) -> Result<Vec<staff::Model>, ApiError> {
-    let ids: Vec<Uuid> = treatment_team_specialist::Entity::find()
-        .filter(treatment_team_specialist::Column::TreatmentTeamId.eq(treatment_team))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| a.specialist_id)
-        .collect();
+    let attached = Query::select()
+        .column(treatment_team_specialist::Column::SpecialistId)
+        .from(treatment_team_specialist::Entity)
+        .and_where(treatment_team_specialist::Column::TreatmentTeamId.eq(treatment_team))
+        .to_owned();
     Ok(staff::Entity::find()
-        .filter(staff::Column::Id.is_in(ids))
+        .filter(staff::Column::Id.in_subquery(attached))
         .filter(staff::Column::Active.eq(true))
         .order_by_asc(staff::Column::Name)
         .all(db)
@@ -179,25 +167,27 @@ pub async fn treatment_teams_of(
     db: &impl ConnectionTrait,
     specialist: Uuid,
 ) -> Result<Vec<treatment_team::Model>, ApiError> {
-    let ids: Vec<Uuid> = treatment_team_specialist::Entity::find()
-        .filter(treatment_team_specialist::Column::SpecialistId.eq(specialist))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|a| a.treatment_team_id)
-        .collect();
+    let attached = Query::select()
+        .column(treatment_team_specialist::Column::TreatmentTeamId)
+        .from(treatment_team_specialist::Entity)
+        .and_where(treatment_team_specialist::Column::SpecialistId.eq(specialist))
+        .to_owned();
     Ok(treatment_team::Entity::find()
-        .filter(treatment_team::Column::Id.is_in(ids))
+        .filter(treatment_team::Column::Id.in_subquery(attached))
         .order_by_asc(treatment_team::Column::NameKey)
         .all(db)
         .await?)
 }
 
-/// Every attachment of specialists to treatment teams (for the measures).
-pub async fn all_attachments(
+/// The attachments of these specialists to treatment teams (for the measures).
+pub async fn attachments_of(
     db: &impl ConnectionTrait,
+    specialists: impl IntoIterator<Item = Uuid>,
 ) -> Result<Vec<treatment_team_specialist::Model>, ApiError> {
-    Ok(treatment_team_specialist::Entity::find().all(db).await?)
+    Ok(treatment_team_specialist::Entity::find()
+        .filter(treatment_team_specialist::Column::SpecialistId.is_in(specialists))
+        .all(db)
+        .await?)
 }
 
 /// The active keyworkers of a treatment team, by name.

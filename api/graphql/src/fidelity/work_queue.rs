@@ -28,7 +28,7 @@ impl WorkItem {
         let subject = self
             .item
             .subject
-            .map_or_else(String::new, |(_, id)| id.to_string());
+            .map_or_else(String::new, |(kind, id)| ids::encode(kind, id).0);
         ID(format!(
             "{}:{}:{}",
             self.item.kind.as_db(),
@@ -107,10 +107,9 @@ impl WorkQueueQuery {
             })?),
             None => None,
         };
-        let (items, clients) = ipsmatch_core::fidelity::work_queue::work_queue_with_clients(
-            db, thresholds, me, specialist, today,
-        )
-        .await?;
+        let (items, clients) =
+            ipsmatch_core::fidelity::work_queue::work_queue(db, thresholds, me, specialist, today)
+                .await?;
         Ok(items
             .into_iter()
             .filter_map(|item| {

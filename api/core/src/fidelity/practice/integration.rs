@@ -32,11 +32,13 @@ pub async fn own_teams_measure(
         .filter(referral::Column::ClientId.is_in(at_end.keys().copied()))
         .all(db)
         .await?;
-    let attached: HashSet<(Uuid, Uuid)> = crate::referrals::service::all_attachments(db)
-        .await?
-        .into_iter()
-        .map(|a| (a.specialist_id, a.treatment_team_id))
-        .collect();
+    let specialists: HashSet<Uuid> = at_end.values().copied().collect();
+    let attached: HashSet<(Uuid, Uuid)> =
+        crate::referrals::service::attachments_of(db, specialists)
+            .await?
+            .into_iter()
+            .map(|a| (a.specialist_id, a.treatment_team_id))
+            .collect();
     let names: HashMap<Uuid, String> = treatment_team::Entity::find()
         .filter(treatment_team::Column::Id.is_in(referrals.iter().map(|r| r.treatment_team_id)))
         .all(db)

@@ -1,15 +1,15 @@
 //! Whether discharges followed outreach (no discharge for missed appointments alone): outreach
 //! attempts, and the diary's follow-ups of missed appointments.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 
 use chrono::{Duration, NaiveDate};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use entities::{client_status_episode, outreach_attempt};
+use entities::client_status_episode;
 
-use super::jobs::share;
+use super::jobs::{Jobs, share};
 use crate::error::ApiError;
 use crate::fidelity::measure::{FidelityMeasure, SeriesPoint, measure};
 use crate::fidelity::thresholds::Thresholds;
@@ -23,10 +23,9 @@ pub(super) async fn measure_of(
     db: &DatabaseConnection,
     thresholds: &Thresholds,
     clients: &HashSet<Uuid>,
-    names: &HashMap<Uuid, String>,
-    from: NaiveDate,
-    to: NaiveDate,
+    jobs: &Jobs,
 ) -> Result<FidelityMeasure, ApiError> {
+    let (from, to, names) = (jobs.from, jobs.to, &jobs.names);
     // Discharges in the range, and whether at least two outreach attempts came in the 8 weeks
     // before (no discharge for missed appointments alone).
     let discharges = client_status_episode::Entity::find()
@@ -36,16 +35,12 @@ pub(super) async fn measure_of(
         .all(db)
         .await?;
     // Outreach: the attempts recorded as such, and the diary's follow-ups of missed appointments.
-    let mut attempts: Vec<(Uuid, NaiveDate)> = outreach_attempt::Entity::find()
-        .filter(outreach_attempt::Column::ClientId.is_in(clients.iter().copied()))
-        .all(db)
-        .await?
-        .into_iter()
+    let mut attempts: Vec<(Uuid, NaiveDate)> = jobs
+        .outreach
+        .iter()
         .map(|a| (a.client_id, a.attempted_on))
         .collect();
-    for (entry, named) in
-        crate::diary::service::entries_of_clients(db, clients.iter().copied()).await?
-    {
+    for (entry, named) in &jobs.diary {
         if entry.follows_up_id.is_some() {
             attempts.extend(named.iter().map(|c| (*c, entry.at.date_naive())));
         }

@@ -2,37 +2,24 @@
 //! ago), the share followed up within three days — by a call, a visit, outreach, or contact
 //! through the integrated team (their keyworker).
 
-use std::collections::{HashMap, HashSet};
-
 use chrono::{Duration, NaiveDate};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
-use uuid::Uuid;
 
-use entities::outreach_attempt;
-
-use super::jobs::share;
+use super::jobs::{Jobs, share};
 use crate::error::ApiError;
 use crate::fidelity::measure::{FidelityMeasure, SeriesPoint, measure};
 use crate::fidelity::rules::{FOLLOW_UP_DAYS, followed_up_on, is_missed};
 use crate::fidelity::thresholds::Thresholds;
 
-/// The measure over the caseload's clients.
-pub(super) async fn measure_of(
-    db: &DatabaseConnection,
+/// The measure over the caseload's clients (their diary and outreach, read with their jobs).
+pub(super) fn measure_of(
     thresholds: &Thresholds,
-    clients: &HashSet<Uuid>,
-    names: &HashMap<Uuid, String>,
-    from: NaiveDate,
-    to: NaiveDate,
+    jobs: &Jobs,
     today: NaiveDate,
 ) -> Result<FidelityMeasure, ApiError> {
-    let diary = crate::diary::service::entries_of_clients(db, clients.iter().copied()).await?;
-    let outreach = outreach_attempt::Entity::find()
-        .filter(outreach_attempt::Column::ClientId.is_in(clients.iter().copied()))
-        .all(db)
-        .await?;
+    let (from, to, names) = (jobs.from, jobs.to, &jobs.names);
+    let (diary, outreach) = (&jobs.diary, &jobs.outreach);
     let mut points = Vec::new();
-    for (entry, named) in &diary {
+    for (entry, named) in diary {
         let day = entry.at.date_naive();
         if !is_missed(entry)
             || day < from
@@ -42,7 +29,7 @@ pub(super) async fn measure_of(
             continue;
         }
         for client in named {
-            let prompt = followed_up_on(entry, *client, &diary, &outreach)
+            let prompt = followed_up_on(entry, *client, diary, outreach)
                 .is_some_and(|on| on <= day + Duration::days(FOLLOW_UP_DAYS));
             points.push(SeriesPoint {
                 label: names.get(client).cloned().unwrap_or_default(),

@@ -1,5 +1,5 @@
-//! What the work-with-clients measures share: the caseload's clients by name and their job
-//! starts, read once.
+//! What the work-with-clients measures share: the caseload's clients by name, their job starts,
+//! the diary entries naming them and their outreach attempts, read once.
 
 use std::collections::{HashMap, HashSet};
 
@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
-use entities::{client, job_start};
+use entities::{client, diary_entry, job_start, outreach_attempt};
 
 use crate::error::ApiError;
 
@@ -17,6 +17,10 @@ pub(super) struct Jobs {
     pub names: HashMap<Uuid, String>,
     /// Every job of those clients.
     pub all: Vec<job_start::Model>,
+    /// The diary entries naming any of them, with the clients each names.
+    pub diary: Vec<(diary_entry::Model, Vec<Uuid>)>,
+    /// Their outreach attempts.
+    pub outreach: Vec<outreach_attempt::Model>,
     /// The range measured.
     pub from: NaiveDate,
     /// Its last day.
@@ -24,7 +28,7 @@ pub(super) struct Jobs {
 }
 
 impl Jobs {
-    /// Reads the names and jobs of `clients`.
+    /// Reads the names, jobs, diary entries and outreach attempts of `clients`.
     pub async fn read(
         db: &DatabaseConnection,
         clients: &HashSet<Uuid>,
@@ -42,9 +46,16 @@ impl Jobs {
             .filter(job_start::Column::ClientId.is_in(clients.iter().copied()))
             .all(db)
             .await?;
+        let diary = crate::diary::service::entries_of_clients(db, clients.iter().copied()).await?;
+        let outreach = outreach_attempt::Entity::find()
+            .filter(outreach_attempt::Column::ClientId.is_in(clients.iter().copied()))
+            .all(db)
+            .await?;
         Ok(Jobs {
             names,
             all,
+            diary,
+            outreach,
             from,
             to,
         })

@@ -38,8 +38,8 @@ pub async fn measures(
     let mut all = diversity::measures(thresholds, &jobs)?;
     all.extend(support::measures(db, thresholds, clients, &jobs, today).await?);
     all.push(disclosure::measure_of(db, thresholds, clients, &jobs.names, from, to).await?);
-    all.push(discharge::measure_of(db, thresholds, clients, &jobs.names, from, to).await?);
+    all.push(discharge::measure_of(db, thresholds, clients, &jobs).await?);
     all.push(incentives::measure_of(db, thresholds, &jobs).await?);
-    all.push(engagement::measure_of(db, thresholds, clients, &jobs.names, from, to, today).await?);
+    all.push(engagement::measure_of(thresholds, &jobs, today)?);
     Ok(all)
 }

@@ -36,8 +36,7 @@ pub(super) async fn measures(
         .filter(support_contact::Column::ClientId.is_in(clients.iter().copied()))
         .all(db)
         .await?;
-    let diary = crate::diary::service::entries_of_clients(db, clients.iter().copied()).await?;
-    let days = contacts_by_client(&support, &diary);
+    let days = contacts_by_client(&support, &jobs.diary);
     let none: Vec<Contact> = Vec::new();
     let begun: Vec<&&job_start::Model> = started.iter().filter(|j| j.start_date <= today).collect();
     let rhythm: Vec<SeriesPoint> = begun
